@@ -1,0 +1,1 @@
+"""hrgraph: human-rights documentation as Linked Data."""
