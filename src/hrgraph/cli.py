@@ -1,0 +1,75 @@
+"""`hrgraph build | validate | serve | query`: exit codes 0 ok, 1 records held back, 2 input error."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from hrgraph.config import Settings
+from hrgraph.errors import HrgraphError
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(
+        root=Path(args.root).resolve() if getattr(args, "root", None) else None,
+        base=getattr(args, "base", None),
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+    )
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from hrgraph.pipeline.build import build
+
+    return build(_settings(args)).exit_code
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from hrgraph.web import serve
+
+    serve(_settings(args))
+    return 0
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    from hrgraph.store.embedded import open_current
+
+    store = open_current(_settings(args).store_dir)
+    text = Path(args.query).read_text(encoding="utf-8") if Path(args.query).is_file() else args.query
+    sys.stdout.buffer.write(store.serialize(store.run(text), args.format))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="hrgraph", description=__doc__)
+    p.add_argument("--root", help="project folder holding data/, ontology/, shapes/ (default: here)")
+    p.add_argument("--base", help="base IRI of the data (default https://w3id.org/hrgraph/)")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("build", help="curated records -> RDF -> SHACL gate -> dist/ dumps and the store")
+    s = sub.add_parser("serve", help="serve the last build (waitress)")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    q = sub.add_parser("query", help="run a SPARQL query (text or file) on the last build")
+    q.add_argument("query")
+    q.add_argument("--format", default="text/csv")
+    p.set_defaults()
+    return p
+
+
+COMMANDS = {"build": _cmd_build, "serve": _cmd_serve, "query": _cmd_query}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except HrgraphError as exc:
+        print(f"hrgraph {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,32 @@
+"""The web layer: an app factory over an opened store, one blueprint per surface."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from hrgraph.config import Settings
+from hrgraph.store.base import Store
+
+
+def create_app(settings: Settings, store: Store) -> Flask:
+    """Build the WSGI app over an already opened store; no globals, so tests build as many as they like."""
+    app = Flask(__name__)
+    app.config["HRGRAPH"] = settings
+    app.extensions["hrgraph_store"] = store
+    # Blueprints are registered by the modules that own them (sparql, resources, pages, downloads).
+    from hrgraph.web import blueprints
+
+    blueprints.register_all(app)
+    return app
+
+
+def serve(settings: Settings) -> None:
+    """Serve the last published build with waitress (a production WSGI server, never Flask's dev server)."""
+    import waitress
+
+    from hrgraph.store.embedded import open_current
+
+    store = open_current(settings.store_dir)
+    app = create_app(settings, store)
+    print(f"hrgraph: serving build {store.build_id} on http://{settings.host}:{settings.port}/", flush=True)
+    waitress.serve(app, host=settings.host, port=settings.port, threads=8, ident="hrgraph")

@@ -1,0 +1,85 @@
+"""Shared fixtures: a real build in a temporary project folder, and the real server on a free port."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+from hrgraph.config import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+PROJECT_PARTS = ("data", "ontology", "shapes", "queries")
+
+
+def copy_project(dest: Path) -> Path:
+    """A private copy of the inputs a build reads, so tests never touch the checkout's dist/ or var/."""
+    for part in PROJECT_PARTS:
+        if (REPO / part).exists():
+            shutil.copytree(REPO / part, dest / part)
+    return dest
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    url: str
+    settings: Settings
+    process: subprocess.Popen
+
+
+@pytest.fixture(scope="session")
+def built_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project folder with a finished build (dist/ and var/store/current)."""
+    root = copy_project(tmp_path_factory.mktemp("site"))
+    try:
+        from hrgraph.pipeline.build import build
+    except ImportError:  # TEMPORARY until the pipeline lands: publish the sample graph instead
+        from hrgraph.store.embedded import publish
+
+        publish({"https://w3id.org/hrgraph/graph/data": REPO / "tests/fixtures/sample.ttl"},
+                root / "var" / "store", build_id="sample")
+        return root
+    build(Settings(root=root))
+    return root
+
+
+def start_server(root: Path, *extra: str) -> LiveServer:
+    port = free_port()
+    cmd = [sys.executable, "-m", "hrgraph.cli", "--root", str(root), "serve", "--port", str(port), *extra]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            out = proc.stdout.read().decode() if proc.stdout else ""
+            raise RuntimeError(f"server exited with {proc.returncode}:\n{out}")
+        try:
+            requests.get(url + "/", timeout=1)
+            return LiveServer(url, Settings(root=root, port=port), proc)
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("server did not answer within 30 s")
+
+
+@pytest.fixture(scope="session")
+def live(built_root: Path) -> Iterator[LiveServer]:
+    """The real `hrgraph serve` (waitress) over the real build, on a free loopback port."""
+    server = start_server(built_root)
+    yield server
+    server.process.terminate()
+    server.process.wait(timeout=10)
