@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from hrgraph.config import Settings
+from hrgraph.pipeline.build import build
 
 REPO = Path(__file__).resolve().parents[1]
 PROJECT_PARTS = ("data", "ontology", "shapes", "queries")
@@ -45,15 +46,8 @@ class LiveServer:
 def built_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project folder with a finished build (dist/ and var/store/current)."""
     root = copy_project(tmp_path_factory.mktemp("site"))
-    try:
-        from hrgraph.pipeline.build import build
-    except ImportError:  # TEMPORARY until the pipeline lands: publish the sample graph instead
-        from hrgraph.store.embedded import publish
-
-        publish({"https://w3id.org/hrgraph/graph/data": REPO / "tests/fixtures/sample.ttl"},
-                root / "var" / "store", build_id="sample")
-        return root
-    build(Settings(root=root))
+    result = build(Settings(root=root))
+    assert result.published, f"the build of the real data published nothing: {result.problems}"
     return root
 
 

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-CANONICAL_BASE = "https://w3id.org/hrgraph/"
+from hrgraph.model.namespaces import CANONICAL_BASE
 
 
 def _project_root() -> Path:

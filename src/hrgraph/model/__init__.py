@@ -1,0 +1,1 @@
+"""Values and names shared by every stage; imports nothing else of hrgraph."""

@@ -1,0 +1,1 @@
+"""The build pipeline: curated → resolve → emit → validate → publish (build.py runs them in order)."""

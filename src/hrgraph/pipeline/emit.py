@@ -1,0 +1,189 @@
+"""Records → RDF triples with provenance. Deterministic: IRIs only, no blank nodes, so rebuilds are identical."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from hrgraph.model.namespaces import ELI, HR, OA
+from hrgraph.model.records import Origin, Problem, Record
+from hrgraph.pipeline.fields import CLAIM_CLASS, COMMON, DEFAULT_CLASS, FIELDS, STRUCTURAL, Field
+from hrgraph.pipeline.resolve import Index, source_key
+from hrgraph.pipeline.sources import SourceText, Span, locate
+
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+PARTIAL_DATES = [
+    (re.compile(r"^\d{4}-\d{2}-\d{2}$"), XSD.date), (re.compile(r"^\d{4}-\d{2}$"), XSD.gYearMonth),
+    (re.compile(r"^\d{4}$"), XSD.gYear), (re.compile(r"^--\d{2}-\d{2}$"), XSD.gMonthDay),
+    (re.compile(r"^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})?$"), XSD.dateTime),
+]
+
+
+@dataclass
+class Emitted:
+    """The triples one record contributes, kept apart so an invalid record can be held back whole."""
+
+    record: Record
+    subject: URIRef
+    triples: list[Triple] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def date_literal(value: Any) -> Literal | None:
+    """A typed date that keeps its precision: a year stays a gYear, a day without a year a gMonthDay."""
+    if isinstance(value, dt.datetime):
+        return Literal(value.isoformat(), datatype=XSD.dateTime)
+    if isinstance(value, dt.date):
+        return Literal(value.isoformat(), datatype=XSD.date)
+    text = str(value).strip()
+    for pattern, datatype in PARTIAL_DATES:
+        if pattern.match(text):
+            return Literal(text, datatype=datatype)
+    return None
+
+
+def _label_literal(value: Any) -> Literal:
+    if isinstance(value, dict):
+        return Literal(str(value.get("text", "")), lang=str(value.get("lang", "en")))
+    return Literal(str(value), lang="en")
+
+
+def _values(spec: Field, raw: Any, index: Index, rec: Emitted) -> Iterator[URIRef | Literal]:
+    items = raw if isinstance(raw, list) else [raw]
+    for item in items:
+        if item is None or item == "":
+            continue
+        kind, _, arg = spec.value.partition(":")
+        if kind == "ref":
+            yield index.ref(arg, str(item))
+        elif kind == "concept":
+            yield index.iris.concept(arg, str(item))
+        elif kind == "label":
+            yield _label_literal(item)
+        elif kind == "text":
+            yield Literal(str(item).strip(), lang="en")
+        elif kind in ("date", "datetime"):
+            if (lit := date_literal(item)) is not None:
+                yield lit
+            else:
+                msg = f"'{item}' is not a date (YYYY, YYYY-MM, YYYY-MM-DD, --MM-DD or an ISO datetime)"
+                rec.problems.append(Problem(rec.record.ref(), "date", msg, focus=str(rec.subject)))
+        elif kind == "int":
+            yield Literal(int(item)) if str(item).lstrip("-").isdigit() else Literal(str(item))
+        elif kind == "bool":
+            yield Literal(bool(item))
+        elif kind == "uri":
+            yield URIRef(str(item))
+        else:
+            yield Literal(str(item))
+
+
+def _rdf_class(record: Record) -> URIRef:
+    if record.kind == "claims":
+        return HR[CLAIM_CLASS.get(str(record.fields.get("type")), "Claim")]
+    return HR[str(record.fields.get("class") or DEFAULT_CLASS.get(record.kind, "Thing"))]
+
+
+def claim_label(record: Record, index: Index) -> str:
+    """A readable label for a claim that has none: what, about whom, in which statement."""
+    f = record.fields
+    persons = [f["person"]] if f.get("person") else list(f.get("persons") or [])
+    who = ", ".join(index.label("persons", p) for p in persons)
+    stmt = f.get("statement")
+    where = f" — {index.label('statements', stmt[0] if isinstance(stmt, list) else stmt)}" if stmt else ""
+    kind = str(f.get("type", "claim"))
+    what = {
+        "recognition": f"Recognition of {who or 'persons'} as {'former ' if f.get('former') else ''}political prisoner",
+        "charge": f"Charge against {who} under {index.label('provisions', str(f.get('provision')))}",
+        "demand": f"Demand ({str(f.get('demand_type', '')).replace('-', ' ')})" + (f" for {who}" if who else ""),
+        "submission": "Submission to " + ", ".join(index.label("mechanisms", m) for m in f.get("addressed_to") or []),
+        "signature": "Signatories of the statement",
+        "statistic": f"Statistic: {f.get('qualifier', '')} {f.get('value', '')} {f.get('of', '')}".replace("  ", " "),
+    }.get(kind, kind)
+    return (what + where).strip()
+
+
+def _evidence(rec: Emitted, index: Index, texts: dict[str, SourceText]) -> None:
+    for n, ev in enumerate(rec.record.evidence, 1):
+        span = locate(ev, texts)
+        if isinstance(span, str):
+            rec.problems.append(Problem(rec.record.ref(), "evidence-quote", span, focus=str(rec.subject)))
+            continue
+        source = index.ref("sources", ev.source)
+        rec.triples.append((rec.subject, PROV.wasDerivedFrom, source))
+        rec.triples.extend(_annotation(index.iris.evidence(rec.record.key, n), rec.subject, source, span))
+
+
+def _annotation(ann: URIRef, body: URIRef, source: URIRef, span: Span) -> list[Triple]:
+    target, quote, position = URIRef(ann + "#target"), URIRef(ann + "#quote"), URIRef(ann + "#position")
+    return [
+        (body, HR.hasEvidence, ann),
+        (ann, RDF.type, OA.Annotation), (ann, RDFS.label, Literal(f"Evidence: “{span.exact}”", lang="en")),
+        (ann, OA.motivatedBy, OA.describing), (ann, OA.hasBody, body), (ann, OA.hasTarget, target),
+        (target, RDF.type, OA.SpecificResource), (target, OA.hasSource, source),
+        (target, OA.hasSelector, quote), (target, OA.hasSelector, position),
+        (quote, RDF.type, OA.TextQuoteSelector), (quote, OA.exact, Literal(span.exact)),
+        (quote, OA.prefix, Literal(span.prefix)), (quote, OA.suffix, Literal(span.suffix)),
+        (position, RDF.type, OA.TextPositionSelector),
+        (position, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)),
+        (position, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)),
+    ]
+
+
+def emit_record(record: Record, index: Index, texts: dict[str, SourceText]) -> Emitted:
+    rec = Emitted(record, index.iri(record))
+    s = rec.subject
+    label = record.label or (claim_label(record, index) if record.kind == "claims" else "")
+    rec.triples.append((s, RDF.type, _rdf_class(record)))
+    if label:
+        rec.triples += [(s, RDFS.label, Literal(label, lang="en")), (s, SKOS.prefLabel, Literal(label, lang="en"))]
+    if record.kind == "instruments" and label:
+        rec.triples.append((s, ELI.title, Literal(label, lang="en")))
+    specs = {**COMMON, **FIELDS.get(record.kind, {})}
+    for name, raw in record.fields.items():
+        if name in STRUCTURAL or name.startswith("__"):
+            continue
+        spec = specs.get(name)
+        if spec is None:
+            rec.problems.append(Problem(record.ref(), "unknown-field",
+                                        f"field '{name}' means nothing for {record.kind} (see data/curated/README.md)",
+                                        severity="Warning", focus=str(s)))
+            continue
+        rec.triples.extend((s, spec.predicate, v) for v in _values(spec, raw, index, rec))
+    if record.kind == "claims":
+        rec.triples.extend(_shortcuts(rec))
+    _evidence(rec, index, texts)
+    return rec
+
+
+def _shortcuts(rec: Emitted) -> list[Triple]:
+    """Edges derivable from a claim, materialised for easy SPARQL: the statement names the person, and a
+    recognised person points to the recognition."""
+    persons = [o for _, p, o in rec.triples if p == HR.person]
+    statements = [o for _, p, o in rec.triples if p == HR.statedIn]
+    out: list[Triple] = [(st, HR.mentions, p) for st in statements for p in persons]
+    if (rec.subject, RDF.type, HR.Recognition) in rec.triples:
+        out += [(p, HR.recognisedAsPoliticalPrisoner, rec.subject) for p in persons]
+    return out
+
+
+def emit_source(text: SourceText, meta: Record | None, index: Index) -> Emitted:
+    """A stored document: its identity, size and hash, so a quote's offsets can be checked against it."""
+    key = source_key(text.file)
+    fields = dict(meta.fields) if meta else {}
+    fields.setdefault("label", f"Source document {text.file}")
+    origin = meta.origin if meta else Origin(f"data/sources/{text.file}", 0)
+    rec = emit_record(Record("sources", key, fields, origin), index, {})
+    s = rec.subject
+    rec.triples += [
+        (s, DCTERMS.identifier, Literal(text.file)), (s, DCTERMS.format, Literal("text/plain")),
+        (s, HR.sha256, Literal(text.sha256)), (s, HR.characters, Literal(len(text.text))),
+    ]
+    return rec
