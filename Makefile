@@ -6,7 +6,9 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install build run serve test lint bench clean
+YASGUI := src/hrgraph/web/static/yasgui
+
+.PHONY: install assets build run serve test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,15 +16,27 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) assets
+
+# The SPARQL editor (YASGUI) from the npm registry, served from /static/yasgui/ (never a CDN). Without npm this
+# is skipped and /sparql serves its plain query form instead.
+assets: $(YASGUI)/yasgui.min.js
+
+$(YASGUI)/yasgui.min.js: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && \
+	  mkdir -p $(YASGUI) && \
+	  cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css $(YASGUI)/ && \
+	  echo '*' > $(YASGUI)/.gitignore; \
+	else echo "npm not found: /sparql will serve its plain query form"; fi
 
 build: $(STAMP)
 	$(BIN)/hrgraph build
 
-run: build
+run: build assets
 	$(BIN)/hrgraph serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+test: $(STAMP) assets
 	$(BIN)/ruff check src tests
 	$(BIN)/pytest -q
 

@@ -12,6 +12,8 @@ from typing import Protocol
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
+from hrgraph.store.results import QueryResult
+
 Term = NamedNode | BlankNode | Literal
 Row = dict[str, Term]
 
@@ -41,12 +43,15 @@ class Store(Protocol):
 
     def ask(self, query: str) -> bool: ...
 
-    def run(self, query: str, dataset: Dataset | None = None) -> object:
-        """Evaluate a client's query for the SPARQL endpoint; the result is handed to `serialize`."""
+    def run(self, query: str, dataset: Dataset | None = None, base_iri: str | None = None) -> QueryResult:
+        """Evaluate a client's query for the SPARQL endpoint; the result is handed to `serialize`.
+        `base_iri` resolves relative IRIs (the endpoint's URL, as the Protocol suggests).
+        Raises `results.QueryError` (message from the parser) for a malformed query."""
         ...
 
-    def serialize(self, result: object, media_type: str) -> bytes:
-        """Serialize a `run` result (solutions, boolean or triples) in a SPARQL results / RDF media type."""
+    def serialize(self, result: QueryResult, media_type: str) -> bytes:
+        """Serialize a `run` result (solutions, boolean or triples) in a SPARQL results / RDF media type;
+        ValueError when the media type does not fit the result's kind."""
         ...
 
     def close(self) -> None: ...

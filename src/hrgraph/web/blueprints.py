@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-
 from flask import Flask
 
-SURFACES = ("hrgraph.web.sparql", "hrgraph.web.downloads", "hrgraph.web.pages", "hrgraph.web.resources")
+from hrgraph.web import downloads, errors, pages, resources, sparql
 
 
 def register_all(app: Flask) -> None:
-    for name in SURFACES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:  # a surface not written yet; remove once all exist
-            if exc.name == name:
-                continue
-            raise
+    errors.install(app)  # Flask's own 404/405/500 answer in the same shape as ours
+    for module in (sparql, downloads, pages, resources):  # resources last: it answers every other path
         app.register_blueprint(module.bp)

@@ -1,0 +1,47 @@
+"""Lexical facts about a SPARQL text, found without evaluating it.
+
+pyoxigraph offers no parse-only call and no algebra, yet the endpoint must decide some things before it
+evaluates anything: refuse `SERVICE` (no outgoing requests), refuse updates, and know whether the query
+names its own dataset (`FROM`), which pyoxigraph's union-default-graph option would otherwise override.
+Keywords are bare words once strings, IRIs, comments, variables and prefixed names are skipped, so
+`ex:service`, `?service` or `"service"` never count; the scan errs on the side of refusing.
+"""
+
+from __future__ import annotations
+
+import re
+
+_TOKEN = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'  # long strings first: they may hold anything
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\x00-\x20]*>"  # an IRI cannot hold '<' or spaces, so `?a < ?b` is no IRI
+    r"|\#[^\n]*"
+    r"|[?$]\w+"
+    r"|(?:[^\W\d][\w.-]*)?:[\w.:%\\-]*"  # prefixed names (and blank-node labels' `:b1`)
+    r"|(?P<word>[^\W\d]\w*)"
+    r"|.",
+    re.DOTALL,
+)
+
+UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY"})
+
+
+def keywords(text: str) -> set[str]:
+    """The upper-cased bare words of a query: its keywords and built-in function names."""
+    return {m.group("word").upper() for m in _TOKEN.finditer(text) if m.group("word")}
+
+
+def uses_service(text: str) -> bool:
+    return "SERVICE" in keywords(text)
+
+
+def is_update(text: str) -> bool:
+    """True for SPARQL Update text; these words cannot occur as keywords in a query."""
+    return bool(UPDATE_KEYWORDS & keywords(text))
+
+
+def has_dataset_clause(text: str) -> bool:
+    """True when the query has `FROM` / `FROM NAMED`, whose dataset must then be respected."""
+    return "FROM" in keywords(text)

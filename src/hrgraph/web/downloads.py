@@ -1,0 +1,74 @@
+"""The build's files for download: `/dumps/<name>` serves the regular files directly in `settings.dist_dir`
+(nothing below it, nothing hidden, so no path traversal), with their media types, ETag / 304 and ranges;
+`/.well-known/void` answers 303 to the VoID description (RFC 5785 / VoID §7.2).
+
+`hrgraph.nt.gz` is served as `application/gzip` (the file as it is), not as N-Triples with
+`Content-Encoding: gzip`, which would make clients store it decompressed under a `.gz` name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Response, current_app, redirect, send_from_directory
+
+from hrgraph.config import Settings
+from hrgraph.web.errors import error_response
+
+bp = Blueprint("downloads", __name__)
+
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+VOID_FILE = "void.ttl"
+# Longest suffix first: `.nt.gz` before `.gz`.
+MEDIA_TYPES = (
+    (".nt.gz", "application/gzip"),
+    (".ttl.gz", "application/gzip"),
+    (".gz", "application/gzip"),
+    (".ttl", "text/turtle; charset=utf-8"),
+    (".nt", "application/n-triples"),
+    (".nq", "application/n-quads"),
+    (".trig", "application/trig"),
+    (".jsonld", "application/ld+json"),
+    (".rdf", "application/rdf+xml"),
+    (".json", "application/json"),
+    (".html", "text/html; charset=utf-8"),
+    (".txt", "text/plain; charset=utf-8"),
+    (".md", "text/markdown; charset=utf-8"),
+    (".csv", "text/csv; charset=utf-8"),
+)
+
+
+def settings() -> Settings:
+    return current_app.config["HRGRAPH"]
+
+
+def media_type(name: str) -> str:
+    return next((mt for suffix, mt in MEDIA_TYPES if name.endswith(suffix)), "application/octet-stream")
+
+
+@bp.get("/dumps/<name>")
+def dump(name: str) -> Response:
+    dist = settings().dist_dir
+    if not SAFE_NAME.match(name) or not (dist / name).is_file():
+        return error_response(404, f"no download named {name!r}; see the list on the home page")
+    resp = send_from_directory(dist, name, mimetype=media_type(name), conditional=True, etag=True,
+                               max_age=300)
+    resp.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    return resp
+
+
+@bp.get("/dumps")
+@bp.get("/dumps/")
+def listing() -> Response:
+    dist = settings().dist_dir
+    names = sorted(p.name for p in dist.iterdir() if p.is_file() and SAFE_NAME.match(p.name)) \
+        if dist.is_dir() else []
+    body = "".join(f"/dumps/{n}\n" for n in names)
+    return Response(body, mimetype="text/plain")
+
+
+@bp.get("/.well-known/void")
+def well_known_void() -> Response:
+    if not (settings().dist_dir / VOID_FILE).is_file():
+        return error_response(404, "the dataset description has not been built yet")
+    return redirect(f"/dumps/{VOID_FILE}", code=303)

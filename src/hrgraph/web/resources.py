@@ -1,0 +1,177 @@
+"""Every IRI of the graph under the configured base, `{base}X`, answered at `/X` (Cool URIs).
+
+Decision: a bare IRI path (`/id/person/k`, `/ontology`, `/vocab/demand-type`) answers **303 See Other** to
+its description document, one per format (`/id/person/k.html`, `.ttl`, `.jsonld`, `.nt`, `.rdf`), chosen
+by `Accept` (`Vary: Accept`). The documents themselves ignore Accept: the extension is the format, so each
+URL has one representation, a stable ETag and can be linked, bookmarked and cached by any proxy. The 303
+is sent only for IRIs the store knows; an unknown IRI gets 404 directly, in the format asked for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, render_template, request
+from markupsafe import escape
+from werkzeug.http import HTTP_STATUS_CODES
+
+from hrgraph.config import Settings
+from hrgraph.model.namespaces import PREFIXES
+from hrgraph.store.base import Store
+from hrgraph.web import conneg, errors
+from hrgraph.web.conneg import RESOURCE_FORMATS, Format
+from hrgraph.web.describe import Description, Presenter, describe, sparql_iri
+
+bp = Blueprint("resources", __name__)
+
+CACHE_CONTROL = "public, max-age=300"
+
+
+def settings() -> Settings:
+    return current_app.config["HRGRAPH"]
+
+
+def store() -> Store:
+    return current_app.extensions["hrgraph_store"]
+
+
+@bp.get("/<path:path>")
+def resource(path: str) -> Response:
+    stem, fmt = split_extension(path)
+    iri = settings().base + stem
+    page = page_number()
+    if page is None:
+        return error_response(400, "page must be a positive integer", fmt or conneg.HTML)
+    if fmt is None:
+        return redirect_to_document(stem, iri)
+    return document(stem, iri, fmt, page)
+
+
+def split_extension(path: str) -> tuple[str, Format | None]:
+    """`id/person/k.ttl` -> (`id/person/k`, Turtle); a path without a known extension names the IRI."""
+    stem, dot, ext = path.rpartition(".")
+    fmt = conneg.by_extension(ext) if dot and "/" not in ext else None
+    return (stem, fmt) if fmt else (path, None)
+
+
+def page_number() -> int | None:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and int(raw) >= 1 else None
+
+
+def exists(iri: str) -> bool:
+    try:
+        node = sparql_iri(iri)
+    except ValueError:
+        return False
+    return store().ask(f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}")
+
+
+def redirect_to_document(stem: str, iri: str) -> Response:
+    fmt = conneg.choose(request.headers.get("Accept"))
+    if fmt is None:
+        types = ", ".join(f.media_type for f in RESOURCE_FORMATS)
+        resp = error_response(406, f"none of the formats offered is acceptable: {types}", None)
+    elif not exists(iri):
+        resp = error_response(404, f"no resource {iri} in this dataset", fmt)
+    else:
+        resp = Response(status=303)
+        query = f"?{request.query_string.decode('latin-1')}" if request.query_string else ""
+        resp.headers["Location"] = f"/{stem}.{fmt.extension}{query}"
+        resp.headers["Link"] = link_header(stem, None)
+        resp.headers["Cache-Control"] = CACHE_CONTROL
+    resp.headers["Vary"] = "Accept"
+    return resp
+
+
+def etag_for(path: str, fmt: Format, page: int) -> str:
+    key = f"{store().build_id}|{path}|{fmt.name}|{page}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def document(stem: str, iri: str, fmt: Format, page: int) -> Response:
+    etag = etag_for(stem, fmt, page)
+    if request.if_none_match.contains_weak(etag) or request.if_none_match.star_tag:
+        resp = Response(status=304)
+    else:
+        try:
+            d = describe(store(), iri, page, settings().page_size)
+        except ValueError:
+            return error_response(404, f"not an IRI: {iri}", fmt)
+        if not d.exists:
+            return error_response(404, f"no resource {iri} in this dataset", fmt)
+        resp = render(d, stem, fmt)
+        resp.headers["Link"] = link_header(stem, fmt, d)
+    resp.set_etag(etag)
+    resp.headers["Cache-Control"] = CACHE_CONTROL
+    resp.headers["Vary"] = "Accept"  # harmless here, and keeps caches honest if a client strips extensions
+    return resp
+
+
+def alternates(stem: str, current: Format | None) -> list[tuple[str, Format]]:
+    return [(f"/{stem}.{f.extension}", f) for f in RESOURCE_FORMATS if f != current]
+
+
+def page_links(stem: str, fmt: Format, d: Description) -> dict[str, str]:
+    links = {}
+    if d.page > 1:
+        links["prev"] = f"/{stem}.{fmt.extension}?page={d.page - 1}"
+    if d.has_next:
+        links["next"] = f"/{stem}.{fmt.extension}?page={d.page + 1}"
+    return links
+
+
+def link_header(stem: str, fmt: Format | None, d: Description | None = None) -> str:
+    parts = [f'<{href}>; rel="alternate"; type="{f.media_type}"' for href, f in alternates(stem, fmt)]
+    if fmt and d:
+        parts += [f'<{href}>; rel="{rel}"' for rel, href in page_links(stem, fmt, d).items()]
+    return ", ".join(parts)
+
+
+def render(d: Description, stem: str, fmt: Format) -> Response:
+    if fmt.serializer == "html":
+        template = "person.html" if d.is_person else "resource.html"
+        body = render_template(template, d=d, p=Presenter(settings().base, d.labels), stem=stem,
+                               alternates=alternates(stem, fmt), paging=page_links(stem, fmt, d))
+        return Response(body, mimetype="text/html")
+    return Response(serialize(d.rdf(), fmt), content_type=content_type(fmt))
+
+
+def serialize(triples: Sequence[ox.Triple], fmt: Format) -> bytes:
+    """RDF written by the engine (pyoxigraph), never through rdflib graphs."""
+    rdf_format = getattr(ox.RdfFormat, fmt.serializer)
+    prefixes = {name: str(ns) for name, ns in PREFIXES.items()}
+    if rdf_format in (ox.RdfFormat.N_TRIPLES,):
+        return ox.serialize(triples, format=rdf_format)
+    return ox.serialize(triples, format=rdf_format, prefixes=prefixes)
+
+
+def error_response(status: int, message: str, fmt: Format | None) -> Response:
+    """The web layer's one error shape (status, title, message: `hrgraph.web.errors`), written in the format
+    the client asked for: the HTML page for HTML, the JSON object for JSON-LD, and for Turtle, N-Triples and
+    RDF/XML a valid empty document whose only content is the message as a comment. Without a format (406)
+    the shared helper negotiates."""
+    if fmt is None:
+        return errors.error_response(status, message)
+    title = HTTP_STATUS_CODES.get(status, "Error")
+    line = " ".join(f"{status} {title}: {message}".splitlines())
+    if fmt.serializer == "html":
+        body = render_template("error.html", status=status, title=title, message=message)
+    elif fmt.serializer == "JSON_LD":
+        body = json.dumps({"error": {"status": status, "title": title, "message": message}}, ensure_ascii=False)
+    elif fmt.serializer == "RDF_XML":
+        body = (f'<?xml version="1.0" encoding="utf-8"?>\n<!-- {escape(line).replace("--", "- -")} -->\n'
+                '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n')
+    else:
+        body = f"# {line}\n"
+    resp = Response(body, status=status, content_type=content_type(fmt))
+    resp.headers["Vary"] = "Accept"
+    return resp
+
+
+def content_type(fmt: Format) -> str:
+    textual = fmt.media_type.startswith("text/") or fmt.media_type.endswith("xml")
+    return f"{fmt.media_type}; charset=utf-8" if textual else fmt.media_type

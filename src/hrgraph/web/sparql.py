@@ -1,0 +1,293 @@
+"""`/sparql`: the SPARQL 1.1 Protocol (query operation only), a Service Description, the query editor; and
+the saved queries at `/queries/NAME`.
+
+Read-only by construction (the store is opened read-only) and by policy: update requests are refused with
+403 before reaching the store, and a query using `SERVICE` is refused with 400 before evaluation, so the
+server never makes outgoing requests on a client's behalf.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, render_template, request
+
+from hrgraph.config import Settings
+from hrgraph.store import querytext
+from hrgraph.store.base import Dataset, Store
+from hrgraph.store.results import QueryError, QueryResult, tabulate
+from hrgraph.web import saved
+from hrgraph.web.conneg import from_alias, negotiate
+from hrgraph.web.errors import error_response
+
+bp = Blueprint("sparql", __name__)
+
+ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+HTML = "text/html"
+SD_FORMATS = ("text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples")
+CORS = {"Access-Control-Allow-Origin": "*"}
+SD = "http://www.w3.org/ns/sparql-service-description#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+class ProtocolError(Exception):
+    """A request the protocol does not allow; becomes an error response with this status and message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What a protocol request asks for, independent of how it was sent."""
+
+    query: str | None
+    dataset: Dataset
+    format: str | None  # the `format=` / `output=` override, as given
+
+
+def settings() -> Settings:
+    return current_app.config["HRGRAPH"]
+
+
+def store() -> Store:
+    return current_app.extensions["hrgraph_store"]
+
+
+# --- reading a request ------------------------------------------------------------------------------------
+
+def _single(values: list[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise ProtocolError(400, f"give exactly one '{name}' parameter, not {len(values)}")
+    return values[0] if values else None
+
+
+def _check_charset() -> None:
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise ProtocolError(415, f"the request body must be UTF-8, not {charset}")
+
+
+def parse_request() -> Operation:
+    """The operation of a GET, a form POST or a direct POST; ProtocolError for anything else."""
+    params = request.args
+    if request.method == "POST":
+        _check_charset()
+        if request.mimetype == FORM:
+            params = request.values  # form fields and query string: both may carry the dataset
+        elif request.mimetype == UPDATE:
+            raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
+        elif request.mimetype != QUERY:
+            given = request.mimetype or "no Content-Type"
+            raise ProtocolError(415, f"POST a query as {FORM} or {QUERY}, not {given}")
+    if "update" in params:
+        if "query" in params:
+            raise ProtocolError(400, "a request carries either 'query' or 'update', not both")
+        raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
+    query = _single(params.getlist("query"), "query")
+    if request.method == "POST" and request.mimetype == QUERY:
+        if query is not None:
+            raise ProtocolError(400, "a direct POST carries the query in its body, not also as 'query='")
+        query = request.get_data(as_text=True)
+        if not query.strip():
+            raise ProtocolError(400, "the request body holds no query")
+    elif request.method == "POST" and query is None:
+        raise ProtocolError(400, "the form has no 'query' field")
+    dataset = Dataset(tuple(params.getlist("default-graph-uri")), tuple(params.getlist("named-graph-uri")))
+    return Operation(query, dataset, params.get("format") or params.get("output"))
+
+
+# --- answering --------------------------------------------------------------------------------------------
+
+@bp.route("/sparql", methods=["GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"])
+@bp.route("/sparql/", methods=["GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"])
+def endpoint() -> Response:
+    if request.method == "OPTIONS":
+        return preflight()
+    if request.method not in ("GET", "HEAD", "POST"):
+        return with_cors(error_response(405, f"use GET or POST, not {request.method}",
+                                        {"Allow": ALLOWED_METHODS}))
+    op = None
+    try:
+        op = parse_request()
+        response = describe_service(op) if op.query is None else answer(op.query, op.dataset, op.format)
+    except ProtocolError as exc:
+        if op is not None and op.query is not None and prefers_html(op.format):
+            # A person at the plain form: show the message above their query rather than a bare page.
+            response = editor_page(query=op.query, status=exc.status, error=exc.message)
+        else:
+            response = error_response(exc.status, exc.message)
+    return with_cors(response)
+
+
+def prefers_html(fmt: str | None) -> bool:
+    if fmt:
+        return fmt.lower() in ("html", HTML)
+    return negotiate(request.headers.get("Accept"), ("text/plain", HTML)) == HTML
+
+
+def answer(query: str, dataset: Dataset, fmt: str | None) -> Response:
+    """Evaluate a client's query and write the result in the negotiated format."""
+    check_query(query)
+    try:
+        # Relative IRIs resolve against the endpoint's own URL (SPARQL 1.1 Protocol: the service's BASE).
+        result = store().run(query, dataset, base_iri=request.base_url)
+    except QueryError as exc:
+        raise ProtocolError(400, f"malformed query: {exc.what}") from exc
+    media_type = choose_format(result, fmt)
+    if media_type == HTML:
+        return editor_page(query=query, result=result, status=200)
+    body = store().serialize(result, media_type)
+    response = Response(body, content_type=_content_type(media_type))
+    response.headers["Vary"] = "Accept"
+    if fmt in ("csv", "tsv", "text/csv", "text/tab-separated-values"):  # a download link in the editor
+        response.headers["Content-Disposition"] = f'attachment; filename="results.{fmt[-3:]}"'
+    return response
+
+
+def check_query(query: str) -> None:
+    """Refusals decided on the text alone, before any evaluation."""
+    if querytext.is_update(query):
+        raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
+    if querytext.uses_service(query):
+        raise ProtocolError(400, "SERVICE (federated query) is not allowed on this endpoint")
+
+
+def choose_format(result: QueryResult, fmt: str | None) -> str:
+    offers = (*result.media_types, HTML)
+    if fmt:
+        chosen = from_alias(fmt, offers)
+        if chosen is None:
+            raise ProtocolError(400, f"unknown format '{fmt}' for this query; use one of: {', '.join(offers)}")
+        return chosen
+    chosen = negotiate(request.headers.get("Accept"), offers)
+    if chosen is None:
+        raise ProtocolError(406, f"none of the formats offered is acceptable: {', '.join(offers)}")
+    return chosen
+
+
+def _content_type(media_type: str) -> str:
+    textual = media_type.startswith("text/") or media_type.endswith(("xml", "json"))
+    return f"{media_type}; charset=utf-8" if textual else media_type
+
+
+def with_cors(response: Response) -> Response:
+    response.headers.update(CORS)
+    return response
+
+
+def preflight() -> Response:
+    response = Response(status=204)
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+    response.headers["Access-Control-Max-Age"] = "86400"
+    response.headers["Allow"] = ALLOWED_METHODS
+    return with_cors(response)
+
+
+# --- service description and editor -----------------------------------------------------------------------
+
+def describe_service(op: Operation) -> Response:
+    """Without a query: the Service Description for machines, the editor for browsers."""
+    if request.method == "POST":
+        raise ProtocolError(400, "the request has no query")
+    offers = (*SD_FORMATS, HTML)
+    chosen = from_alias(op.format, offers) if op.format else negotiate(request.headers.get("Accept"), offers)
+    if chosen is None:
+        raise ProtocolError(406, f"none of the formats offered is acceptable: {', '.join(offers)}")
+    if chosen == HTML:
+        return editor_page()
+    body = ox.serialize(service_description(request.base_url), format=ox.RdfFormat.from_media_type(chosen),
+                        prefixes={"sd": SD, "formats": "http://www.w3.org/ns/formats/"}
+                        if chosen != "application/n-triples" else None)
+    response = Response(body, content_type=_content_type(chosen))
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def named_graphs() -> list[str]:
+    rows = store().select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } } ORDER BY ?g")
+    return [r["g"].value for r in rows if isinstance(r.get("g"), ox.NamedNode)]
+
+
+def service_description(endpoint_url: str) -> list[ox.Triple]:
+    """sd:Service with its endpoint, language, result formats and default dataset (IRIs, no blank nodes)."""
+    def sd(term: str) -> ox.NamedNode:
+        return ox.NamedNode(SD + term)
+
+    service, dataset = ox.NamedNode(endpoint_url + "#service"), ox.NamedNode(endpoint_url + "#dataset")
+    default_graph = ox.NamedNode(endpoint_url + "#default-graph")
+    formats = [f.iri for f in (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.CSV,
+                               ox.QueryResultsFormat.TSV)]
+    formats += [ox.RdfFormat.from_media_type(m).iri for m in SD_FORMATS]
+    triples = [
+        ox.Triple(service, RDF_TYPE, sd("Service")),
+        ox.Triple(service, sd("endpoint"), ox.NamedNode(endpoint_url)),
+        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+        ox.Triple(service, sd("defaultDataset"), dataset),
+        ox.Triple(dataset, RDF_TYPE, sd("Dataset")),
+        ox.Triple(dataset, sd("defaultGraph"), default_graph),
+        ox.Triple(default_graph, RDF_TYPE, sd("Graph")),
+    ]
+    triples += [ox.Triple(service, sd("resultFormat"), ox.NamedNode(iri)) for iri in formats]
+    for n, name in enumerate(named_graphs(), start=1):
+        node = ox.NamedNode(f"{endpoint_url}#named-graph-{n}")
+        triples += [ox.Triple(dataset, sd("namedGraph"), node), ox.Triple(node, RDF_TYPE, sd("NamedGraph")),
+                    ox.Triple(node, sd("name"), ox.NamedNode(name))]
+    return triples
+
+
+def yasgui_available() -> bool:
+    """YASGUI is copied into static/ by `make` when npm is there; without it the page is a plain form."""
+    static = Path(current_app.static_folder or "")
+    return (static / "yasgui" / "yasgui.min.js").is_file() and (static / "yasgui" / "yasgui.min.css").is_file()
+
+
+def editor_page(query: str | None = None, result: QueryResult | None = None, status: int = 200,
+                error: str | None = None) -> Response:
+    table = tabulate(result, settings().max_result_rows) if result is not None else None
+    examples = saved.load_all(settings().queries_dir)
+    text = query if query is not None else (examples[0].text if examples else "SELECT * WHERE { ?s ?p ?o } LIMIT 10")
+    links = {fmt: "/sparql?" + urlencode({"query": query, "format": fmt}) for fmt in ("csv", "json")} if query else {}
+    html = render_template("sparql.html", query=text, table=table, examples=examples, error=error,
+                           saved_json=[asdict(q) for q in examples],
+                           yasgui=yasgui_available(), links=links, kind=result.kind if result else None,
+                           permalink="/sparql?" + urlencode({"query": query}) if query else None)
+    response = Response(html, status=status, content_type="text/html; charset=utf-8")
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+# --- saved queries ----------------------------------------------------------------------------------------
+
+@bp.get("/queries/")
+@bp.get("/queries")
+def saved_index() -> Response:
+    """The saved queries as JSON (name, title, description, URL): the editor's examples for any client."""
+    items = [{"name": q.name, "title": q.title, "description": q.description, "url": f"/queries/{q.name}"}
+             for q in saved.load_all(settings().queries_dir)]
+    return with_cors(current_app.json.response(items))
+
+
+@bp.get("/queries/<name>")
+def saved_query(name: str) -> Response:
+    """The .rq text, or with `?run=1` its results, negotiated like any query."""
+    found = saved.load(settings().queries_dir, name.removesuffix(".rq"))
+    if found is None:
+        return with_cors(error_response(404, f"no saved query named '{name}'"))
+    if request.args.get("run") not in ("1", "true", "yes"):
+        return with_cors(Response(found.text, content_type=f"{QUERY}; charset=utf-8"))
+    try:
+        response = answer(found.text, Dataset(), request.args.get("format"))
+    except ProtocolError as exc:
+        response = error_response(exc.status, exc.message)
+    return with_cors(response)
