@@ -50,8 +50,11 @@ class Iris:
     def provision(self, instrument_key: str, number: str) -> URIRef:
         return URIRef(f"{self.base}eli/{instrument_key}/art/{number}")
 
-    def evidence(self, claim_key: str, n: int) -> URIRef:
-        return URIRef(f"{self.base}id/evidence/{claim_key}-{n}")
+    def evidence(self, subject: URIRef, n: int) -> URIRef:
+        """`{base}id/evidence/{kind}-{key}-{n}`: named after the record it supports, unique across kinds."""
+        path = str(subject)[len(self.base):] if str(subject).startswith(self.base) else str(subject)
+        slug = path.removeprefix("id/").replace("/art/", "-").replace("/", "-")
+        return URIRef(f"{self.base}id/evidence/{slug}-{n}")
 
     def concept(self, scheme: str, key: str) -> URIRef:
         return URIRef(f"{CANONICAL_BASE}vocab/{scheme}/{key}")

@@ -75,8 +75,9 @@ def _values(spec: Field, raw: Any, index: Index, rec: Emitted) -> Iterator[URIRe
             else:
                 msg = f"'{item}' is not a date (YYYY, YYYY-MM, YYYY-MM-DD, --MM-DD or an ISO datetime)"
                 rec.problems.append(Problem(rec.record.ref(), "date", msg, focus=str(rec.subject)))
-        elif kind == "int":
-            yield Literal(int(item)) if str(item).lstrip("-").isdigit() else Literal(str(item))
+        elif kind in ("int", "posint"):
+            datatype = XSD.positiveInteger if kind == "posint" else XSD.integer
+            yield Literal(str(int(item)), datatype=datatype) if str(item).lstrip("-").isdigit() else Literal(str(item))
         elif kind == "bool":
             yield Literal(bool(item))
         elif kind == "uri":
@@ -118,12 +119,15 @@ def _evidence(rec: Emitted, index: Index, texts: dict[str, SourceText]) -> None:
             continue
         source = index.ref("sources", ev.source)
         rec.triples.append((rec.subject, PROV.wasDerivedFrom, source))
-        rec.triples.extend(_annotation(index.iris.evidence(rec.record.key, n), rec.subject, source, span))
+        rec.triples.extend(_annotation(index.iris.evidence(rec.subject, n), rec.subject, source, ev.source, span))
 
 
-def _annotation(ann: URIRef, body: URIRef, source: URIRef, span: Span) -> list[Triple]:
+def _annotation(ann: URIRef, body: URIRef, source: URIRef, file: str, span: Span) -> list[Triple]:
     target, quote, position = URIRef(ann + "#target"), URIRef(ann + "#quote"), URIRef(ann + "#position")
     return [
+        (target, RDFS.label, Literal(f"Characters {span.start}–{span.end} of {file}", lang="en")),
+        (quote, RDFS.label, Literal(f"Quote: “{span.exact}”", lang="en")),
+        (position, RDFS.label, Literal(f"Characters {span.start}–{span.end}", lang="en")),
         (body, HR.hasEvidence, ann),
         (ann, RDF.type, OA.Annotation), (ann, RDFS.label, Literal(f"Evidence: “{span.exact}”", lang="en")),
         (ann, OA.motivatedBy, OA.describing), (ann, OA.hasBody, body), (ann, OA.hasTarget, target),
@@ -158,6 +162,9 @@ def emit_record(record: Record, index: Index, texts: dict[str, SourceText]) -> E
             continue
         rec.triples.extend((s, spec.predicate, v) for v in _values(spec, raw, index, rec))
     if record.kind == "claims":
+        if record.fields.get("type") == "recognition" and not record.fields.get("criterion"):
+            # The Guidelines' criterion is recorded only where the text states it; say so explicitly.
+            rec.triples.append((s, HR.criterion, index.iris.concept("pp-guidelines-2013", "not-stated")))
         rec.triples.extend(_shortcuts(rec))
     _evidence(rec, index, texts)
     return rec

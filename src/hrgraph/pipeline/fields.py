@@ -13,7 +13,7 @@ from hrgraph.model.namespaces import ELI, HR
 @dataclass(frozen=True)
 class Field:
     predicate: URIRef
-    value: str  # "text" (@en), "string", "date", "datetime", "int", "bool", "uri", "ref:<kind>", "concept:<scheme>"
+    value: str  # text (@en), string, date, datetime, int, posint, bool, uri, ref:<kind>, concept:<scheme>
     many: bool = False
 
 
@@ -50,7 +50,7 @@ FIELDS: dict[str, dict[str, Field]] = {
     "mechanisms": {
         "kind": Field(HR.mechanismKind, "concept:mechanism-kind"),
         "part_of": Field(HR.partOf, "ref:mechanisms"),
-        "session": Field(HR.sessionNumber, "int"),
+        "session": Field(HR.sessionNumber, "posint"),
     },
     "events": {
         "kind": Field(HR.eventKind, "concept:event-kind"),

@@ -73,7 +73,8 @@ def gate(emitted: list[Emitted], shapes: Graph, ontology: Graph, extra: Graph) -
                                              advanced=True, allow_warnings=True)
         owner = _owners(result.published)
         rows = _results(report)
-        result.problems += [_problem(r, owner.get(r["focusNode"])) for r in rows]  # type: ignore[arg-type]
+        result.problems += [p for p in dict.fromkeys(_problem(r, owner.get(r["focusNode"])) for r in rows)  # type: ignore
+                            if p not in result.problems]
         failing = {id(owner[r["focusNode"]]): owner[r["focusNode"]] for r in rows  # type: ignore[index]
                    if r["focusNode"] in owner and str(r["resultSeverity"]).endswith("Violation")}
         unowned = [r for r in rows if r["focusNode"] not in owner and str(r["resultSeverity"]).endswith("Violation")]
