@@ -127,3 +127,15 @@ def test_a_broken_record_is_held_back_and_the_rest_published(tmp_path: Path) -> 
     assert "broken-charge" not in published and "andrei-aliaksandrau" in published
     report = (root / "dist" / "validation-report.txt").read_text(encoding="utf-8")
     assert "broken-charge" in report and "does not occur verbatim" in report
+
+
+def test_ontology_plus_built_data_is_consistent_under_hermit(built_root: Path) -> None:
+    from owl_check import JAVA_MISSING, check_consistency, dl_typing_problems, java_available, merge
+
+    files = [REPO / "ontology/hrgraph.ttl", built_root / "dist/hrgraph.ttl"]
+    problems = dl_typing_problems(merge(files))
+    assert not problems, "OWL 2 DL typing problems in ontology + data:\n" + "\n".join(problems)
+    if not java_available():
+        pytest.skip(JAVA_MISSING)
+    result = check_consistency(files)
+    assert result.consistent, result.message

@@ -38,7 +38,9 @@ def _owners(emitted: Iterable[Emitted]) -> dict[URIRef, Emitted]:
 
 def _results(report: Graph) -> list[dict[str, object]]:
     rows = []
-    for r in report.subjects(RDF.type, SH.ValidationResult):
+    # Only top-level results: nested sh:detail results (from sh:node) point at vocabulary concepts no record owns.
+    top = {r for rep in report.subjects(RDF.type, SH.ValidationReport) for r in report.objects(rep, SH.result)}
+    for r in top:
         rows.append({k: report.value(r, SH[k]) for k in (
             "focusNode", "resultPath", "value", "resultMessage", "resultSeverity", "sourceConstraintComponent")})
     return sorted(rows, key=lambda d: tuple(str(v) for v in d.values()))
