@@ -1,4 +1,4 @@
-"""`hrgraph build | validate | serve | query`: exit codes 0 ok, 1 records held back, 2 input error."""
+"""`hrgraph build | ingest | validate | serve | query`: exit codes 0 ok, 1 records held back, 2 input error."""
 
 from __future__ import annotations
 
@@ -25,6 +25,21 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return build(_settings(args)).exit_code
 
 
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from hrgraph.pipeline.ingest.command import run
+
+    return run(_settings(args), args.files, args.format, args.out, args.explain, args.report)
+
+
+def _cmd_synth(args: argparse.Namespace) -> int:
+    from hrgraph.pipeline.synth import synth
+
+    settings = _settings(args)
+    n = synth(args.persons, Path(args.out), args.seed, settings.ontology_dir / "hrgraph.ttl", settings.base)
+    print(f"hrgraph synth: {n} triples for {args.persons} persons written to {args.out}")
+    return 0
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     from hrgraph.web import serve
 
@@ -47,6 +62,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--base", help="base IRI of the data (default https://w3id.org/hrgraph/)")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("build", help="curated records -> RDF -> SHACL gate -> dist/ dumps and the store")
+    i = sub.add_parser("ingest", help="statement pages (text or HTML) -> RDF in the project's ontology")
+    i.add_argument("files", nargs="+", metavar="FILE")
+    i.add_argument("--format", default="turtle", choices=["turtle", "nt", "jsonld"])
+    i.add_argument("--out", help="write the RDF here (default: stdout)")
+    i.add_argument("--explain", metavar="KEY", help="say why the entity KEY got its key (merges, spellings)")
+    i.add_argument("--report", action="store_true", help="list every identity decision on stderr")
+    y = sub.add_parser("synth", help="write a synthetic graph (N-Triples, valid under shapes/) for scale tests")
+    y.add_argument("--persons", type=int, required=True)
+    y.add_argument("--out", required=True, help="file to write (.nt or .nt.gz); source texts go beside it")
+    y.add_argument("--seed", type=int, default=0)
     s = sub.add_parser("serve", help="serve the last build (waitress)")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
@@ -57,7 +82,7 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-COMMANDS = {"build": _cmd_build, "serve": _cmd_serve, "query": _cmd_query}
+COMMANDS = {"build": _cmd_build, "ingest": _cmd_ingest, "synth": _cmd_synth, "serve": _cmd_serve, "query": _cmd_query}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,6 +13,7 @@ from hrgraph.model.namespaces import Iris
 from hrgraph.model.records import BuildResult, Problem
 from hrgraph.pipeline.curated import load_curated
 from hrgraph.pipeline.emit import Emitted, emit_record, emit_source
+from hrgraph.pipeline.ingest import ingest_files, merge, source_paths
 from hrgraph.pipeline.publish import publish
 from hrgraph.pipeline.reason import materialise, superclasses
 from hrgraph.pipeline.resolve import Index, source_key
@@ -33,6 +34,9 @@ def read_turtle(paths: list[Path], root: Path) -> Graph:
 def _emit_all(settings: Settings) -> tuple[list[Emitted], list[Problem]]:
     texts, unreadable = read_sources(settings.sources_dir)
     records, problems = load_curated(settings.curated_dir, settings.root)
+    ingested = ingest_files(source_paths(settings.sources_dir), records, settings.data_dir / "keys.tsv")
+    records, conflicts = merge(records, ingested.records)  # curated wins; each disagreement is reported
+    problems += ingested.problems + conflicts
     problems += [Problem(msg.split(":", 1)[0], "source-encoding", msg.split(": ", 1)[-1], "Warning")
                  for msg in unreadable]
     index = Index.of(records, Iris(settings.base))

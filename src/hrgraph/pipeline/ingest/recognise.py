@@ -1,0 +1,309 @@
+"""Recognisers: persons, organisations, legal provisions, mechanisms, places and dates in a span of raw text.
+
+Every mention keeps its exact words and offsets into the stored text, and an `ident` (kind + canonical form)
+that identity.py turns into a record key. Overlaps are settled longest-first, so "Barys Zvozskau Belarusian
+Human Rights House" is an organisation, not a person called Barys Zvozskau.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from hrgraph.pipeline.ingest import lexicon as lx
+from hrgraph.pipeline.ingest.names import fold, is_given_name, name_key, skeleton
+from hrgraph.pipeline.ingest.readers import MONTHS
+
+WS = r"[\s\u00a0]+"
+
+
+@dataclass(frozen=True)
+class Mention:
+    kind: str  # persons, organisations, mechanisms, places, provisions, instruments, dates
+    label: str  # the canonical name (or the normalised date)
+    start: int
+    end: int
+    text: str  # the exact words
+    attrs: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def ident(self) -> str:
+        return ident(self.kind, self.label)
+
+
+def ident(kind: str, label: str) -> str:
+    if kind == "persons":
+        return f"persons:{name_key(label)}"
+    return f"{kind}:{norm(label)}"
+
+
+def norm(label: str) -> str:
+    """A label compared loosely: folded, without quotes, brackets' content, articles and a leading "UN"."""
+    s = fold(label)
+    s = re.sub(r"[^a-z0-9. ]+", " ", s)
+    s = re.sub(r"\b(?:the|un|united nations)\b", " ", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _m(of: str, label: str, text: str, base: int, m: re.Match[str], group: int | str = 0, **attrs: object) -> Mention:
+    return Mention(of, label, base + m.start(group), base + m.end(group), m.group(group), dict(attrs))
+
+
+# --- persons -----------------------------------------------------------------------------------------------
+
+TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)?")
+NOT_SURNAME = {"the", "and", "human", "rights", "center", "centre", "belarusian", "belarus", "helsinki", "committee",
+               "court", "district", "republic", "article", "code", "special", "rapporteur", "council", "penal",
+               "colony", "street", "square", "region", "university", "state", "station", "prison", "museum"}
+INITIAL = re.compile(r"(?<![\w.])([A-Z])\.[ \u00a0]?([A-Z][a-z]+(?:-[A-Z][a-z]+)?)")
+
+
+def _is_surname(tok: str) -> bool:
+    return tok[:1].isupper() and tok[1:2].islower() and fold(tok) not in NOT_SURNAME and not tok.endswith(("'s", "’s"))
+
+
+def persons(text: str, base: int) -> Iterator[Mention]:
+    toks = list(TOKEN.finditer(text))
+    for a, b in zip(toks, toks[1:], strict=False):
+        gap = text[a.end():b.start()]
+        if not re.fullmatch(WS, gap) or not a.group()[:1].isupper() or not is_given_name(a.group()):
+            continue
+        surname = b.group()
+        if surname.endswith(("'s", "’s")):
+            surname = surname[:-2]
+        if not _is_surname(surname):
+            continue
+        end = b.start() + len(surname)
+        yield Mention("persons", f"{a.group()} {surname}", base + a.start(), base + end, text[a.start():end])
+    for m in INITIAL.finditer(text):
+        if _is_surname(m.group(2)):
+            yield _m("persons", f"{m.group(1)}. {m.group(2)}", text, base, m)
+
+
+def surname_mentions(text: str, base: int, known: list[Mention]) -> Iterator[Mention]:
+    """A surname alone ("Klimovich's death") of a person named in full elsewhere in the same document."""
+    by_skel = {skeleton(p.label.split()[-1]): p for p in known}
+    for t in TOKEN.finditer(text):
+        word = re.sub(r"['’]s$", "", t.group())
+        p = by_skel.get(skeleton(word)) if word[:1].isupper() and len(word) > 3 else None
+        if p is not None:
+            yield Mention("persons", p.label, base + t.start(), base + t.start() + len(word), word, {"alone": True})
+
+
+# --- lexicon entries ---------------------------------------------------------------------------------------
+
+def entries(text: str, base: int, entries: list[lx.Entry], context: str) -> Iterator[Mention]:
+    for e in entries:
+        if e.needs and not re.search(e.needs, context):
+            continue
+        for m in e.pattern.finditer(text):
+            yield _m(e.kind, e.label, text, base, m, **e.fields)
+
+
+def generic_orgs(text: str, base: int) -> Iterator[Mention]:
+    for m in lx.GENERIC_ORG.finditer(text):
+        words = m.group().split()
+        start = 1 if words[0] in ("The", "A", "An", "On", "In", "We", "Our") else 0
+        if len(words) - start < 2:
+            continue
+        sub = re.search(re.escape(words[start]), m.group())
+        off = sub.start() if sub else 0
+        label = m.group()[off:]
+        yield Mention("organisations", re.sub(WS, " ", label), base + m.start() + off, base + m.end(), label,
+                      {"class": "HumanRightsOrganisation" if "Rights" in label else "Organisation", "generic": True})
+
+
+def courts(text: str, base: int) -> Iterator[Mention]:
+    for m in lx.COURT.finditer(text):
+        name = re.sub(WS, " ", m.group("name"))
+        city = m.group("city")
+        yield _m("organisations", name, text, base, m, "name", **{"class": "Court"})
+        yield _m("places", name, text, base, m, "name", place_kind="court", located_in=city)
+
+
+# --- mechanisms --------------------------------------------------------------------------------------------
+
+SESSION = re.compile(r"(\d+)(?:st|nd|rd|th)" + WS + r"session" + WS + r"of" + WS + r"the" + WS +
+                     r"(?:UN" + WS + r"|United Nations" + WS + r")?Human" + WS + r"Rights" + WS + r"Council")
+MANDATE = re.compile(r"(?:UN" + WS + r"|United Nations" + WS + r")?(?P<title>Special" + WS + r"Rapporteur|Independent" +
+                     WS + r"Expert)(?:" + WS + r"on" + WS + r"(?P<mandate>[^.,;:()]+?))?(?=[.,;:()]|" + WS +
+                     r"(?:has|have|is|was|to|and|that|who|about|in" + WS + r"(?:his|her|its))\b|$)")
+ACTION_PLAN = re.compile(r"Council" + WS + r"of" + WS + r"Europe" + WS + r"Action" + WS + r"Plan" + WS + r"for" + WS +
+                         r"(?P<country>[A-Z]\w+)")
+PROPOSED = re.compile(r"(?:an|the)" + WS + r"(?P<name>independent" + WS + r"(?:international" + WS + r")?mechanism" +
+                      WS + r"to" + WS + r"investigate[^.,;:]*)")
+
+
+def mechanisms(text: str, base: int, context: str) -> Iterator[Mention]:
+    yield from entries(text, base, lx.MECHANISMS, context)
+    for m in SESSION.finditer(text):
+        n = int(m.group(1))
+        yield _m("mechanisms", f"{_ordinal(n)} session of the UN Human Rights Council", text, base, m,
+                 **{"class": "MechanismSession", "kind": "session", "part_of": "UN Human Rights Council", "session": n})
+    for m in MANDATE.finditer(text):
+        yield _mandate(m, text, base)
+    for m in ACTION_PLAN.finditer(text):
+        yield _m("mechanisms", f"Council of Europe Action Plan for {m.group('country')}", text, base, m,
+                 **{"class": "Mechanism", "part_of": "Council of Europe"})
+    for m in PROPOSED.finditer(text):
+        label = re.sub(WS, " ", m.group("name"))
+        yield _m("mechanisms", label[0].upper() + label[1:] + " (proposed)", text, base, m, "name",
+                 **{"class": "Mechanism", "kind": "investigative-body"})
+
+
+def _mandate(m: re.Match[str], text: str, base: int) -> Mention:
+    title, mandate = re.sub(WS, " ", m.group("title")), re.sub(WS, " ", m.group("mandate") or "").strip()
+    if not mandate:
+        return _m("mechanisms", f"UN {title} (mandate not named in the source)", text, base, m,
+                  **{"class": "SpecialProcedure", "part_of": "UN Special Procedures"})
+    for phrase, label, kind in lx.MANDATES:
+        if hit := re.search(phrase, mandate):
+            return _m("mechanisms", label.format(**hit.groupdict()), text, base, m,
+                      **{"class": "SpecialProcedure", "kind": kind, "part_of": "UN Special Procedures"})
+    kind = "country-mandate" if re.search(r"situation .* in [A-Z]", mandate) else "thematic-mandate"
+    return _m("mechanisms", f"{title} on {mandate}", text, base, m,
+              **{"class": "SpecialProcedure", "kind": kind, "part_of": "UN Special Procedures"})
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+# --- legal provisions --------------------------------------------------------------------------------------
+
+ARTICLE = re.compile(
+    r"(?:(?:Part|part|Paragraph|paragraph)" + WS + r"(?P<part>\d+)" + WS + r"of" + WS + r")?"
+    r"(?:Article|Art\.?|article)" + WS + r"(?P<num>\d+(?:[.-]\d+)*)"
+    r"(?:" + WS + r"(?:part|Part)" + WS + r"(?P<part2>\d+))?"
+    r"(?:" + WS + r"of" + WS + r"the" + WS + r"(?P<instr>[A-Z][^.,;:()“”\"]*))?")
+GUIDELINE_PARA = re.compile(r"paragraph" + WS + r"(?P<num>\d+(?:\.\d+)*)" + r"[\s\u00a0]*\(?(?P<letter>[a-z])\)" +
+                            WS + r"of" + WS + r"the" + WS + r"Guidelines")
+CRITERION_ITEM = re.compile(r"(?<![\w])(?P<letter>[a-e])\)" + WS + r"the" + WS + r"deprivation" + WS + r"of" + WS +
+                            r"liberty")
+GUIDELINES = "Guidelines on the Definition of Political Prisoners"
+
+
+INSTRUMENT_WORD = re.compile(r"\b(?:Code|Law|Constitution|Convention|Covenant|Declaration|Guidelines|Act|Charter)\b")
+
+
+def _instrument(name: str | None, context_instruments: list[Mention]) -> tuple[str, int, bool]:
+    """The instrument an article belongs to and how many characters of `name` name it: the one named after
+    the article, else the last one named before it (assumed)."""
+    if name:
+        for e in lx.INSTRUMENTS:
+            if m := e.pattern.match(name):
+                return e.label, m.end(), False
+        if m := INSTRUMENT_WORD.search(name):
+            return name[:m.end()], m.end(), False
+    if context_instruments:
+        return context_instruments[-1].label, 0, True
+    return lx.INSTRUMENTS[0].label, 0, True
+
+
+def provisions(text: str, base: int, context: str) -> Iterator[Mention]:
+    named = [m for m in entries(text, base, lx.INSTRUMENTS, context)]
+    yield from named
+    for m in ARTICLE.finditer(text):
+        before = [i for i in named if i.end <= base + m.start()]
+        instrument, used, assumed = _instrument(m.group("instr"), before)
+        part = m.group("part") or m.group("part2")
+        end = m.start("instr") + used if used else m.end("part2") if m.group("part2") else m.end("num")
+        yield Mention("provisions", f"{instrument}, Article {m.group('num')}", base + m.start(), base + end,
+                      text[m.start():end], {"instrument": instrument, "number": m.group("num"), "part": part,
+                                            "assumed": assumed})
+    for m in GUIDELINE_PARA.finditer(text):
+        number = f"{m.group('num')}-{m.group('letter')}"
+        yield Mention("provisions", f"{GUIDELINES}, paragraph {number}", base + m.start(), base + m.end(),
+                      m.group(), {"instrument": GUIDELINES, "number": number})
+    if re.search(r"(?i)definition of (?:a )?\W?political prisoner", context):
+        for m in CRITERION_ITEM.finditer(text):
+            number = f"3.1-{m.group('letter')}"
+            yield Mention("provisions", f"{GUIDELINES}, paragraph {number}", base + m.start(), base + m.end(),
+                          m.group(), {"instrument": GUIDELINES, "number": number})
+
+
+# --- places and dates --------------------------------------------------------------------------------------
+
+COLONY = re.compile(r"[Pp]enal" + WS + r"[Cc]olony" + WS + r"No\.?[\s\u00a0]*(?P<n>\d+)(?:," + WS +
+                    r"(?:in" + WS + r")?(?P<town>[A-Z][^\W\d_]+)(?:" + WS + r"(?:town|city|village))?)?")
+PLACE_WORDS = re.compile(r"(?<![\w])(?:" + "|".join(sorted(map(re.escape, lx.COUNTRIES + lx.CITIES), key=len,
+                                                             reverse=True)) + r")(?![\w])")
+
+
+def places(text: str, base: int) -> Iterator[Mention]:
+    for m in COLONY.finditer(text):
+        town = lx.CITY_ALIASES.get(m.group("town") or "", m.group("town"))
+        label = f"Penal Colony No. {m.group('n')}" + (f" ({town})" if town else "")
+        yield _m("places", label, text, base, m, place_kind="penal-colony", located_in=town)
+        yield _m("organisations", label, text, base, m, **{"class": "PenalInstitution"})
+    for m in PLACE_WORDS.finditer(text):
+        name = lx.CITY_ALIASES.get(m.group(), m.group())
+        kind = "country" if m.group() in lx.COUNTRIES else "city"
+        yield _m("places", name, text, base, m, place_kind=kind, located_in=None if kind == "country" else "Belarus")
+
+
+ABS_DATE = re.compile(r"(?P<month>[A-Z][a-z]+)" + WS + r"(?P<day>\d{1,2})(?!\d)(?:," + WS + r"(?P<year>\d{4}))?|"
+                      r"(?P<day2>\d{1,2})" + WS + r"(?P<month2>[A-Z][a-z]+)(?:" + WS + r"(?P<year2>\d{4}))?|"
+                      r"(?P<d3>\d{2})[.-](?P<m3>\d{2})[.-](?P<y3>\d{4})")
+
+
+def dates(text: str, base: int, doc_year: str | None) -> Iterator[Mention]:
+    """Absolute dates; a day and month without a year take the document's year when it has one, else stay
+    partial (--MM-DD)."""
+    for m in ABS_DATE.finditer(text):
+        if m.group("d3"):
+            value = f"{m.group('y3')}-{m.group('m3')}-{m.group('d3')}"
+        else:
+            month = MONTHS.get((m.group("month") or m.group("month2") or "").lower())
+            if not month:
+                continue
+            day, year = int(m.group("day") or m.group("day2")), m.group("year") or m.group("year2")
+            relative = year is None
+            year = year or doc_year
+            value = f"{year}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
+            if relative and year:
+                yield _m("dates", value, text, base, m, relative=True)
+                continue
+        yield _m("dates", value, text, base, m)
+
+
+# --- all together ------------------------------------------------------------------------------------------
+
+# What hides a mention: a person inside an organisation's or a law's name is no person; nested mechanisms
+# (a session of the Council), places (a town in a colony's name) and instruments in a provision all stand.
+BLOCKED_BY = {
+    "persons": {"persons", "organisations", "mechanisms", "provisions", "instruments"},
+    "organisations": {"organisations", "mechanisms", "instruments", "provisions"},
+    "mechanisms": set(), "places": set(), "instruments": {"instruments"}, "provisions": {"provisions"},
+    "dates": {"dates", "provisions"},
+}
+
+
+def settle(mentions: list[Mention]) -> list[Mention]:
+    """Longest first; a mention is dropped when a kept one of a kind that blocks it overlaps it (a generic
+    organisation also gives way to a lexicon one of any length), or when it repeats a kept one exactly."""
+    ranked = sorted(mentions, key=lambda m: (bool(m.attrs.get("generic")), -(m.end - m.start), m.start))
+    kept: list[Mention] = []
+    seen: set[tuple[str, str, int, int]] = set()
+    for m in ranked:
+        if (m.kind, m.label, m.start, m.end) in seen:
+            continue
+        blockers = BLOCKED_BY.get(m.kind, set())
+        if m.attrs.get("generic"):
+            blockers = blockers | {"persons"}
+        if any(k.kind in blockers and k.start < m.end and m.start < k.end and k is not m for k in kept):
+            continue
+        seen.add((m.kind, m.label, m.start, m.end))
+        kept.append(m)
+    return sorted(kept, key=lambda m: (m.start, m.kind))
+
+
+def recognise(text: str, base: int, context: str, doc_year: str | None) -> list[Mention]:
+    """Every mention in `text` (which starts at offset `base` of the stored text); `context` is the whole
+    document, for cues that hold document-wide (a criteria list after a mention of the Guidelines)."""
+    found: list[Mention] = [*persons(text, base), *entries(text, base, lx.ORGANISATIONS, context),
+                            *generic_orgs(text, base), *courts(text, base), *mechanisms(text, base, context),
+                            *provisions(text, base, context), *places(text, base), *dates(text, base, doc_year)]
+    return settle(found)
