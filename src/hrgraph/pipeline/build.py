@@ -17,7 +17,7 @@ from hrgraph.pipeline.ingest import ingest_files, merge, source_paths
 from hrgraph.pipeline.publish import publish
 from hrgraph.pipeline.reason import materialise, superclasses
 from hrgraph.pipeline.resolve import Index, source_key
-from hrgraph.pipeline.sources import read_sources
+from hrgraph.pipeline.sources import SourceText, read_sources
 from hrgraph.pipeline.validate import gate
 
 
@@ -31,19 +31,20 @@ def read_turtle(paths: list[Path], root: Path) -> Graph:
     return g
 
 
-def _emit_all(settings: Settings) -> tuple[list[Emitted], list[Problem]]:
+def _emit_all(settings: Settings) -> tuple[list[Emitted], list[Problem], dict[str, SourceText]]:
     texts, unreadable = read_sources(settings.sources_dir)
     records, problems = load_curated(settings.curated_dir, settings.root)
     ingested = ingest_files(source_paths(settings.sources_dir), records, settings.data_dir / "keys.tsv")
     records, conflicts = merge(records, ingested.records)  # curated wins; each disagreement is reported
     problems += ingested.problems + conflicts
+    texts.update({f: SourceText(f, t) for f, t in ingested.texts.items()})  # HTML: quotes point into its text
     problems += [Problem(msg.split(":", 1)[0], "source-encoding", msg.split(": ", 1)[-1], "Warning")
                  for msg in unreadable]
     index = Index.of(records, Iris(settings.base))
     meta = {source_key(str(r.fields.get("file", r.key))): r for r in records if r.kind == "sources"}
     emitted = [emit_source(t, meta.get(source_key(name)), index) for name, t in sorted(texts.items())]
     emitted += [emit_record(r, index, texts) for r in records if r.kind != "sources"]
-    return emitted, problems
+    return emitted, problems, texts
 
 
 def build(settings: Settings, out=sys.stdout) -> BuildResult:
@@ -52,7 +53,7 @@ def build(settings: Settings, out=sys.stdout) -> BuildResult:
     vocab = read_turtle(sorted((settings.ontology_dir / "vocab").glob("*.ttl")), settings.root)
     ontology = read_turtle(ontology_files, settings.root) + vocab
     shapes = read_turtle(sorted(settings.shapes_dir.glob("*.ttl")), settings.root)
-    emitted, problems = _emit_all(settings)
+    emitted, problems, texts = _emit_all(settings)
     materialise(emitted, superclasses(ontology))
     print(f"hrgraph build: {len(emitted)} records emitted; validating against shapes/ ...", file=out, flush=True)
     gated = gate(emitted, shapes, ontology, vocab)
@@ -61,7 +62,7 @@ def build(settings: Settings, out=sys.stdout) -> BuildResult:
         result.held_back.append("(the graph as a whole: a violation no single record could be blamed for)")
         _summary(result, settings, out)
         return result
-    result.triples = publish(settings, gated, ontology, vocab, result.problems, out)
+    result.triples = publish(settings, gated, ontology, vocab, result.problems, texts, out)
     result.published = True
     _summary(result, settings, out)
     return result

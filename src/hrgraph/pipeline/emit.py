@@ -192,5 +192,7 @@ def emit_source(text: SourceText, meta: Record | None, index: Index) -> Emitted:
     rec.triples += [
         (s, DCTERMS.identifier, Literal(text.file)), (s, DCTERMS.format, Literal("text/plain")),
         (s, HR.sha256, Literal(text.sha256)), (s, HR.characters, Literal(len(text.text))),
+        # The stored text itself, published beside the dumps so every quote's offsets can be checked.
+        (s, DCTERMS.hasFormat, URIRef(f"{index.iris.base}sources/{text.file}")),
     ]
     return rec

@@ -9,12 +9,13 @@ from importlib.metadata import version as package_version
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from hrgraph.config import Settings
 from hrgraph.model.namespaces import SH, Iris
 from hrgraph.model.records import Problem
 from hrgraph.pipeline import dumps
+from hrgraph.pipeline.sources import SourceText
 from hrgraph.pipeline.validate import GateResult
 from hrgraph.pipeline.void import describe_dataset
 
@@ -60,7 +61,7 @@ def _swap(new: Path, live: Path) -> None:
 
 
 def publish(settings: Settings, gated: GateResult, ontology: Graph, vocab: Graph, problems: list[Problem],
-            out) -> int:
+            texts: dict[str, SourceText], out) -> int:
     iris = Iris(settings.base)
     data = dumps.sorted_graph([t for e in gated.published for t in e.triples] + list(vocab))
     stage = settings.dist_dir.with_name(f"{settings.dist_dir.name}.new-{os.getpid()}")
@@ -79,9 +80,19 @@ def publish(settings: Settings, gated: GateResult, ontology: Graph, vocab: Graph
     dumps.write_turtle(dumps.sorted_graph(t for e in gated.held_back for t in e.triples), stage / "quarantine.ttl")
     dumps.write_json({"build_id": build_id, "triples": len(data), "version": _version(), "base": settings.base},
                      stage / "build.json")
+    _write_sources(gated, texts, stage / "sources")
     _publish_store(settings, stage, iris, build_id, out)
     _swap(stage, settings.dist_dir)
     return len(data)
+
+
+def _write_sources(gated: GateResult, texts: dict[str, SourceText], dest: Path) -> None:
+    """The stored texts the published evidence offsets point into, served at {base}sources/{file}."""
+    dest.mkdir()
+    for e in gated.published:
+        if e.record.kind == "sources":
+            name = next(str(o) for _, p, o in e.triples if p == DCTERMS.identifier)
+            (dest / name).write_text(texts[name].text, encoding="utf-8")
 
 
 def _publish_store(settings: Settings, stage: Path, iris: Iris, build_id: str, out) -> None:
