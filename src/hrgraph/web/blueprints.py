@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from hrgraph.web import downloads, errors, pages, resources, sparql
+from hrgraph.web import docs, downloads, errors, graphstore, pages, queries, resources, sparql
 
 
 def register_all(app: Flask) -> None:
     errors.install(app)  # Flask's own 404/405/500 answer in the same shape as ours
-    for module in (sparql, downloads, pages, resources):  # resources last: it answers every other path
+    # resources last: it answers every other path
+    for module in (sparql, queries, docs, graphstore, downloads, pages, resources):
         app.register_blueprint(module.bp)

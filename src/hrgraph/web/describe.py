@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from hrgraph.model.namespaces import HR, OA
+from hrgraph.model.namespaces import HR, OA, PREFIXES
 from hrgraph.store.base import Store, Term
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -268,6 +268,14 @@ class Presenter:
             return term.value
         iri = term if isinstance(term, str) else term.value
         return self.labels.get(iri) or local_name(iri)
+
+    def curie(self, term: Term | str) -> str:
+        """`schema:Person` rather than a bare label: classes of several vocabularies share local names."""
+        iri = term if isinstance(term, str) else term.value
+        for prefix, ns in PREFIXES.items():
+            if iri.startswith(str(ns)) and len(iri) > len(str(ns)):
+                return f"{prefix}:{iri[len(str(ns)):]}"
+        return self.label(term)
 
     def is_iri(self, term: Term | str) -> bool:
         return isinstance(term, str) or isinstance(term, NamedNode)

@@ -1,6 +1,8 @@
 """The build's files for download: `/dumps/<name>` serves the regular files directly in `settings.dist_dir`
-(nothing below it, nothing hidden, so no path traversal), with their media types, ETag / 304 and ranges;
-`/.well-known/void` answers 303 to the VoID description (RFC 5785 / VoID §7.2).
+(nothing below it, nothing hidden, so no path traversal), with their media types, ETag / 304 and ranges, and
+`/sources/<name>` the stored source texts the evidence offsets point into;
+the listing at `/dumps` is `hrgraph.web.docs`; `/.well-known/void` answers 303 to the VoID description
+(RFC 5785 / VoID §7.2).
 
 `hrgraph.nt.gz` is served as `application/gzip` (the file as it is), not as N-Triples with
 `Content-Encoding: gzip`, which would make clients store it decompressed under a `.gz` name.
@@ -9,6 +11,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from flask import Blueprint, Response, current_app, redirect, send_from_directory
 
@@ -46,25 +49,24 @@ def media_type(name: str) -> str:
     return next((mt for suffix, mt in MEDIA_TYPES if name.endswith(suffix)), "application/octet-stream")
 
 
-@bp.get("/dumps/<name>")
-def dump(name: str) -> Response:
-    dist = settings().dist_dir
-    if not SAFE_NAME.match(name) or not (dist / name).is_file():
-        return error_response(404, f"no download named {name!r}; see the list on the home page")
-    resp = send_from_directory(dist, name, mimetype=media_type(name), conditional=True, etag=True,
+def _send(folder: Path, name: str, what: str) -> Response:
+    if not SAFE_NAME.match(name) or not (folder / name).is_file():
+        return error_response(404, f"no {what} named {name!r}; see the list on the home page")
+    resp = send_from_directory(folder, name, mimetype=media_type(name), conditional=True, etag=True,
                                max_age=300)
     resp.headers["Content-Disposition"] = f'inline; filename="{name}"'
     return resp
 
 
-@bp.get("/dumps")
-@bp.get("/dumps/")
-def listing() -> Response:
-    dist = settings().dist_dir
-    names = sorted(p.name for p in dist.iterdir() if p.is_file() and SAFE_NAME.match(p.name)) \
-        if dist.is_dir() else []
-    body = "".join(f"/dumps/{n}\n" for n in names)
-    return Response(body, mimetype="text/plain")
+@bp.get("/dumps/<name>")
+def dump(name: str) -> Response:
+    return _send(settings().dist_dir, name, "download")
+
+
+@bp.get("/sources/<name>")
+def source_text(name: str) -> Response:
+    """The stored text of a source document ({base}sources/{file}): evidence offsets count characters in it."""
+    return _send(settings().dist_dir / "sources", name, "source document")
 
 
 @bp.get("/.well-known/void")

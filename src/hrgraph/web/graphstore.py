@@ -1,0 +1,73 @@
+"""`/rdf-graph-store`: the SPARQL 1.1 Graph Store HTTP Protocol, read-only (GET and HEAD).
+
+`?default` is the default graph (here the union of the named graphs, as on `/sparql`), `?graph=IRI` one
+named graph (404 when the store has no such graph). Exactly one of them is required (400 otherwise).
+The graph is written as Turtle, JSON-LD, N-Triples or RDF/XML by `Accept` or `format=`. PUT, POST, DELETE
+and PATCH answer 405 with `Allow: GET, HEAD`: the store is published by the build, never over HTTP.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, request
+
+from hrgraph.model.namespaces import PREFIXES
+from hrgraph.store.base import Store
+from hrgraph.web.conneg import JSONLD, NTRIPLES, RDFXML, TURTLE, Format, choose, from_alias
+from hrgraph.web.describe import sparql_iri
+from hrgraph.web.errors import error_response
+
+bp = Blueprint("graphstore", __name__)
+
+ALLOW = "GET, HEAD"
+FORMATS: tuple[Format, ...] = (TURTLE, JSONLD, NTRIPLES, RDFXML)
+
+
+def store() -> Store:
+    return current_app.extensions["hrgraph_store"]
+
+
+@bp.route("/rdf-graph-store", methods=["PUT", "POST", "DELETE", "PATCH"])
+def refuse() -> Response:
+    return error_response(405, "the graph store is read-only: use GET or HEAD", {"Allow": ALLOW})
+
+
+@bp.get("/rdf-graph-store")
+def get_graph() -> Response:
+    has_default, graphs = "default" in request.args, request.args.getlist("graph")
+    if has_default == bool(graphs) or len(graphs) > 1:
+        return error_response(400, "give either ?default or exactly one ?graph=IRI")
+    fmt = chosen_format()
+    if fmt is None:
+        types = ", ".join(f.media_type for f in FORMATS)
+        return error_response(406, f"none of the formats offered is acceptable: {types}")
+    if has_default:
+        triples = store().construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    else:
+        try:
+            node = sparql_iri(graphs[0])
+        except ValueError:
+            return error_response(400, f"not an IRI: {graphs[0]!r}")
+        if not store().ask(f"ASK {{ GRAPH {node} {{ ?s ?p ?o }} }}"):
+            return error_response(404, f"no graph {graphs[0]} in this store")
+        triples = store().construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }}")
+    return respond(triples, fmt)
+
+
+def chosen_format() -> Format | None:
+    name = request.args.get("format")
+    if name:
+        media_type = from_alias(name, [f.media_type for f in FORMATS])
+        return next((f for f in FORMATS if f.media_type == media_type), None)
+    return choose(request.headers.get("Accept"), FORMATS)
+
+
+def respond(triples: list[ox.Triple], fmt: Format) -> Response:
+    rdf_format = getattr(ox.RdfFormat, fmt.serializer)
+    prefixes = None if fmt is NTRIPLES else {name: str(ns) for name, ns in PREFIXES.items()}
+    body = ox.serialize(triples, format=rdf_format, prefixes=prefixes) or b""
+    textual = fmt.media_type.startswith("text/") or fmt.media_type.endswith("xml")
+    response = Response(body, content_type=f"{fmt.media_type}; charset=utf-8" if textual else fmt.media_type)
+    response.headers["Vary"] = "Accept"
+    response.headers["Allow"] = ALLOW
+    return response
