@@ -5,6 +5,10 @@ evaluates anything: refuse `SERVICE` (no outgoing requests), refuse updates, and
 names its own dataset (`FROM`), which pyoxigraph's union-default-graph option would otherwise override.
 Keywords are bare words once strings, IRIs, comments, variables and prefixed names are skipped, so
 `ex:service`, `?service` or `"service"` never count; the scan errs on the side of refusing.
+
+SPARQL allows codepoint escapes (`\u0053ERVICE`) anywhere in a query text, to be decoded before parsing;
+pyoxigraph does not decode them outside strings today, but a later version or another engine might, so
+the words are collected from the text as written and as decoded, and either one counts.
 """
 
 from __future__ import annotations
@@ -28,9 +32,28 @@ _TOKEN = re.compile(
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY"})
 
 
-def keywords(text: str) -> set[str]:
-    """The upper-cased bare words of a query: its keywords and built-in function names."""
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def decode_codepoints(text: str) -> str:
+    """`\\uXXXX` and `\\UXXXXXXXX` replaced by their characters (an invalid code point by U+FFFD)."""
+    def char(m: re.Match[str]) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+
+    return _CODEPOINT.sub(char, text)
+
+
+def _words(text: str) -> set[str]:
     return {m.group("word").upper() for m in _TOKEN.finditer(text) if m.group("word")}
+
+
+def keywords(text: str) -> set[str]:
+    """The upper-cased bare words of a query (its keywords and built-in function names), as written and
+    with codepoint escapes decoded."""
+    words = _words(text)
+    decoded = decode_codepoints(text)
+    return words | _words(decoded) if decoded != text else words
 
 
 def uses_service(text: str) -> bool:

@@ -1,5 +1,5 @@
-"""`/sparql`: the SPARQL 1.1 Protocol (query operation only), a Service Description, the query editor; and
-the saved queries at `/queries/NAME`.
+"""`/sparql`: the SPARQL 1.1 Protocol (query operation only), a Service Description and the query editor
+(the saved queries are served by `hrgraph.web.queries`).
 
 Read-only by construction (the store is opened read-only) and by policy: update requests are refused with
 403 before reaching the store, and a query using `SERVICE` is refused with 400 before evaluation, so the
@@ -19,7 +19,7 @@ from hrgraph.config import Settings
 from hrgraph.store import querytext
 from hrgraph.store.base import Dataset, Store
 from hrgraph.store.results import QueryError, QueryResult, tabulate
-from hrgraph.web import saved
+from hrgraph.web import limits, saved
 from hrgraph.web.conneg import from_alias, negotiate
 from hrgraph.web.errors import error_response
 
@@ -139,18 +139,20 @@ def answer(query: str, dataset: Dataset, fmt: str | None) -> Response:
     check_query(query)
     try:
         # Relative IRIs resolve against the endpoint's own URL (SPARQL 1.1 Protocol: the service's BASE).
-        result = store().run(query, dataset, base_iri=request.base_url)
+        result = limits.run_query(store(), query, dataset, request.base_url)  # timeout=, pool refusals
     except QueryError as exc:
         raise ProtocolError(400, f"malformed query: {exc.what}") from exc
+    except limits.Refused as exc:
+        raise ProtocolError(exc.status, exc.message) from exc
     media_type = choose_format(result, fmt)
     if media_type == HTML:
-        return editor_page(query=query, result=result, status=200)
+        return limits.mark_truncated(editor_page(query=query, result=result, status=200), result)
     body = store().serialize(result, media_type)
     response = Response(body, content_type=_content_type(media_type))
     response.headers["Vary"] = "Accept"
     if fmt in ("csv", "tsv", "text/csv", "text/tab-separated-values"):  # a download link in the editor
         response.headers["Content-Disposition"] = f'attachment; filename="results.{fmt[-3:]}"'
-    return response
+    return limits.mark_truncated(response, result)  # X-HRGraph-Truncated when a cap cut the result
 
 
 def check_query(query: str) -> None:
@@ -265,29 +267,3 @@ def editor_page(query: str | None = None, result: QueryResult | None = None, sta
     response = Response(html, status=status, content_type="text/html; charset=utf-8")
     response.headers["Vary"] = "Accept"
     return response
-
-
-# --- saved queries ----------------------------------------------------------------------------------------
-
-@bp.get("/queries/")
-@bp.get("/queries")
-def saved_index() -> Response:
-    """The saved queries as JSON (name, title, description, URL): the editor's examples for any client."""
-    items = [{"name": q.name, "title": q.title, "description": q.description, "url": f"/queries/{q.name}"}
-             for q in saved.load_all(settings().queries_dir)]
-    return with_cors(current_app.json.response(items))
-
-
-@bp.get("/queries/<name>")
-def saved_query(name: str) -> Response:
-    """The .rq text, or with `?run=1` its results, negotiated like any query."""
-    found = saved.load(settings().queries_dir, name.removesuffix(".rq"))
-    if found is None:
-        return with_cors(error_response(404, f"no saved query named '{name}'"))
-    if request.args.get("run") not in ("1", "true", "yes"):
-        return with_cors(Response(found.text, content_type=f"{QUERY}; charset=utf-8"))
-    try:
-        response = answer(found.text, Dataset(), request.args.get("format"))
-    except ProtocolError as exc:
-        response = error_response(exc.status, exc.message)
-    return with_cors(response)

@@ -1,0 +1,157 @@
+"""Limits a public endpoint needs: request body size (413), per-client rate (429 + Retry-After), and the
+bridge from the query pool's limits (timeout, busy, truncation) to HTTP.
+
+- `MAX_CONTENT_LENGTH` is `Settings.max_body_bytes`; a larger body is answered 413 with the limit named.
+- Rate limiting is a token bucket per client address (`rate_limit_per_s`, burst `rate_limit_burst`).
+  Loopback clients are exempt unless `rate_limit_loopback` is set (tests, benchmarks, a local reverse
+  proxy, which should then pass the real address on and do its own limiting).
+- `timeout=` (seconds, as Fuseki and Virtuoso accept) may shorten the query time limit, never lengthen it.
+- A cut result carries `X-HRGraph-Truncated: rows=N` (the row cap) or `bytes=N` (the byte cap), N being
+  the number of rows sent; 503 and 429 answers always carry `Retry-After`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+
+from flask import Flask, Response, current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from hrgraph.config import Settings
+from hrgraph.store.base import Dataset, Store
+from hrgraph.store.pool import TRUNCATED_HEADER, PooledStore, PoolError
+from hrgraph.store.results import QueryResult
+from hrgraph.web.errors import error_response
+
+RETRY_AFTER_DEFAULT = "5"
+_MAX_CLIENTS = 10_000
+
+
+class Refused(Exception):
+    """A query refused or stopped by a limit: status, message and (for 503) when to retry."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def settings() -> Settings:
+    return current_app.config["HRGRAPH"]
+
+
+# --- query limits -------------------------------------------------------------------------------------------
+
+def requested_timeout() -> float | None:
+    """The client's `timeout=` in seconds (a shorter limit), None when absent; Refused(400) when invalid."""
+    raw = request.values.get("timeout") if request.method == "POST" else request.args.get("timeout")
+    if raw is None or raw == "":
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise Refused(400, f"timeout must be a positive number of seconds, not {raw[:40]!r}")
+    return value
+
+
+def run_query(store: Store, query: str, dataset: Dataset, base_iri: str) -> QueryResult:
+    """`store.run` within the limits; the pool's refusals become `Refused` with their HTTP status."""
+    timeout = requested_timeout()
+    if not isinstance(store, PooledStore):
+        return store.run(query, dataset, base_iri=base_iri)
+    try:
+        return store.run(query, dataset, base_iri=base_iri, timeout_s=timeout)
+    except PoolError as exc:
+        raise Refused(exc.status, exc.what) from exc
+
+
+def mark_truncated(response: Response, result: QueryResult) -> Response:
+    cut = getattr(result, "truncated", None)
+    if cut:
+        response.headers[TRUNCATED_HEADER] = cut
+    return response
+
+
+# --- rate limiting ------------------------------------------------------------------------------------------
+
+@dataclass
+class Bucket:
+    tokens: float
+    stamp: float = field(default_factory=time.monotonic)
+
+
+class RateLimiter:
+    """Token buckets per client: `rate` tokens a second, at most `burst` saved up."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, max(1, burst)
+        self._buckets: dict[str, Bucket] = {}
+        self._lock = threading.Lock()
+
+    def take(self, client: str) -> float:
+        """0 when the request may go ahead, else the seconds until it could."""
+        now = time.monotonic()
+        with self._lock:
+            if len(self._buckets) > _MAX_CLIENTS:
+                self._forget_full(now)
+            bucket = self._buckets.setdefault(client, Bucket(float(self.burst), now))
+            bucket.tokens = min(float(self.burst), bucket.tokens + (now - bucket.stamp) * self.rate)
+            bucket.stamp = now
+            if bucket.tokens >= 1:
+                bucket.tokens -= 1
+                return 0.0
+            return (1 - bucket.tokens) / self.rate
+
+    def _forget_full(self, now: float) -> None:
+        full = [c for c, b in self._buckets.items() if b.tokens + (now - b.stamp) * self.rate >= self.burst]
+        for client in full:
+            del self._buckets[client]
+
+
+def is_loopback(address: str | None) -> bool:
+    try:
+        return ipaddress.ip_address(address or "").is_loopback
+    except ValueError:
+        return False
+
+
+def _check_rate(limiter: RateLimiter, exempt_loopback: bool) -> Response | None:
+    client = request.remote_addr or "unknown"
+    if exempt_loopback and is_loopback(client):
+        return None
+    wait = limiter.take(client)
+    if wait <= 0:
+        return None
+    retry = str(max(1, math.ceil(wait)))
+    return error_response(429, f"too many requests from {client}: at most {limiter.rate:g} a second "
+                               f"(bursts of {limiter.burst}); retry in {retry} s", {"Retry-After": retry})
+
+
+def _too_large(exc: RequestEntityTooLarge) -> Response:
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    return error_response(413, f"the request body is larger than the limit of {limit} bytes; "
+                               "send a shorter query (or use GET for a short one)")
+
+
+def _retry_after(response: Response) -> Response:
+    if response.status_code in (429, 503) and "Retry-After" not in response.headers:
+        response.headers["Retry-After"] = RETRY_AFTER_DEFAULT
+    if response.status_code in (429, 503, 504) or TRUNCATED_HEADER in response.headers:
+        response.headers["Access-Control-Expose-Headers"] = f"Retry-After, {TRUNCATED_HEADER}"
+    return response
+
+
+def install(app: Flask) -> None:
+    """Body cap, rate limiting and Retry-After on every route of `app`."""
+    conf: Settings = app.config["HRGRAPH"]
+    app.config["MAX_CONTENT_LENGTH"] = conf.max_body_bytes
+    app.register_error_handler(RequestEntityTooLarge, _too_large)
+    app.after_request(_retry_after)
+    if conf.rate_limit_per_s > 0:
+        limiter = RateLimiter(conf.rate_limit_per_s, conf.rate_limit_burst)
+        app.before_request(lambda: _check_rate(limiter, not conf.rate_limit_loopback))

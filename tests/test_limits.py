@@ -1,0 +1,310 @@
+"""Query limits that hold, a closed endpoint, and safe headers: each against the real server.
+
+Figures (timeout observed, other clients' latency during a runaway query) are printed; run with `-s`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import http.server
+import os
+import re
+import signal
+import socketserver
+import statistics
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import requests
+
+from conftest import LiveServer, start_server
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+PATH_RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a (!<urn:x>)* ?b . ?c (!<urn:y>)* ?d }"
+SIMPLE = "SELECT ?s WHERE { ?s a <https://w3id.org/hrgraph/ontology#Person> } LIMIT 5"
+
+
+@pytest.fixture()
+def server(built_root: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    """A server started with the environment in the test's `env` marker."""
+    marker = request.node.get_closest_marker("env")
+    for key, value in (marker.kwargs if marker else {}).items():
+        monkeypatch.setenv(key, str(value))
+    live = start_server(built_root)
+    yield live
+    live.process.terminate()
+    live.process.wait(timeout=10)
+
+
+def children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def query(live: LiveServer, text: str, accept: str = "text/csv", **params: str) -> requests.Response:
+    return requests.get(live.url + "/sparql", params={"query": text, **params}, headers={"Accept": accept},
+                        timeout=120)
+
+
+# --- time, rows, bytes --------------------------------------------------------------------------------------
+
+@pytest.mark.env(HRGRAPH_QUERY_TIMEOUT=3)
+def test_a_runaway_query_is_stopped_while_others_are_answered(server: LiveServer) -> None:
+    started = time.monotonic()
+    with ThreadPoolExecutor(2) as pool:
+        runaway = pool.submit(query, server, RUNAWAY)
+        time.sleep(0.3)
+        latencies = []
+        while not runaway.done():
+            t = time.monotonic()
+            for r in (query(server, SIMPLE), requests.get(server.url + "/id/person/andrei-aliaksandrau", timeout=10)):
+                assert r.status_code == 200
+            latencies.append(time.monotonic() - t)
+        response = runaway.result()
+    observed = time.monotonic() - started
+    assert response.status_code == 504 and "time limit of 3 s" in response.text
+    assert 2.9 < observed < 6
+    p50, worst = statistics.median(latencies), max(latencies)
+    print(f"\ntimeout observed {observed:.2f} s (limit 3 s); other clients during it: {len(latencies)} rounds "
+          f"(query + dereference), median {p50 * 1000:.0f} ms, worst {worst * 1000:.0f} ms")
+    assert worst < 1.5
+    assert query(server, SIMPLE).status_code == 200  # the replacement worker answers
+
+
+@pytest.mark.env(HRGRAPH_QUERY_TIMEOUT=3)
+def test_timeout_parameter_shortens_and_never_lengthens(server: LiveServer) -> None:
+    t = time.monotonic()
+    r = query(server, PATH_RUNAWAY, timeout="1")
+    assert r.status_code == 504 and "time limit of 1 s" in r.text and time.monotonic() - t < 2.5
+    t = time.monotonic()
+    r = query(server, RUNAWAY, timeout="600")
+    assert r.status_code == 504 and "time limit of 3 s" in r.text and time.monotonic() - t < 6
+    for bad in ("abc", "-1", "0", "nan", "inf"):
+        r = query(server, SIMPLE, timeout=bad)
+        assert r.status_code == 400 and "timeout" in r.text
+    assert query(server, SIMPLE, timeout="2.5").status_code == 200
+
+
+@pytest.mark.env(HRGRAPH_QUERY_MAX_ROWS=10)
+def test_rows_are_capped_and_the_cut_is_signalled(server: LiveServer) -> None:
+    r = query(server, "SELECT * WHERE { ?s ?p ?o }", accept="application/sparql-results+json")
+    assert r.status_code == 200 and r.headers["X-HRGraph-Truncated"] == "rows=10"
+    assert len(r.json()["results"]["bindings"]) == 10
+    r = query(server, "CONSTRUCT WHERE { ?s ?p ?o }", accept="application/n-triples")
+    assert r.headers["X-HRGraph-Truncated"] == "rows=10" and len(r.text.strip().splitlines()) == 10
+    r = query(server, "SELECT * WHERE { ?s ?p ?o } LIMIT 10", accept="text/csv")
+    assert "X-HRGraph-Truncated" not in r.headers
+
+
+@pytest.mark.env(HRGRAPH_QUERY_MAX_BYTES=3000)
+def test_bytes_are_capped_and_the_cut_is_signalled(server: LiveServer) -> None:
+    r = query(server, "SELECT * WHERE { ?s ?p ?o }", accept="application/sparql-results+json")
+    cut = r.headers["X-HRGraph-Truncated"]
+    assert cut.startswith("bytes=") and len(r.json()["results"]["bindings"]) == int(cut[6:]) > 0
+    assert len(r.content) < 6000
+
+
+@pytest.mark.env(HRGRAPH_QUERY_MEMORY_MB=1000, HRGRAPH_QUERY_TIMEOUT=20)
+def test_memory_is_bounded(server: LiveServer) -> None:
+    hog = ('SELECT (STRLEN(GROUP_CONCAT(CONCAT(STR(?a), STR(?b), STR(?c)))) AS ?n) '
+           'WHERE { ?a ?p ?o . ?b ?q ?r . ?c ?x ?y }')
+    r = query(server, hog)
+    assert r.status_code in (503, 504) and r.text.strip()
+    assert query(server, SIMPLE).status_code == 200
+
+
+@pytest.mark.env(HRGRAPH_QUERY_WORKERS=1, HRGRAPH_QUERY_QUEUE=1, HRGRAPH_QUERY_TIMEOUT=3)
+def test_concurrent_queries_are_capped(server: LiveServer) -> None:
+    with ThreadPoolExecutor(4) as pool:
+        responses = list(pool.map(lambda _: query(server, RUNAWAY), range(4)))
+    busy = [r for r in responses if r.status_code == 503]
+    assert busy and all(r.headers.get("Retry-After") and "busy" in r.text for r in busy)
+
+
+@pytest.mark.env(HRGRAPH_MAX_BODY=2000)
+def test_request_body_is_capped(server: LiveServer) -> None:
+    big = SIMPLE + " #" + "x" * 5000
+    r = requests.post(server.url + "/sparql", data={"query": big}, timeout=10)
+    assert r.status_code == 413 and "2000 bytes" in r.text
+    r = requests.post(server.url + "/sparql", data=big.encode(), timeout=10,
+                      headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 413 and "2000 bytes" in r.text
+    assert requests.post(server.url + "/sparql", data={"query": SIMPLE}, timeout=10).status_code == 200
+
+
+@pytest.mark.env(HRGRAPH_RATE_LIMIT=2, HRGRAPH_RATE_BURST=5, HRGRAPH_RATE_LIMIT_LOOPBACK=1)
+def test_rate_limit_answers_429_with_retry_after(server: LiveServer) -> None:
+    statuses = [requests.get(server.url + "/sparql?format=ttl", timeout=10) for _ in range(12)]
+    limited = [r for r in statuses if r.status_code == 429]
+    assert limited and int(limited[0].headers["Retry-After"]) >= 1 and "too many requests" in limited[0].text
+    time.sleep(1.2)
+    assert requests.get(server.url + "/sparql?format=ttl", timeout=10).status_code == 200
+
+
+def test_loopback_is_not_rate_limited_by_default(live: LiveServer) -> None:
+    assert all(requests.get(live.url + "/sparql?format=ttl", timeout=10).status_code == 200 for _ in range(150))
+
+
+def test_a_killed_worker_is_replaced(server: LiveServer) -> None:
+    workers = children(server.process.pid)
+    assert len(workers) == 2
+    for pid in workers:
+        os.kill(pid, signal.SIGKILL)
+    time.sleep(0.3)
+    assert all(query(server, SIMPLE).status_code == 200 for _ in range(10))
+    deadline = time.monotonic() + 10
+    while len(children(server.process.pid)) != 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert len(set(children(server.process.pid)) - set(workers)) == 2
+
+
+# --- read-only and closed -----------------------------------------------------------------------------------
+
+class Canary(http.server.BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802
+        Canary.hits.append(f"{self.command} {self.path}")
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.end_headers()
+        self.wfile.write(b'{"head":{"vars":[]},"results":{"bindings":[{}]}}')
+
+    do_POST = do_PUT = do_DELETE = do_HEAD = do_GET  # noqa: N815
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def canary() -> Iterator[str]:
+    srv = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Canary)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{srv.server_address[1]}/sparql"
+    srv.shutdown()
+
+
+def service_shapes(url: str) -> list[str]:
+    host = url.split("/sparql")[0]
+    return [
+        f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"select * where {{ service <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ ?x ?y ?z . {{ SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+        f"SELECT * WHERE {{ # a comment\n SeRvIcE # another\n <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ GRAPH ?g {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+        f"PREFIX c: <{host}/> SELECT * WHERE {{ SERVICE c:sparql {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ ?s ?p ?o FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+        f"SELECT * WHERE {{ ?s ?p ?o FILTER NOT EXISTS {{ SERVICE <{url}> {{ ?a ?b ?c }} }} }}",
+        f"SELECT * WHERE {{ OPTIONAL {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+        f"SELECT * WHERE {{ {{ ?s ?p ?o }} UNION {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+        f"SELECT * WHERE {{ MINUS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+        f"SELECT * WHERE {{ BIND(<{url}> AS ?u) SERVICE ?u {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ VALUES ?u {{ <{url}> }} SERVICE ?u {{ ?s ?p ?o }} }}",
+        f"ASK {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"DESCRIBE ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE<{url}>{{?s ?p ?o}} }}",
+        f"BASE <{host}/> SELECT * WHERE {{ SERVICE <sparql> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ ?s ?p ?o . FILTER(?s<1)SERVICE<{url}>{{}} }}",
+    ]
+
+
+def test_the_canary_is_reachable_by_an_unguarded_engine(canary: str) -> None:
+    """The control: pyoxigraph itself does send SERVICE requests, so a silent canary below means something."""
+    before = len(Canary.hits)
+    try:
+        list(ox.Store().query(f"SELECT * WHERE {{ SERVICE <{canary}> {{ ?s ?p ?o }} }}"))
+    except (OSError, RuntimeError, SyntaxError):
+        pass  # whatever the canary answered, the request was made
+    assert len(Canary.hits) > before
+
+
+def test_no_query_shape_reaches_the_canary(live: LiveServer, canary: str) -> None:
+    Canary.hits.clear()
+    for text in service_shapes(canary):
+        for send in ("get", "form", "direct"):
+            if send == "get":
+                r = requests.get(live.url + "/sparql", params={"query": text}, timeout=30)
+            elif send == "form":
+                r = requests.post(live.url + "/sparql", data={"query": text}, timeout=30)
+            else:
+                r = requests.post(live.url + "/sparql", data=text.encode(), timeout=30,
+                                  headers={"Content-Type": "application/sparql-query"})
+            assert 400 <= r.status_code < 500 and r.text.strip(), (text, send, r.status_code)
+    for text in (f"SELECT * FROM <{canary}> WHERE {{ ?s ?p ?o }} LIMIT 1",
+                 f"SELECT * FROM NAMED <{canary}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} LIMIT 1",
+                 "SELECT * WHERE { ?s ?p ?o } LIMIT 1"):
+        r = requests.get(live.url + "/sparql", params={"query": text, "default-graph-uri": canary}, timeout=30)
+        assert r.status_code in (200, 400)
+    assert Canary.hits == []
+
+
+UPDATES = ["INSERT DATA { <urn:a> <urn:b> <urn:c> }", "DELETE WHERE { ?s ?p ?o }", "LOAD <{c}>", "CLEAR ALL",
+           "DROP ALL", "CREATE GRAPH <urn:g>", "clear default", "ADD DEFAULT TO <urn:g>", "COPY <urn:a> TO <urn:b>",
+           "MOVE DEFAULT TO <urn:g>", "WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+           "PREFIX x: <urn:x> # comment\n insert data { x:a x:b x:c }"]
+
+
+def count(live: LiveServer) -> str:
+    return query(live, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").text
+
+
+def test_updates_are_refused_on_every_route(live: LiveServer, canary: str) -> None:
+    Canary.hits.clear()
+    before = count(live)
+    for update in (u.replace("{c}", canary) for u in UPDATES):
+        for r in (requests.get(live.url + "/sparql", params={"update": update}, timeout=10),
+                  requests.post(live.url + "/sparql", data={"update": update}, timeout=10),
+                  requests.post(live.url + "/sparql", data={"query": update}, timeout=10),
+                  requests.post(live.url + "/sparql/", data=update.encode(), timeout=10,
+                                headers={"Content-Type": "application/sparql-update"}),
+                  requests.post(live.url + "/sparql", data=update.encode(), timeout=10,
+                                headers={"Content-Type": "application/sparql-query"})):
+            assert r.status_code in (400, 403) and r.text.strip(), (update, r.status_code)
+    for path in ("/", "/sparql", "/id/person/andrei-aliaksandrau", "/dumps/void.ttl", "/queries", "/persons"):
+        for method in ("PUT", "DELETE", "PATCH", "POST"):
+            r = requests.request(method, live.url + path, data=UPDATES[0], timeout=10,
+                                 headers={"Content-Type": "application/sparql-update"})
+            assert 400 <= r.status_code < 500, (method, path, r.status_code)
+    assert count(live) == before and Canary.hits == []
+
+
+# --- headers ------------------------------------------------------------------------------------------------
+
+ROUTES = ["/", "/sparql", "/persons", "/id/person/andrei-aliaksandrau", "/dumps/void.ttl", "/no/such/page",
+          "/sparql?query=SELECT%20*%20WHERE%20%7B%3Fs%20%3Fp%20%3Fo%7D%20LIMIT%201", "/queries"]
+
+
+@pytest.mark.parametrize("path", ROUTES)
+def test_every_response_has_security_headers(live: LiveServer, path: str) -> None:
+    r = requests.get(live.url + path, headers={"Accept": "text/html"}, timeout=10)
+    csp = r.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    script_src = re.search(r"script-src ([^;]*)", csp).group(1)
+    assert "unsafe-inline" not in script_src and "unsafe-eval" not in script_src
+    assert r.headers["X-Content-Type-Options"] == "nosniff" and r.headers["Referrer-Policy"] == "no-referrer"
+    for body in re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*json)[^>]*>(.*?)</script>", r.text, re.DOTALL):
+        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in script_src  # our inline scripts still run
+
+
+@pytest.mark.env(FLASK_DEBUG=1, FLASK_ENV="development")
+def test_no_debug_mode_from_serve(server: LiveServer) -> None:
+    assert requests.get(server.url + "/console", timeout=10).status_code == 404
+    r = requests.get(server.url + "/sparql", params={"query": "SELECT * WHERE { ?s ?p }"}, timeout=10)
+    assert r.status_code == 400 and "Traceback" not in r.text and "werkzeug" not in r.text.lower()
