@@ -18,6 +18,7 @@ from hrgraph.pipeline import dumps
 from hrgraph.pipeline.sources import SourceText
 from hrgraph.pipeline.validate import GateResult
 from hrgraph.pipeline.void import describe_dataset
+from hrgraph.store import embedded
 
 
 def _version() -> str:
@@ -81,8 +82,13 @@ def publish(settings: Settings, gated: GateResult, ontology: Graph, vocab: Graph
     dumps.write_json({"build_id": build_id, "triples": len(data), "version": _version(), "base": settings.base},
                      stage / "build.json")
     _write_sources(gated, texts, stage / "sources")
-    _publish_store(settings, stage, iris, build_id, out)
+    # Commit order: the new store is prepared beside the live one, dist/ is swapped (the commit point), then
+    # the store is activated. A kill before the swap leaves both as they were; a kill after it is completed
+    # by `reconcile` at the next build or serve.
+    prepared = _prepare_store(settings, stage, iris, build_id)
     _swap(stage, settings.dist_dir)
+    embedded.activate(settings.store_dir, prepared)
+    print(f"hrgraph build: store {prepared.name} is now live", file=out)
     return len(data)
 
 
@@ -95,10 +101,7 @@ def _write_sources(gated: GateResult, texts: dict[str, SourceText], dest: Path) 
             (dest / name).write_text(texts[name].text, encoding="utf-8")
 
 
-def _publish_store(settings: Settings, stage: Path, iris: Iris, build_id: str, out) -> None:
-    from hrgraph.store.embedded import publish as publish_store
-
+def _prepare_store(settings: Settings, stage: Path, iris: Iris, build_id: str) -> Path:
     graphs = {str(iris.graph("data")): stage / "hrgraph.nt.gz", str(iris.graph("ontology")): stage / "ontology.ttl",
               str(iris.graph("void")): stage / "void.ttl"}
-    path = publish_store(graphs, settings.store_dir, build_id=build_id)
-    print(f"hrgraph build: store {path.name} is now live", file=out)
+    return embedded.prepare(graphs, settings.store_dir, build_id=build_id)

@@ -9,6 +9,7 @@ its own open handle, keeps answering until it is restarted on the new build.
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import shutil
 import uuid
@@ -70,13 +71,12 @@ def _prune(store_dir: Path, keep: set[str]) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
-def publish(graphs: Mapping[str, Path], store_dir: Path, build_id: str) -> Path:
-    """Load each file into its named graph of a new store and make it `current`; returns the build folder.
+def prepare(graphs: Mapping[str, Path], store_dir: Path, build_id: str) -> Path:
+    """Load each file into its named graph of a new store beside the live one; `current` is not touched.
 
-    Raises StoreError (and leaves `current` as it was) when any file fails to load.
+    Raises StoreError (and leaves nothing behind) when any file fails to load.
     """
     store_dir.mkdir(parents=True, exist_ok=True)
-    previous = os.readlink(store_dir / CURRENT) if (store_dir / CURRENT).is_symlink() else None
     build_dir = store_dir / f"{_PREFIX}{build_id}-{uuid.uuid4().hex[:12]}"
     try:
         store = ox.Store(str(build_dir))
@@ -89,9 +89,47 @@ def publish(graphs: Mapping[str, Path], store_dir: Path, build_id: str) -> Path:
     except BaseException:
         shutil.rmtree(build_dir, ignore_errors=True)
         raise
+    return build_dir
+
+
+def activate(store_dir: Path, build_dir: Path) -> None:
+    """Make a prepared build `current` (one atomic rename) and drop all but it and the previous one."""
+    previous = os.readlink(store_dir / CURRENT) if (store_dir / CURRENT).is_symlink() else None
     _swap_current(store_dir, build_dir)
     _prune(store_dir, {build_dir.name, Path(previous).name if previous else ""})
+
+
+def publish(graphs: Mapping[str, Path], store_dir: Path, build_id: str) -> Path:
+    """Prepare and activate in one go; returns the build folder."""
+    build_dir = prepare(graphs, store_dir, build_id)
+    activate(store_dir, build_dir)
     return build_dir
+
+
+def reconcile(store_dir: Path, build_id: str) -> bool:
+    """Finish a publish that was interrupted after its commit point (the dist/ swap): if `build_id` (the one
+    dist/ describes) is prepared but not `current`, activate it. True when something was activated."""
+    current = store_dir / CURRENT
+    live = (current / BUILD_FILE).read_text(encoding="utf-8").strip() if (current / BUILD_FILE).is_file() else None
+    if live == build_id or not store_dir.is_dir():
+        return False
+    for candidate in sorted(store_dir.glob(f"{_PREFIX}{build_id}-*")):
+        if (candidate / BUILD_FILE).is_file():
+            activate(store_dir, candidate)
+            return True
+    return False
+
+
+def reconcile_published(dist_dir: Path, store_dir: Path) -> bool:
+    """`reconcile` with the build id that dist/build.json names (the commit record of the last publish)."""
+    build_json = dist_dir / "build.json"
+    if not build_json.is_file():
+        return False
+    try:
+        build_id = json.loads(build_json.read_text(encoding="utf-8"))["build_id"]
+    except (ValueError, KeyError):
+        return False
+    return reconcile(store_dir, str(build_id))
 
 
 # --- reading ----------------------------------------------------------------------------------------------
