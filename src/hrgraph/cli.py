@@ -22,7 +22,8 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _cmd_build(args: argparse.Namespace) -> int:
     from hrgraph.pipeline.build import build
 
-    return build(_settings(args)).exit_code
+    inputs = tuple(Path(f).resolve() for f in args.input or ())
+    return build(_settings(args).with_(inputs=inputs)).exit_code
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
@@ -61,7 +62,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--root", help="project folder holding data/, ontology/, shapes/ (default: here)")
     p.add_argument("--base", help="base IRI of the data (default https://w3id.org/hrgraph/)")
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("build", help="curated records -> RDF -> SHACL gate -> dist/ dumps and the store")
+    b = sub.add_parser("build", help="curated records -> RDF -> SHACL gate -> dist/ dumps and the store")
+    b.add_argument("--input", nargs="+", metavar="FILE", help="RDF files (.ttl, .nt, .nq, .trig, + .gz) to add")
     i = sub.add_parser("ingest", help="statement pages (text or HTML) -> RDF in the project's ontology")
     i.add_argument("files", nargs="+", metavar="FILE")
     i.add_argument("--format", default="turtle", choices=["turtle", "nt", "jsonld"])

@@ -26,6 +26,19 @@ class Settings:
     query_timeout_s: float = 30.0
     max_result_rows: int = 10_000
     page_size: int = 50
+    inputs: tuple[Path, ...] = ()  # `build --input`: RDF files added to the build
+    store_backend: str = "embedded"  # HRGRAPH_STORE: embedded (pyoxigraph) or remote (SPARQL 1.1 Protocol)
+    sparql_url: str = ""  # HRGRAPH_SPARQL_URL: the remote endpoint's query URL
+    # Hardening (docs: README "Limits"): client queries run in killable worker processes.
+    query_workers: int = 2
+    query_queue: int = 16  # requests allowed to wait for a worker; beyond that 503 + Retry-After
+    query_max_rows: int = 100_000
+    query_max_bytes: int = 32 * 1024 * 1024
+    query_memory_mb: int = 2048  # RLIMIT_AS of each worker (0: no limit)
+    max_body_bytes: int = 1024 * 1024
+    rate_limit_per_s: float = 10.0  # per client, token bucket; 0 turns it off
+    rate_limit_burst: int = 100
+    rate_limit_loopback: bool = False  # loopback clients (tests, a local proxy) are not limited unless set
 
     @property
     def data_dir(self) -> Path:
@@ -71,7 +84,18 @@ class Settings:
             env["root"] = Path(v)
         if v := os.environ.get("HRGRAPH_BASE"):
             env["base"] = v if v.endswith("/") else v + "/"
-        if v := os.environ.get("HRGRAPH_QUERY_TIMEOUT"):
-            env["query_timeout_s"] = float(v)
+        for name, (attr, kind) in _ENV_FIELDS.items():
+            if v := os.environ.get(name):
+                env[attr] = v.lower() in ("1", "true", "yes", "on") if kind is bool else kind(v)
         env.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**env)  # type: ignore[arg-type]
+
+
+_ENV_FIELDS: dict[str, tuple[str, type]] = {
+    "HRGRAPH_QUERY_TIMEOUT": ("query_timeout_s", float), "HRGRAPH_QUERY_WORKERS": ("query_workers", int),
+    "HRGRAPH_QUERY_QUEUE": ("query_queue", int), "HRGRAPH_QUERY_MAX_ROWS": ("query_max_rows", int),
+    "HRGRAPH_QUERY_MAX_BYTES": ("query_max_bytes", int), "HRGRAPH_QUERY_MEMORY_MB": ("query_memory_mb", int),
+    "HRGRAPH_MAX_BODY": ("max_body_bytes", int), "HRGRAPH_RATE_LIMIT": ("rate_limit_per_s", float),
+    "HRGRAPH_RATE_BURST": ("rate_limit_burst", int), "HRGRAPH_STORE": ("store_backend", str),
+    "HRGRAPH_SPARQL_URL": ("sparql_url", str), "HRGRAPH_RATE_LIMIT_LOOPBACK": ("rate_limit_loopback", bool),
+}

@@ -11,14 +11,17 @@ from hrgraph.config import Settings
 from hrgraph.errors import DataError
 from hrgraph.model.namespaces import Iris
 from hrgraph.model.records import BuildResult, Problem
+from hrgraph.pipeline import restrict
 from hrgraph.pipeline.curated import load_curated
 from hrgraph.pipeline.emit import Emitted, emit_record, emit_source
+from hrgraph.pipeline.imports import import_rdf
 from hrgraph.pipeline.ingest import ingest_files, merge, source_paths
 from hrgraph.pipeline.publish import publish
 from hrgraph.pipeline.reason import materialise, superclasses
 from hrgraph.pipeline.resolve import Index, source_key
 from hrgraph.pipeline.sources import SourceText, read_sources
 from hrgraph.pipeline.validate import gate
+from hrgraph.store.embedded import reconcile_published
 
 
 def read_turtle(paths: list[Path], root: Path) -> Graph:
@@ -38,6 +41,7 @@ def _emit_all(settings: Settings) -> tuple[list[Emitted], list[Problem], dict[st
     records, conflicts = merge(records, ingested.records)  # curated wins; each disagreement is reported
     problems += ingested.problems + conflicts
     texts.update({f: SourceText(f, t) for f, t in ingested.texts.items()})  # HTML: quotes point into its text
+    records, texts, problems = restrict.apply(records, texts, problems, settings)  # protected persons
     problems += [Problem(msg.split(":", 1)[0], "source-encoding", msg.split(": ", 1)[-1], "Warning")
                  for msg in unreadable]
     index = Index.of(records, Iris(settings.base))
@@ -49,11 +53,13 @@ def _emit_all(settings: Settings) -> tuple[list[Emitted], list[Problem], dict[st
 
 def build(settings: Settings, out=sys.stdout) -> BuildResult:
     """Run the pipeline; a data error raises DataError before anything under dist/ is touched."""
+    reconcile_published(settings.dist_dir, settings.store_dir)  # finish a publish a kill interrupted
     ontology_files = sorted(settings.ontology_dir.glob("*.ttl"))
     vocab = read_turtle(sorted((settings.ontology_dir / "vocab").glob("*.ttl")), settings.root)
     ontology = read_turtle(ontology_files, settings.root) + vocab
     shapes = read_turtle(sorted(settings.shapes_dir.glob("*.ttl")), settings.root)
     emitted, problems, texts = _emit_all(settings)
+    emitted += import_rdf(settings.inputs, settings.root)  # `build --input`: RDF files, gated per resource
     materialise(emitted, superclasses(ontology))
     print(f"hrgraph build: {len(emitted)} records emitted; validating against shapes/ ...", file=out, flush=True)
     gated = gate(emitted, shapes, ontology, vocab)

@@ -17,6 +17,10 @@ def create_app(settings: Settings, store: Store) -> Flask:
     from hrgraph.web import blueprints
 
     blueprints.register_all(app)
+    from hrgraph.web import limits, security
+
+    security.install(app)  # CSP, nosniff, Referrer-Policy on every response; debug off
+    limits.install(app)  # body cap (413), rate limiting (429), Retry-After
     return app
 
 
@@ -24,9 +28,17 @@ def serve(settings: Settings) -> None:
     """Serve the last published build with waitress (a production WSGI server, never Flask's dev server)."""
     import waitress
 
-    from hrgraph.store.embedded import open_current
+    from hrgraph.store.embedded import open_current, reconcile_published
+    from hrgraph.store.pool import pooled
 
-    store = open_current(settings.store_dir)
+    if settings.store_backend == "remote":  # HRGRAPH_STORE=remote: a SPARQL 1.1 endpoint (HRGRAPH_SPARQL_URL)
+        from hrgraph.store.remote import open_remote
+
+        store = open_remote(settings)
+    else:
+        reconcile_published(settings.dist_dir, settings.store_dir)  # finish a publish a kill interrupted
+        inner = open_current(settings.store_dir)
+        store = pooled(inner, (settings.store_dir / "current").resolve(), settings)  # client queries in workers
     app = create_app(settings, store)
     print(f"hrgraph: serving build {store.build_id} on http://{settings.host}:{settings.port}/", flush=True)
     waitress.serve(app, host=settings.host, port=settings.port, threads=8, ident="hrgraph")

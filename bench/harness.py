@@ -1,0 +1,148 @@
+"""Bench helpers: wrk runs (with a Lua script cycling through paths), servers on free loopback ports, RSS."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LUA = """
+paths = {%s}
+n = 0
+request = function()
+  n = n + 1
+  return wrk.format(%s, paths[(n %% #paths) + 1], {["Accept"] = "%s"}%s)
+end
+"""
+
+
+@dataclass
+class Load:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    ok_rps: float = 0.0  # successful responses a second (errors are not throughput)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _ms(text: str) -> float:
+    m = re.match(r"([\d.]+)(us|ms|s)", text)
+    assert m, text
+    return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
+
+
+def wrk(url: str, paths: list[str], accept: str, connections: int, seconds: float, body: str | None = None) -> Load:
+    """One wrk run: `connections` connections (2 threads, or 1 for one connection), paths in turn."""
+    quoted = ",".join('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in paths)
+    method = '"POST"' if body is not None else '"GET"'
+    extra = ', "' + body.replace('"', '\\"') + '"' if body is not None else ""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
+        fh.write(LUA % (quoted, method, accept, extra))
+    try:
+        duration = f"-d{max(1, round(seconds))}s"
+        done = subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}", duration, "--latency",
+                               "-s", fh.name, url], capture_output=True, text=True, timeout=seconds + 60)
+    finally:
+        os.unlink(fh.name)
+    out = done.stdout
+    if "Requests/sec" not in out:
+        raise RuntimeError(f"wrk failed on {url}: {out[-500:]} {done.stderr[-500:]}")
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"(?m)^\s+50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"(?m)^\s+99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    errs = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = (int(errs.group(1)) if errs else 0) + (sum(int(x) for x in sock.groups()) if sock else 0)
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    return Load(rps, p50, p99, errors, rps * (total - errors) / total if total else 0.0)
+
+
+def median_load(runs: list[Load]) -> Load:
+    return Load(statistics.median(r.rps for r in runs), statistics.median(r.p50_ms for r in runs),
+                statistics.median(r.p99_ms for r in runs), sum(r.errors for r in runs),
+                statistics.median(r.ok_rps for r in runs))
+
+
+def wait_http(url: str, proc: subprocess.Popen, timeout_s: float = 600.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}: {url}")
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except urllib.error.HTTPError:
+            return  # it answers
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"no answer from {url} within {timeout_s} s")
+
+
+def start(cmd: list[str], probe: str, port: int, env: dict[str, str] | None = None, cwd: Path | None = None,
+          timeout_s: float = 600.0) -> tuple[subprocess.Popen, str]:
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, **(env or {})},
+                            cwd=cwd, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    wait_http(url + probe, proc, timeout_s)
+    return proc, url
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+def rss_mib(pid: int) -> float:
+    """RSS of a process and all its descendants (the server and its query workers)."""
+    total = 0
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
+            children = Path(f"/proc/{p}/task/{p}/children").read_text().split()
+        except (OSError, AttributeError):
+            continue
+        todo += [int(c) for c in children]
+    return total / 1024
+
+
+def hrgraph_server(root: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    return start([sys.executable, "-m", "hrgraph.cli", "--root", str(root), "serve", "--port", str(port)], "/",
+                 port)
+
+
+def static_server(folder: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    if shutil.which("nginx"):
+        conf = folder.parent / "nginx.conf"
+        conf.write_text(f"daemon off; pid {folder.parent}/nginx.pid; error_log /dev/null; worker_processes 2;"
+                        f"events {{}} http {{ access_log off; types {{ text/html html; text/turtle ttl; }}"
+                        f" server {{ listen 127.0.0.1:{port}; root {folder}; }} }}")
+        return start(["nginx", "-c", str(conf)], "/", port)
+    return start([sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory", str(folder), str(port)],
+                 "/", port)

@@ -1,0 +1,148 @@
+"""The fast gate (shapes compiled to SPARQL on pyoxigraph) reports what pySHACL reports.
+
+A synthetic graph gets one injected error of each constraint kind the shapes use; both engines must find
+the same set of (focus node, path, constraint component). The curated build must gate identically too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from pyshacl import validate as pyshacl_validate
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+
+from hrgraph.model.namespaces import ELI, HR, OA, SH
+from hrgraph.pipeline import fastshacl
+from hrgraph.pipeline.fastgate import load_triples
+from hrgraph.pipeline.synth import synth
+
+from conftest import REPO
+
+BASE = "https://w3id.org/hrgraph/"
+Key = tuple[str, str, str]
+
+
+def _id(path: str) -> URIRef:
+    return URIRef(BASE + path)
+
+
+def read(paths: list[Path]) -> Graph:
+    g = Graph()
+    for p in paths:
+        g.parse(p, format="turtle")
+    return g
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Graph, Graph, Graph]:
+    out = tmp_path_factory.mktemp("synth") / "g.nt"
+    synth(30, out, seed=7, ontology_file=REPO / "ontology/hrgraph.ttl")
+    vocab = read(sorted((REPO / "ontology/vocab").glob("*.ttl")))
+    ontology = read([REPO / "ontology/hrgraph.ttl"]) + vocab
+    shapes = read(sorted((REPO / "shapes").glob("*.ttl")))
+    data = Graph().parse(out, format="nt") + vocab
+    return data, shapes, ontology
+
+
+def inject(g: Graph) -> set[tuple[str, str]]:
+    """One error per constraint kind; returns the (focus, component) pairs that must be found."""
+    person, charge, rec = _id("id/person/p000003"), _id("id/charge/chg-p000004-1"), _id("id/recognition/rec-p000005")
+    stmt, src = _id("id/statement/synth-00000"), _id("id/source/synth-00000")
+    pos, quote = _id("id/evidence/charge-chg-p000006-1-1#position"), _id("id/evidence/charge-chg-p000007-1-1#quote")
+    ann, mech = _id("id/evidence/recognition-rec-p000008-1"), _id("id/mechanism/wgad")
+    art, place = _id("eli/by-cc-synth/art/368"), _id("id/places/minsk")
+    g.remove((person, RDFS.label, None))                                           # minCount
+    g.add((rec, HR.person, _id("id/person/p000009")))                              # maxCount
+    g.set((charge, HR.provision, person))                                          # class
+    g.add((mech, HR.sessionNumber, Literal(52)))                                   # datatype (integer, not positive)
+    g.set((_id("id/charge/chg-p000010-1"), HR.sentence, Literal("ten years")))      # datatype (no language)
+    g.set((_id("id/charge/chg-p000011-1"), HR.date, Literal("5 May 2021")))         # or (no date type)
+    g.set((_id("id/charge/chg-p000012-1"), HR.date, Literal("2021-13-45", datatype=XSD.date)))  # ill-formed
+    g.set((src, HR.sha256, Literal("XYZ")))                                        # pattern
+    g.set((art, ELI.number, Literal("Art. 368")))                                  # pattern
+    g.add((_id("id/person/p000014"), RDFS.label, Literal("Person", lang="ru")))    # languageIn
+    g.add((stmt, DCTERMS.title, Literal("Second title", lang="en")))               # uniqueLang
+    g.set((ann, OA.motivatedBy, OA.commenting))                                    # in
+    g.add((stmt, HR.mentions, Literal("a name, not a record")))                    # nodeKind
+    g.set((rec, HR.criterion, URIRef(BASE + "vocab/demand-type/release")))         # node (+ hasValue inside)
+    g.remove((_id("id/charge/chg-p000013-1"), PROV.wasDerivedFrom, None))          # qualifiedMinCount
+    g.add((_id("id/charge/chg-p000013-1"), PROV.wasDerivedFrom, stmt))
+    g.set((quote, OA.exact, Literal("")))                                          # minLength
+    g.set((src, HR.characters, Literal(-1)))                                       # minInclusive + sparql
+    g.set((pos, OA.start, Literal(10_000, datatype=XSD.nonNegativeInteger)))       # sparql (start >= end)
+    g.add((place, RDF.type, HR.Place))                                             # a place with no label at all
+    return {(str(f), c) for f, c in [
+        (person, "MinCount"), (rec, "MaxCount"), (charge, "Class"), (mech, "Datatype"), (src, "Pattern"),
+        (art, "Pattern"), (_id("id/person/p000014"), "LanguageIn"), (stmt, "UniqueLang"), (ann, "In"),
+        (stmt, "NodeKind"),
+        (rec, "Node"), (_id("id/charge/chg-p000013-1"), "QualifiedMinCount"), (quote, "MinLength"),
+        (src, "MinInclusive"), (pos, "SPARQL"), (_id("id/charge/chg-p000011-1"), "Or"),
+        (_id("id/charge/chg-p000012-1"), "Or"), (_id("id/charge/chg-p000010-1"), "Datatype")]}
+
+
+def pyshacl_keys(data: Graph, shapes: Graph, ontology: Graph) -> set[Key]:
+    _, report, _ = pyshacl_validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True,
+                                    allow_warnings=True)
+    top = {r for rep in report.subjects(RDF.type, SH.ValidationReport) for r in report.objects(rep, SH.result)}
+    return {(str(report.value(r, SH.focusNode)), str(report.value(r, SH.resultPath) or ""),
+             str(report.value(r, SH.sourceConstraintComponent))) for r in top}
+
+
+def fast_keys(data: Graph, shapes: Graph, ontology: Graph) -> set[Key]:
+    store, derived = ox.Store(), {}
+    load_triples(store, ontology, derived)
+    load_triples(store, data, derived)
+    results = fastshacl.validate(store, shapes, derived)
+    return {(r.focus.value, r.path or "", r.component) for r in results}
+
+
+def test_synthetic_graph_conforms_under_both_engines(inputs: tuple[Graph, Graph, Graph]) -> None:
+    data, shapes, ontology = inputs
+    assert fast_keys(data, shapes, ontology) == set()
+    assert pyshacl_keys(data, shapes, ontology) == set()
+
+
+def test_fast_gate_reports_what_pyshacl_reports(inputs: tuple[Graph, Graph, Graph]) -> None:
+    data, shapes, ontology = inputs
+    broken = Graph() + data
+    expected = inject(broken)
+    reference = pyshacl_keys(broken, shapes, ontology)
+    fast = fast_keys(broken, shapes, ontology)
+    assert fast == reference, f"only pySHACL: {sorted(reference - fast)}\nonly fast: {sorted(fast - reference)}"
+    found = {(f, c.rsplit("#", 1)[-1].removesuffix("ConstraintComponent")) for f, _, c in fast}
+    assert expected <= found, f"injected errors not found: {sorted(expected - found)}"
+
+
+def test_unsupported_shapes_fall_back(inputs: tuple[Graph, Graph, Graph]) -> None:
+    shapes = Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        <urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ; sh:closed true .""", format="turtle")
+    with pytest.raises(fastshacl.Unsupported):
+        fastshacl.Shapes(shapes)
+
+
+def test_curated_build_gates_identically(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hrgraph.config import Settings
+    from hrgraph.pipeline.build import _emit_all, read_turtle
+    from hrgraph.pipeline.reason import materialise, superclasses
+    from hrgraph.pipeline.validate import gate
+
+    settings = Settings(root=REPO)
+    vocab = read_turtle(sorted((settings.ontology_dir / "vocab").glob("*.ttl")), REPO)
+    ontology = read_turtle(sorted(settings.ontology_dir.glob("*.ttl")), REPO) + vocab
+    shapes = read_turtle(sorted(settings.shapes_dir.glob("*.ttl")), REPO)
+    emitted = _emit_all(settings)[0]
+    materialise(emitted, superclasses(ontology))
+    # a broken record, so that both engines have something to hold back
+    bad = emitted[-1]
+    bad.triples.append((bad.subject, HR.date, Literal("someday")))
+    fast = gate(emitted, shapes, ontology, vocab)
+    monkeypatch.setenv("HRGRAPH_GATE", "pyshacl")
+    slow = gate(emitted, shapes, ontology, vocab)
+    key = [(p.record, p.rule, p.focus, p.severity) for p in slow.problems]
+    assert [(p.record, p.rule, p.focus, p.severity) for p in fast.problems] == key
+    assert [e.record.ref() for e in fast.held_back] == [e.record.ref() for e in slow.held_back]
+    assert fast.conforms and slow.conforms and len(fast.published) == len(slow.published)
