@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from hrgraph.model.namespaces import ELI, HR, OA
 from hrgraph.model.records import Origin, Problem, Record
@@ -141,7 +141,35 @@ def _annotation(ann: URIRef, body: URIRef, source: URIRef, file: str, span: Span
     ]
 
 
+def emit_retired(record: Record, index: Index) -> Emitted:
+    """A key that left the dataset: merged into another record (owl:sameAs, served as 301 Moved Permanently)
+    or withdrawn by the curators (a tombstone, served as 410 Gone). Nothing else about it is published."""
+    f = record.fields
+    try:
+        rec = Emitted(record, index.iri(record))
+    except KeyError:
+        rec = Emitted(record, URIRef(f"{index.iris.base}id/unknown/{record.key}"))
+        rec.problems.append(Problem(record.ref(), "retired", f"'of: {f.get('of')}' is not a kind of record"))
+        return rec
+    s = rec.subject
+    if index.find(str(f.get("of")), record.key) is not None:
+        rec.problems.append(Problem(record.ref(), "retired", "a retired key is still used by a live record"))
+    if f.get("merged_into"):
+        rec.triples.append((s, OWL.sameAs, index.ref(str(f.get("of")), str(f["merged_into"]))))
+    elif f.get("withdrawn"):
+        rec.triples += [(s, RDF.type, HR.WithdrawnRecord), (s, RDFS.label, Literal("Withdrawn record", lang="en")),
+                        (s, DCTERMS.description, Literal(str(f["withdrawn"]), lang="en"))]
+        if (when := date_literal(f["date"]) if f.get("date") else None) is not None:
+            rec.triples.append((s, HR.date, when))
+    else:
+        rec.problems.append(Problem(record.ref(), "retired", "a retired key needs 'merged_into: KEY' or "
+                                    "'withdrawn: why (in general words)'"))
+    return rec
+
+
 def emit_record(record: Record, index: Index, texts: dict[str, SourceText]) -> Emitted:
+    if record.kind == "retired":
+        return emit_retired(record, index)
     rec = Emitted(record, index.iri(record))
     s = rec.subject
     label = record.label or (claim_label(record, index) if record.kind == "claims" else "")

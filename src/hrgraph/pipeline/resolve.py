@@ -39,6 +39,8 @@ class Index:
             return self.iris.provision(instrument, str(record.fields.get("number", record.key)))
         if record.kind == "claims":
             return self.iris.claim(str(record.fields.get("type", "recognition")), record.key)
+        if record.kind == "retired":  # a key no longer in use keeps its IRI of the kind it had
+            return self.iris.record(str(record.fields.get("of", "")), record.key)
         return self.iris.record(record.kind, record.key)
 
     def find(self, kind: str, key: str) -> Record | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
@@ -19,7 +20,7 @@ from markupsafe import escape
 from werkzeug.http import HTTP_STATUS_CODES
 
 from hrgraph.config import Settings
-from hrgraph.model.namespaces import PREFIXES
+from hrgraph.model.namespaces import HR, PREFIXES
 from hrgraph.store.base import Store
 from hrgraph.web import conneg, errors
 from hrgraph.web.conneg import RESOURCE_FORMATS, Format
@@ -28,6 +29,8 @@ from hrgraph.web.describe import Description, Presenter, describe, sparql_iri
 bp = Blueprint("resources", __name__)
 
 CACHE_CONTROL = "public, max-age=300"
+OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+DCT_DESCRIPTION = "http://purl.org/dc/terms/description"
 
 
 def settings() -> Settings:
@@ -62,12 +65,41 @@ def page_number() -> int | None:
     return int(raw) if raw.isdigit() and int(raw) >= 1 else None
 
 
-def exists(iri: str) -> bool:
+@dataclass(frozen=True)
+class Status:
+    """What the dataset says of an IRI: described, merged into another (301), withdrawn (410) or unknown."""
+
+    live: bool = False
+    moved_to: str | None = None
+    gone: str | None = None  # the curators' reason, in general words
+
+
+def status(iri: str) -> Status:
+    """One query: a retired key answers before any description is built."""
     try:
         node = sparql_iri(iri)
     except ValueError:
-        return False
-    return store().ask(f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}")
+        return Status()
+    rows = store().select(f"""SELECT ?same ?why ?live WHERE {{
+        {{ {node} <{OWL_SAME_AS}> ?same }}
+        UNION {{ {node} a <{HR.WithdrawnRecord}> ; <{DCT_DESCRIPTION}> ?why }}
+        UNION {{ FILTER EXISTS {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }} BIND(true AS ?live) }} }}""")
+    same = next((r["same"].value for r in rows if "same" in r), None)
+    why = next((r["why"].value for r in rows if "why" in r), None)
+    return Status(live=any("live" in r for r in rows), moved_to=same, gone=why)
+
+
+def retired_response(stem: str, st: Status, fmt: Format | None, document: bool) -> Response | None:
+    """301 to the survivor of a merge (a document URL to its document), 410 with a tombstone in `fmt`."""
+    base = settings().base
+    if st.moved_to and st.moved_to.startswith(base):
+        suffix = f".{fmt.extension}" if fmt and document else ""
+        resp = Response(status=301)
+        resp.headers["Location"] = f"/{st.moved_to[len(base):]}{suffix}"
+        return resp
+    if st.gone is not None:
+        return error_response(410, f"{base}{stem} was withdrawn by the curators: {st.gone}", fmt)
+    return None
 
 
 def redirect_to_document(stem: str, iri: str) -> Response:
@@ -75,7 +107,9 @@ def redirect_to_document(stem: str, iri: str) -> Response:
     if fmt is None:
         types = ", ".join(f.media_type for f in RESOURCE_FORMATS)
         resp = error_response(406, f"none of the formats offered is acceptable: {types}", None)
-    elif not exists(iri):
+    elif (retired := retired_response(stem, st := status(iri), fmt, document=False)) is not None:
+        resp = retired
+    elif not st.live:
         resp = error_response(404, f"no resource {iri} in this dataset", fmt)
     else:
         resp = Response(status=303)
@@ -93,6 +127,8 @@ def etag_for(path: str, fmt: Format, page: int) -> str:
 
 
 def document(stem: str, iri: str, fmt: Format, page: int) -> Response:
+    if (retired := retired_response(stem, status(iri), fmt, document=True)) is not None:
+        return retired
     etag = etag_for(stem, fmt, page)
     if request.if_none_match.contains_weak(etag) or request.if_none_match.star_tag:
         resp = Response(status=304)
