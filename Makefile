@@ -37,11 +37,16 @@ run: build assets
 	$(BIN)/hrgraph serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) assets
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests bench
 	$(BIN)/pytest -q
 
-bench: $(STAMP)
+# Speed and scale (one table with baselines), extraction quality, ingestion speed, load and long fuzzing.
+bench: build
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/ingest_speed.py
+	$(BIN)/python bench/load.py --seconds 30 --runs 3
+	$(BIN)/python bench/fuzz.py 2000
 
 clean:
 	rm -rf dist var $(VENV)
