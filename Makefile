@@ -45,7 +45,7 @@ bench: build
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/ingest_speed.py
-	$(BIN)/python bench/load.py --seconds 30 --runs 3
+	$(BIN)/python bench/load.py --seconds 60 --runs 3
 	$(BIN)/python bench/fuzz.py 2000
 
 clean:
