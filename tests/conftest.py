@@ -41,6 +41,11 @@ class LiveServer:
     settings: Settings
     process: subprocess.Popen
 
+    @property
+    def log(self) -> Path:
+        """What the server printed (stdout and stderr)."""
+        return self.settings.root / f"serve-{self.settings.port}.log"
+
 
 @pytest.fixture(scope="session")
 def built_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -54,12 +59,16 @@ def built_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def start_server(root: Path, *extra: str) -> LiveServer:
     port = free_port()
     cmd = [sys.executable, "-m", "hrgraph.cli", "--root", str(root), "serve", "--port", str(port), *extra]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # The server's output goes to a file, never an undrained pipe: once a pipe's buffer is full, the next log
+    # line (waitress warns when its task queue grows) blocks the server's main loop and every client hangs.
+    log = root / f"serve-{port}.log"
+    with log.open("wb") as sink:
+        proc = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            out = proc.stdout.read().decode() if proc.stdout else ""
+            out = log.read_text(encoding="utf-8", errors="replace")
             raise RuntimeError(f"server exited with {proc.returncode}:\n{out}")
         try:
             requests.get(url + "/", timeout=1)
