@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import rdflib
 import requests
-from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 from hrgraph.errors import StoreError
 from hrgraph.store import querytext
@@ -406,3 +406,34 @@ def test_open_current_on_a_corrupt_store(tmp_path: Path) -> None:
     os.symlink("build-x", store_dir / "current")
     with pytest.raises(StoreError, match="cannot open the store"):
         open_current(store_dir)
+
+
+# --- every query form and format through SPARQLWrapper, on the real build ------------------------------------
+
+REAL_PERSON = "https://w3id.org/hrgraph/id/person/andrei-aliaksandrau"
+
+
+@pytest.mark.parametrize("fmt", [JSON, XML, CSV, TSV])
+def test_select_in_every_format_on_the_real_build(live: LiveServer, fmt: str) -> None:
+    query = PREFIX + f"SELECT ?r WHERE {{ ?r a hr:Recognition ; hr:person <{REAL_PERSON}> }}"
+    result = wrapper(live.url + "/sparql", query, fmt).query().convert()
+    text = result if isinstance(result, (bytes, str)) else None
+    if fmt == JSON:
+        assert len(result["results"]["bindings"]) == 1
+    elif fmt == XML:
+        assert len(result.getElementsByTagName("result")) == 1
+    else:
+        lines = (text.decode("utf-8") if isinstance(text, bytes) else text).strip().splitlines()
+        assert len(lines) == 2 and "recognition/rec-000-1-andrei-aliaksandrau" in lines[1]
+
+
+@pytest.mark.parametrize("form", ["CONSTRUCT", "DESCRIBE"])
+@pytest.mark.parametrize("fmt", [TURTLE, RDFXML, JSONLD, N3])
+def test_graph_forms_in_every_format_on_the_real_build(live: LiveServer, form: str, fmt: str) -> None:
+    query = (f"DESCRIBE <{REAL_PERSON}>" if form == "DESCRIBE"
+             else f"CONSTRUCT {{ <{REAL_PERSON}> ?p ?o }} WHERE {{ <{REAL_PERSON}> ?p ?o }}")
+    result = wrapper(live.url + "/sparql", query, fmt).query().convert()
+    graph = result if isinstance(result, rdflib.Graph) else rdflib.Graph().parse(
+        data=result, format={TURTLE: "turtle", N3: "n3"}[fmt])
+    labels = {str(o) for o in graph.objects(rdflib.URIRef(REAL_PERSON), rdflib.RDFS.label)}
+    assert labels == {"Andrei Aliaksandrau"}

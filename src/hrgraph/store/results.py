@@ -36,6 +36,8 @@ RDF_FORMATS: Mapping[str, ox.RdfFormat] = {
     "application/ld+json": ox.RdfFormat.JSON_LD,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
     "application/x-turtle": ox.RdfFormat.TURTLE,
+    "text/n3": ox.RdfFormat.TURTLE,  # Turtle is a subset of N3
+    "text/rdf+n3": ox.RdfFormat.TURTLE,
     "text/plain": ox.RdfFormat.N_TRIPLES,  # N-Triples' historical media type
     "application/json": ox.RdfFormat.JSON_LD,
     "application/xml": ox.RdfFormat.RDF_XML,

@@ -20,6 +20,7 @@ ALIASES: Mapping[str, str] = {
     "html": "text/html",
     "ttl": "text/turtle",
     "turtle": "text/turtle",
+    "n3": "text/turtle",  # Turtle is N3 without its extensions: what SPARQLWrapper's N3 asks for
     "nt": "application/n-triples",
     "ntriples": "application/n-triples",
     "n-triples": "application/n-triples",
