@@ -42,6 +42,7 @@ test: $(STAMP) assets
 
 # Speed and scale (one table with baselines), extraction quality, ingestion speed, load and long fuzzing.
 bench: build
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/ingest_speed.py

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+WRK_TIMEOUT = "30s"  # wrk's default 2 s counts slow answers as socket timeouts
 LUA = """
 paths = {%s}
 n = 0
@@ -57,8 +58,8 @@ def wrk(url: str, paths: list[str], accept: str, connections: int, seconds: floa
         fh.write(LUA % (quoted, method, accept, extra))
     try:
         duration = f"-d{max(1, round(seconds))}s"
-        done = subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}", duration, "--latency",
-                               "-s", fh.name, url], capture_output=True, text=True, timeout=seconds + 60)
+        cmd = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", duration, "--latency", "--timeout", WRK_TIMEOUT]
+        done = subprocess.run([*cmd, "-s", fh.name, url], capture_output=True, text=True, timeout=seconds + 90)
     finally:
         os.unlink(fh.name)
     out = done.stdout
