@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,10 +80,19 @@ def start_server(root: Path, *extra: str) -> LiveServer:
     raise RuntimeError("server did not answer within 30 s")
 
 
+@contextmanager
+def serving(root: Path, *extra: str) -> Iterator[LiveServer]:
+    """`start_server`, stopped again when the block ends."""
+    server = start_server(root, *extra)
+    try:
+        yield server
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def live(built_root: Path) -> Iterator[LiveServer]:
     """The real `hrgraph serve` (waitress) over the real build, on a free loopback port."""
-    server = start_server(built_root)
-    yield server
-    server.process.terminate()
-    server.process.wait(timeout=10)
+    with serving(built_root) as server:
+        yield server

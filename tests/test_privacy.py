@@ -20,7 +20,7 @@ import requests
 from hrgraph.config import Settings
 from hrgraph.pipeline.build import build
 
-from conftest import LiveServer, copy_project, start_server
+from conftest import LiveServer, copy_project, serving
 
 NAME = "Zzcanary Qxwyrestricted"
 KEY = "zzcanary-qxwyrestricted"
@@ -66,10 +66,8 @@ def canary_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def canary_live(canary_root: Path) -> Iterator[LiveServer]:
-    server = start_server(canary_root)
-    yield server
-    server.process.terminate()
-    server.process.wait(timeout=10)
+    with serving(canary_root) as server:
+        yield server
 
 
 def dist_files(root: Path) -> Iterator[tuple[Path, str]]:

@@ -21,7 +21,7 @@ from rdflib.collection import Collection
 
 from hrgraph.store.embedded import publish
 
-from conftest import LiveServer, start_server
+from conftest import LiveServer, serving
 
 HERE = Path(__file__).resolve().parent / "conformance"
 MANIFEST = HERE / "manifest.ttl"
@@ -123,10 +123,8 @@ def conformance_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Liv
         graphs.update(test.graphs)
     root = tmp_path_factory.mktemp("conformance")
     publish(graphs, root / "var" / "store", build_id="sparql11-protocol")
-    server = start_server(root)
-    yield server
-    server.process.terminate()
-    server.process.wait(timeout=10)
+    with serving(root) as server:
+        yield server
 
 
 def send(server: LiveServer, req: HttpRequest) -> requests.Response:

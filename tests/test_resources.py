@@ -20,7 +20,7 @@ from rdflib import RDF, RDFS, Literal, URIRef
 
 from hrgraph.config import Settings
 
-from conftest import LiveServer, start_server
+from conftest import LiveServer, serving
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASE = "https://w3id.org/hrgraph/"
@@ -60,10 +60,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         graphs[BASE + "graph/data"] = FIXTURES / "sample.ttl"
     publish(graphs, root / "var" / "store", build_id="webtest")
     write_dist(root / "dist")
-    server = start_server(root)
-    yield server
-    server.process.terminate()
-    server.process.wait(timeout=10)
+    with serving(root) as server:
+        yield server
 
 
 def get(server: LiveServer, path: str, accept: str | None = None, **kw: object) -> requests.Response:

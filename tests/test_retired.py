@@ -12,7 +12,7 @@ import requests
 from hrgraph.config import Settings
 from hrgraph.pipeline.build import build
 
-from conftest import LiveServer, copy_project, start_server
+from conftest import LiveServer, copy_project, serving
 
 RETIRED = """retired:
   - key: andrei-aliaksandrou
@@ -31,10 +31,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     root = copy_project(tmp_path_factory.mktemp("retired"))
     (root / "data/curated/retired.yaml").write_text(RETIRED, encoding="utf-8")
     assert build(Settings(root=root)).exit_code == 0
-    server = start_server(root)
-    yield server
-    server.process.terminate()
-    server.process.wait(timeout=10)
+    with serving(root) as server:
+        yield server
 
 
 def get(site: LiveServer, path: str, accept: str = "text/turtle") -> requests.Response:

@@ -30,7 +30,7 @@ from hrgraph.store.base import Dataset
 from hrgraph.store.embedded import open_current, publish
 from hrgraph.web import saved
 
-from conftest import LiveServer, start_server
+from conftest import LiveServer, serving
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "tests" / "fixtures" / "sample.ttl"
@@ -48,10 +48,8 @@ def sample_live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     root = tmp_path_factory.mktemp("sample-site")
     shutil.copytree(REPO / "queries", root / "queries")
     publish({"https://w3id.org/hrgraph/graph/data": SAMPLE}, root / "var" / "store", build_id="sample")
-    server = start_server(root)
-    yield server
-    server.process.terminate()
-    server.process.wait(timeout=10)
+    with serving(root) as server:
+        yield server
 
 
 @pytest.fixture
