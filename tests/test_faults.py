@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from hrgraph.store.embedded import reconcile_published
+
 from conftest import LiveServer, free_port
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
@@ -33,9 +35,12 @@ def tree_hash(path: Path) -> str:
     return h.hexdigest()
 
 
-def served_state(root: Path) -> tuple[str, str, str]:
-    current = root / "var" / "store" / "current"
-    return tree_hash(root / "dist"), os.readlink(current), tree_hash(current.resolve())
+def served_state(root: Path) -> tuple[str, str]:
+    """What a server started now would serve: dist/ and the live store's build, after `serve` has finished
+    any publish a kill interrupted (the same `reconcile_published` it runs at start)."""
+    reconcile_published(root / "dist", root / "var" / "store")
+    build = root / "var" / "store" / "current" / "BUILD"
+    return tree_hash(root / "dist"), build.read_text(encoding="utf-8")
 
 
 @pytest.fixture()
@@ -56,7 +61,7 @@ def test_killing_the_build_at_any_moment_leaves_what_is_served(site: Path) -> No
     before = served_state(site)
     started = time.monotonic()
     rng = random.Random(int(os.environ.get("HRGRAPH_FAULT_SEED", "6")))
-    full = _timed_build_length(site)
+    full, after = _timed_build(site)
     kills = sorted(rng.uniform(0.05, 0.99) * full for _ in range(int(os.environ.get("HRGRAPH_FAULT_KILLS", "3"))))
     for delay in kills:
         proc = subprocess.Popen(build_cmd(site), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -64,20 +69,22 @@ def test_killing_the_build_at_any_moment_leaves_what_is_served(site: Path) -> No
         finished = proc.poll() is not None
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        if finished:
-            continue  # it published before the kill: that is the other legitimate state
-        assert served_state(site) == before, f"a build killed after {delay:.2f} s changed what is served"
+        state = served_state(site)
+        if finished or state == after:
+            before = after  # it published (or passed its commit point) before the kill: the other legitimate state
+            continue
+        assert state == before, f"a build killed after {delay:.2f} s left a state that is neither old nor new"
     print(f"\nbuild killed at {', '.join(f'{d:.1f}' for d in kills)} s (a full build takes {full:.1f} s); "
           f"{time.monotonic() - started:.0f} s in all")
 
 
-def _timed_build_length(site: Path) -> float:
-    """How long a full build takes, measured on a throw-away copy (so `site` stays as it was)."""
+def _timed_build(site: Path) -> tuple[float, tuple[str, str]]:
+    """How long a full build takes and what it serves, measured on a throw-away copy (`site` stays as it was)."""
     probe = site.parent / "probe"
     shutil.copytree(site, probe, symlinks=True)
     t = time.monotonic()
     subprocess.run(build_cmd(probe), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    return time.monotonic() - t
+    return time.monotonic() - t, served_state(probe)
 
 
 def serve_exit(root: Path) -> subprocess.CompletedProcess[str]:

@@ -40,3 +40,14 @@ def test_a_publish_killed_before_the_dist_swap_changes_nothing(tmp_path: Path) -
     prepare({"urn:g": write_graph(tmp_path / "b.nt", 5)}, store_dir, "new")  # killed before dist/ moved
     assert reconcile_published(dist, store_dir) is False
     assert live_build(store_dir) == "old"
+
+
+def test_a_dist_swap_cut_between_its_renames_is_rolled_back(tmp_path: Path) -> None:
+    store_dir, dist = tmp_path / "store", tmp_path / "dist"
+    old = prepare({"urn:g": write_graph(tmp_path / "a.nt", 3)}, store_dir, "old")
+    (store_dir / CURRENT).symlink_to(old.name)
+    (tmp_path / "dist.old").mkdir()  # dist/ was renamed away; the kill came before the new one moved in
+    (tmp_path / "dist.old" / "build.json").write_text(json.dumps({"build_id": "old"}), encoding="utf-8")
+    assert reconcile_published(dist, store_dir) is False
+    assert json.loads((dist / "build.json").read_text(encoding="utf-8"))["build_id"] == "old"
+    assert live_build(store_dir) == "old"

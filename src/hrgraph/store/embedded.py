@@ -121,7 +121,12 @@ def reconcile(store_dir: Path, build_id: str) -> bool:
 
 
 def reconcile_published(dist_dir: Path, store_dir: Path) -> bool:
-    """`reconcile` with the build id that dist/build.json names (the commit record of the last publish)."""
+    """Finish a publish a kill interrupted, from what dist/ says (its build.json is the commit record): a
+    dist/ swap cut between its two renames is rolled back (the store was not activated yet), and a build
+    whose dist/ is in place but whose store is not yet `current` is activated."""
+    old = dist_dir.with_name(dist_dir.name + ".old")
+    if not dist_dir.exists() and old.is_dir():
+        os.replace(old, dist_dir)
     build_json = dist_dir / "build.json"
     if not build_json.is_file():
         return False
