@@ -65,8 +65,9 @@ def sparql_paths(queries: dict[str, str], prefix: str = "/sparql") -> dict[str, 
     return {n: f"{prefix}?query=" + urllib.parse.quote(q) for n, q in queries.items()}
 
 
-def bench_load(url: str, paths: list[str], accept: str, conns: int, args: argparse.Namespace) -> Load:
-    return median_load([wrk(url, paths, accept, conns, args.seconds) for _ in range(args.runs)])
+def bench_load(url: str, paths: list[str], accept: str, conns: int, args: argparse.Namespace,
+               seconds: float | None = None) -> Load:
+    return median_load([wrk(url, paths, accept, conns, seconds or args.seconds) for _ in range(args.runs)])
 
 
 def prerender(url: str, paths: list[str], folder: Path) -> None:
@@ -148,7 +149,7 @@ def sparql_rows(url: str, root: Path, args: argparse.Namespace) -> list[list[str
             rows.append([f"query {name} (c=1)", "not loaded over HTTP", f"in-process > {SLOW_MS / 1000:.0f} s",
                          "slow query in the engine itself"])
             continue
-        one = bench_load(url, [path], JSON, 1, args)
+        one = bench_load(url, [path], JSON, 1, args, args.query_seconds)
         limit = ceiling[name] * 1.5 + 1
         if not one.ok_rps:
             rows.append([f"query {name} (c=1)", f"no answer within {harness.WRK_TIMEOUT}", f"in-process "
@@ -239,6 +240,7 @@ def main() -> int:
     p.add_argument("--pyshacl", type=int, default=60, help="persons of the graph pySHACL validates (baseline)")
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--seconds", type=float, default=5)
+    p.add_argument("--query-seconds", type=float, default=2, help="each run of one saved query at c=1")
     p.add_argument("--rss-persons", type=int, default=100_000,
                    help="persons of the graph served for the RSS row (100,000 ≈ 10.8M triples; 0 skips it)")
     args = p.parse_args()
