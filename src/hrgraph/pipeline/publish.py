@@ -6,6 +6,7 @@ import hashlib
 import os
 import shutil
 from importlib.metadata import version as package_version
+from itertools import chain
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -15,9 +16,11 @@ from hrgraph.config import Settings
 from hrgraph.model.namespaces import SH, Iris
 from hrgraph.model.records import Problem
 from hrgraph.pipeline import dumps
+from hrgraph.pipeline.dumps import Dump
+from hrgraph.pipeline.jsonld import write_jsonld
 from hrgraph.pipeline.sources import SourceText
 from hrgraph.pipeline.validate import GateResult
-from hrgraph.pipeline.void import describe_dataset
+from hrgraph.pipeline.void import describe_dataset, graph_stats
 from hrgraph.store import embedded
 
 
@@ -35,7 +38,7 @@ def report_text(problems: list[Problem]) -> str:
     return "\n".join(lines)
 
 
-def report_graph(problems: list[Problem], iris: Iris) -> Graph:
+def report_graph(problems: list[Problem], iris: Iris) -> Dump:
     """The report as RDF too (sh:ValidationReport), with IRIs instead of blank nodes so it diffs cleanly."""
     rep = URIRef(f"{iris.base}build/validation-report")
     triples = [(rep, RDF.type, SH.ValidationReport), (rep, SH.conforms, Literal(not problems))]
@@ -47,7 +50,7 @@ def report_graph(problems: list[Problem], iris: Iris) -> Graph:
                     (r, RDFS.comment, Literal(f"{p.record} [{p.rule}]", lang="en"))]
         if p.focus:
             triples.append((r, SH.focusNode, URIRef(p.focus)))
-    return dumps.sorted_graph(triples)
+    return Dump.of(triples)
 
 
 def _swap(new: Path, live: Path) -> None:
@@ -64,21 +67,22 @@ def _swap(new: Path, live: Path) -> None:
 def publish(settings: Settings, gated: GateResult, ontology: Graph, vocab: Graph, problems: list[Problem],
             texts: dict[str, SourceText], out) -> int:
     iris = Iris(settings.base)
-    data = dumps.sorted_graph([t for e in gated.published for t in e.triples] + list(vocab))
+    data = Dump.of(chain((t for e in gated.published for t in e.triples), vocab))
     stage = settings.dist_dir.with_name(f"{settings.dist_dir.name}.new-{os.getpid()}")
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
     dumps.write_turtle(data, stage / "hrgraph.ttl")
-    nt = dumps.write_ntriples_gz(data, stage / "hrgraph.nt.gz")
-    build_id = hashlib.sha256(nt).hexdigest()[:16]
+    dumps.write_ntriples_gz(data, stage / "hrgraph.nt.gz")
+    build_id = hashlib.sha256(data.ntriples).hexdigest()[:16]
     context = dumps.jsonld_context(ontology)
     dumps.write_json(context, stage / "context.jsonld")
-    dumps.write_jsonld(data, stage / "hrgraph.jsonld", context)
-    dumps.write_turtle(dumps.sorted_graph(describe_dataset(data, iris, _version(), build_id)), stage / "void.ttl")
-    dumps.write_turtle(dumps.sorted_graph(ontology - vocab), stage / "ontology.ttl")
+    write_jsonld(data.triples, stage / "hrgraph.jsonld", context)
+    stats = graph_stats(data.triples, iris.base)
+    dumps.write_turtle(Dump.of(describe_dataset(stats, iris, _version(), build_id)), stage / "void.ttl")
+    dumps.write_ontology(ontology - vocab, stage / "ontology.ttl")
     (stage / "validation-report.txt").write_text(report_text(problems), encoding="utf-8")
     dumps.write_turtle(report_graph(problems, iris), stage / "validation-report.ttl")
-    dumps.write_turtle(dumps.sorted_graph(t for e in gated.held_back for t in e.triples), stage / "quarantine.ttl")
+    dumps.write_turtle(Dump.of(t for e in gated.held_back for t in e.triples), stage / "quarantine.ttl")
     dumps.write_json({"build_id": build_id, "triples": len(data), "version": _version(), "base": settings.base},
                      stage / "build.json")
     _write_sources(gated, texts, stage / "sources")
