@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS
 from hrgraph.config import Settings
 from hrgraph.model.namespaces import SH, Iris
 from hrgraph.model.records import Problem
-from hrgraph.pipeline import dumps
+from hrgraph.pipeline import dumps, progress
 from hrgraph.pipeline.dumps import Dump
 from hrgraph.pipeline.jsonld import write_jsonld
 from hrgraph.pipeline.sources import SourceText
@@ -67,6 +67,23 @@ def _swap(new: Path, live: Path) -> None:
 def publish(settings: Settings, gated: GateResult, ontology: Graph, vocab: Graph, problems: list[Problem],
             texts: dict[str, SourceText], out) -> int:
     iris = Iris(settings.base)
+    with progress.stage("write dumps", out):
+        stage, build_id, triples = _write_dist(settings, gated, ontology, vocab, problems, texts)
+    # Commit order: the new store is prepared beside the live one, dist/ is swapped (the commit point), then
+    # the store is activated. A kill before the swap leaves both as they were; a kill after it is completed
+    # by `reconcile` at the next build or serve.
+    with progress.stage("load the store", out):
+        prepared = _prepare_store(settings, stage, iris, build_id)
+    _swap(stage, settings.dist_dir)
+    embedded.activate(settings.store_dir, prepared)
+    print(f"hrgraph build: store {prepared.name} is now live", file=out)
+    return triples
+
+
+def _write_dist(settings: Settings, gated: GateResult, ontology: Graph, vocab: Graph, problems: list[Problem],
+                texts: dict[str, SourceText]) -> tuple[Path, str, int]:
+    """Every file of dist/ into a new folder beside it; returns the folder, the build id and the triple count."""
+    iris = Iris(settings.base)
     data = Dump.of(chain((t for e in gated.published for t in e.triples), vocab))
     stage = settings.dist_dir.with_name(f"{settings.dist_dir.name}.new-{os.getpid()}")
     shutil.rmtree(stage, ignore_errors=True)
@@ -86,14 +103,7 @@ def publish(settings: Settings, gated: GateResult, ontology: Graph, vocab: Graph
     dumps.write_json({"build_id": build_id, "triples": len(data), "version": _version(), "base": settings.base},
                      stage / "build.json")
     _write_sources(gated, texts, stage / "sources")
-    # Commit order: the new store is prepared beside the live one, dist/ is swapped (the commit point), then
-    # the store is activated. A kill before the swap leaves both as they were; a kill after it is completed
-    # by `reconcile` at the next build or serve.
-    prepared = _prepare_store(settings, stage, iris, build_id)
-    _swap(stage, settings.dist_dir)
-    embedded.activate(settings.store_dir, prepared)
-    print(f"hrgraph build: store {prepared.name} is now live", file=out)
-    return len(data)
+    return stage, build_id, len(data)
 
 
 def _write_sources(gated: GateResult, texts: dict[str, SourceText], dest: Path) -> None:
