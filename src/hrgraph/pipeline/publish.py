@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from importlib.metadata import version as package_version
 from itertools import chain
 from pathlib import Path
@@ -64,46 +66,70 @@ def _swap(new: Path, live: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+@dataclass(frozen=True)
+class Staged:
+    """A build ready to commit: dist/ written beside the live one, the store prepared beside the live one."""
+
+    dist: Path
+    store: Path
+    build_id: str
+    triples: int
+
+
 def publish(settings: Settings, gated: GateResult, ontology: Graph, vocab: Graph, problems: list[Problem],
             texts: dict[str, SourceText], out) -> int:
-    iris = Iris(settings.base)
-    with progress.stage("write dumps", out):
-        stage, build_id, triples = _write_dist(settings, gated, ontology, vocab, problems, texts)
+    with progress.stage("write dist/ and load the store (in parallel)", out):
+        staged = _stage(settings, gated, ontology, vocab, problems, texts)
     # Commit order: the new store is prepared beside the live one, dist/ is swapped (the commit point), then
     # the store is activated. A kill before the swap leaves both as they were; a kill after it is completed
     # by `reconcile` at the next build or serve.
-    with progress.stage("load the store", out):
-        prepared = _prepare_store(settings, stage, iris, build_id)
-    _swap(stage, settings.dist_dir)
-    embedded.activate(settings.store_dir, prepared)
-    print(f"hrgraph build: store {prepared.name} is now live", file=out)
-    return triples
+    _swap(staged.dist, settings.dist_dir)
+    embedded.activate(settings.store_dir, staged.store)
+    print(f"hrgraph build: store {staged.store.name} is now live", file=out)
+    return staged.triples
 
 
-def _write_dist(settings: Settings, gated: GateResult, ontology: Graph, vocab: Graph, problems: list[Problem],
-                texts: dict[str, SourceText]) -> tuple[Path, str, int]:
-    """Every file of dist/ into a new folder beside it; returns the folder, the build id and the triple count."""
+def _stage(settings: Settings, gated: GateResult, ontology: Graph, vocab: Graph, problems: list[Problem],
+           texts: dict[str, SourceText]) -> Staged:
+    """Every file of dist/ into a new folder beside it, and the store prepared from it.
+
+    The files the store loads (N-Triples, ontology, VoID) come first; the store then loads in a thread while
+    the other dumps are written (pyoxigraph releases the GIL while it loads: on two cores the two overlap)."""
     iris = Iris(settings.base)
     data = Dump.of(chain((t for e in gated.published for t in e.triples), vocab))
     stage = settings.dist_dir.with_name(f"{settings.dist_dir.name}.new-{os.getpid()}")
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
-    dumps.write_turtle(data, stage / "hrgraph.ttl")
     dumps.write_ntriples_gz(data, stage / "hrgraph.nt.gz")
     build_id = hashlib.sha256(data.ntriples).hexdigest()[:16]
-    context = dumps.jsonld_context(ontology)
-    dumps.write_json(context, stage / "context.jsonld")
-    write_jsonld(data.triples, stage / "hrgraph.jsonld", context)
     stats = graph_stats(data.triples, iris.base)
     dumps.write_turtle(Dump.of(describe_dataset(stats, iris, _version(), build_id)), stage / "void.ttl")
     dumps.write_ontology(ontology - vocab, stage / "ontology.ttl")
-    (stage / "validation-report.txt").write_text(report_text(problems), encoding="utf-8")
-    dumps.write_turtle(report_graph(problems, iris), stage / "validation-report.ttl")
-    dumps.write_turtle(Dump.of(t for e in gated.held_back for t in e.triples), stage / "quarantine.ttl")
-    dumps.write_json({"build_id": build_id, "triples": len(data), "version": _version(), "base": settings.base},
-                     stage / "build.json")
-    _write_sources(gated, texts, stage / "sources")
-    return stage, build_id, len(data)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        store = pool.submit(_prepare_store, settings, stage, iris, build_id)
+        try:
+            dumps.write_turtle(data, stage / "hrgraph.ttl")
+            context = dumps.jsonld_context(ontology)
+            dumps.write_json(context, stage / "context.jsonld")
+            write_jsonld(data.triples, stage / "hrgraph.jsonld", context)
+            (stage / "validation-report.txt").write_text(report_text(problems), encoding="utf-8")
+            dumps.write_turtle(report_graph(problems, iris), stage / "validation-report.ttl")
+            dumps.write_turtle(Dump.of(t for e in gated.held_back for t in e.triples), stage / "quarantine.ttl")
+            dumps.write_json({"build_id": build_id, "triples": len(data), "version": _version(),
+                              "base": settings.base}, stage / "build.json")
+            _write_sources(gated, texts, stage / "sources")
+        except BaseException:
+            _discard(store)
+            raise
+        return Staged(stage, store.result(), build_id, len(data))
+
+
+def _discard(store: Future[Path]) -> None:
+    """A store prepared for a dist/ that failed: never activated, so remove it rather than leave it to `_prune`."""
+    try:
+        shutil.rmtree(store.result(), ignore_errors=True)
+    except Exception:  # its own failure is not the one to report
+        pass
 
 
 def _write_sources(gated: GateResult, texts: dict[str, SourceText], dest: Path) -> None:
