@@ -2,7 +2,7 @@
 
 Every dump of the data starts from one value, `Dump`: the graph's N-Triples lines written straight from the
 terms and sorted as strings, and the same lines parsed back once by pyoxigraph. The Turtle is written by
-pyoxigraph, the JSON-LD (`jsonld`) and the VoID counts walk the parsed triples in the same sorted order.
+pyoxigraph, the JSON-LD (`jsonld`) walks the parsed triples in the same sorted order.
 (An rdflib Graph serialised by rdflib took minutes at 1M triples; this takes seconds.)
 """
 
@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -64,21 +65,32 @@ def nt_lines(triples: Iterable[tuple[Node, Node, Node]]) -> set[str]:
     return lines
 
 
+def sorted_lines(triples: Iterable[tuple[Node, Node, Node]]) -> list[str]:
+    return sorted(nt_lines(triples))
+
+
 @dataclass(frozen=True)
 class Dump:
-    """A graph ready to write: its sorted N-Triples (the build id hashes them) and the same triples parsed
-    by pyoxigraph, in the same order (grouped by subject, then predicate)."""
+    """A graph ready to write: its sorted N-Triples (the build id hashes them) and, parsed from them by
+    pyoxigraph when first asked for, the same triples in the same order (grouped by subject, then predicate)."""
 
     ntriples: bytes
-    triples: list[ox.Triple]
+    size: int  # triples
 
     @classmethod
     def of(cls, triples: Iterable[tuple[Node, Node, Node]]) -> Dump:
-        data = "".join(sorted(nt_lines(triples))).encode("utf-8")
-        return cls(data, list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES)))
+        return cls.of_lines(sorted_lines(triples))
+
+    @classmethod
+    def of_lines(cls, lines: list[str]) -> Dump:
+        return cls("".join(lines).encode("utf-8"), len(lines))
+
+    @cached_property
+    def triples(self) -> list[ox.Triple]:
+        return list(ox.parse(self.ntriples, format=ox.RdfFormat.N_TRIPLES))
 
     def __len__(self) -> int:
-        return len(self.triples)
+        return self.size
 
 
 def write_turtle(dump: Dump, path: Path) -> None:

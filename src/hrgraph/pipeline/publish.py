@@ -93,16 +93,19 @@ def _stage(settings: Settings, gated: GateResult, ontology: Graph, vocab: Graph,
            texts: dict[str, SourceText]) -> Staged:
     """Every file of dist/ into a new folder beside it, and the store prepared from it.
 
-    The files the store loads (N-Triples, ontology, VoID) come first; the store then loads in a thread while
-    the other dumps are written (pyoxigraph releases the GIL while it loads: on two cores the two overlap)."""
+    The files the store loads (N-Triples, ontology, VoID) come first, written without parsing anything; the
+    store then loads in a thread while the other dumps are written (pyoxigraph releases the GIL while it
+    loads: on two cores the two overlap)."""
     iris = Iris(settings.base)
-    data = Dump.of(chain((t for e in gated.published for t in e.triples), vocab))
+    lines = dumps.sorted_lines(chain((t for e in gated.published for t in e.triples), vocab))
+    stats = graph_stats(lines, iris.base)
+    data = Dump.of_lines(lines)
+    del lines
     stage = settings.dist_dir.with_name(f"{settings.dist_dir.name}.new-{os.getpid()}")
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
     dumps.write_ntriples_gz(data, stage / "hrgraph.nt.gz")
     build_id = hashlib.sha256(data.ntriples).hexdigest()[:16]
-    stats = graph_stats(data.triples, iris.base)
     dumps.write_turtle(Dump.of(describe_dataset(stats, iris, _version(), build_id)), stage / "void.ttl")
     dumps.write_ontology(ontology - vocab, stage / "ontology.ttl")
     with ThreadPoolExecutor(max_workers=1) as pool:
