@@ -16,6 +16,7 @@ from hrgraph.pipeline.curated import load_curated
 from hrgraph.pipeline.emit import Emitted, emit_record, emit_source
 from hrgraph.pipeline.imports import import_rdf
 from hrgraph.pipeline.ingest import ingest_files, merge, source_paths
+from hrgraph.pipeline.progress import stage
 from hrgraph.pipeline.publish import publish
 from hrgraph.pipeline.reason import materialise, superclasses
 from hrgraph.pipeline.resolve import Index, source_key
@@ -58,11 +59,16 @@ def build(settings: Settings, out=sys.stdout) -> BuildResult:
     vocab = read_turtle(sorted((settings.ontology_dir / "vocab").glob("*.ttl")), settings.root)
     ontology = read_turtle(ontology_files, settings.root) + vocab
     shapes = read_turtle(sorted(settings.shapes_dir.glob("*.ttl")), settings.root)
-    emitted, problems, texts = _emit_all(settings)
-    emitted += import_rdf(settings.inputs, settings.root)  # `build --input`: RDF files, gated per resource
-    materialise(emitted, superclasses(ontology))
+    with stage("read and emit", out):
+        emitted, problems, texts = _emit_all(settings)
+    if settings.inputs:
+        with stage("read --input RDF", out):
+            emitted += import_rdf(settings.inputs, settings.root)  # RDF files, gated per resource
+    with stage("materialise superclass types", out):
+        materialise(emitted, superclasses(ontology))
     print(f"hrgraph build: {len(emitted)} records emitted; validating against shapes/ ...", file=out, flush=True)
-    gated = gate(emitted, shapes, ontology, vocab)
+    with stage("validate", out):
+        gated = gate(emitted, shapes, ontology, vocab)
     result = BuildResult(problems=problems + gated.problems, held_back=[e.record.ref() for e in gated.held_back])
     if not gated.conforms:
         result.held_back.append("(the graph as a whole: a violation no single record could be blamed for)")

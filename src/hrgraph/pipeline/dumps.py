@@ -1,45 +1,120 @@
-"""Serialise graphs deterministically: the same input gives byte-identical files."""
+"""Serialise graphs deterministically and fast: the same input gives byte-identical files.
+
+Every dump of the data starts from one value, `Dump`: the graph's N-Triples lines written straight from the
+terms and sorted as strings, and the same lines parsed back once by pyoxigraph. The Turtle is written by
+pyoxigraph, the JSON-LD (`jsonld`) walks the parsed triples in the same sorted order.
+(An rdflib Graph serialised by rdflib took minutes at 1M triples; this takes seconds.)
+"""
 
 from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, XSD
+from rdflib.term import Node
 
 from hrgraph.model.namespaces import HR, PREFIXES
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
+_XSD_STRING = str(XSD.string)
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f]')  # anything else is written as it is (canonical N-Triples)
+_GZIP_LEVEL = 6  # level 9 costs 2.5x the time (3.7 s vs 1.4 s at 1M triples) for a file 9% smaller
 
-def sorted_graph(triples: Iterable[Triple]) -> Graph:
-    """A graph whose insertion order is sorted, so every serializer walks it in the same order each run."""
+
+def nt_literal(term: Literal) -> str:
+    """A literal in canonical N-Triples; the rare one that needs escaping is escaped by pyoxigraph."""
+    value = str(term)
+    quoted = str(ox.Literal(value)) if _NEEDS_ESCAPE.search(value) else f'"{value}"'
+    if term.language:
+        return f"{quoted}@{term.language}"
+    if term.datatype is not None and str(term.datatype) != _XSD_STRING:
+        return f"{quoted}^^<{term.datatype}>"
+    return quoted
+
+
+def nt_term(term: Node) -> str:
+    if isinstance(term, Literal):
+        return nt_literal(term)
+    return f"_:{term}" if isinstance(term, BNode) else f"<{term}>"
+
+
+def nt_lines(triples: Iterable[tuple[Node, Node, Node]]) -> set[str]:
+    """The distinct N-Triples lines of `triples` (newline included); IRIs are formatted once each."""
+    names: dict[Node, str] = {}
+    lines: set[str] = set()
+    for s, p, o in triples:
+        if (sn := names.get(s)) is None:
+            sn = names[s] = nt_term(s)
+        if (pn := names.get(p)) is None:
+            pn = names[p] = nt_term(p)
+        if type(o) is URIRef:  # exact type: a Literal would be hashed by rdflib's slow __hash__
+            if (on := names.get(o)) is None:
+                on = names[o] = f"<{o}>"
+        else:
+            on = nt_term(o)
+        lines.add(f"{sn} {pn} {on} .\n")
+    return lines
+
+
+def sorted_lines(triples: Iterable[tuple[Node, Node, Node]]) -> list[str]:
+    return sorted(nt_lines(triples))
+
+
+@dataclass(frozen=True)
+class Dump:
+    """A graph ready to write: its sorted N-Triples (the build id hashes them) and, parsed from them by
+    pyoxigraph when first asked for, the same triples in the same order (grouped by subject, then predicate)."""
+
+    ntriples: bytes
+    size: int  # triples
+
+    @classmethod
+    def of(cls, triples: Iterable[tuple[Node, Node, Node]]) -> Dump:
+        return cls.of_lines(sorted_lines(triples))
+
+    @classmethod
+    def of_lines(cls, lines: list[str]) -> Dump:
+        return cls("".join(lines).encode("utf-8"), len(lines))
+
+    @cached_property
+    def triples(self) -> list[ox.Triple]:
+        return list(ox.parse(self.ntriples, format=ox.RdfFormat.N_TRIPLES))
+
+    def __len__(self) -> int:
+        return self.size
+
+
+def write_turtle(dump: Dump, path: Path) -> None:
+    """Turtle with the project's prefixes, by pyoxigraph (it groups the sorted triples by subject)."""
+    ox.serialize(dump.triples, str(path), format=ox.RdfFormat.TURTLE,
+                 prefixes={prefix: str(ns) for prefix, ns in PREFIXES.items()})
+
+
+def write_ntriples_gz(dump: Dump, path: Path) -> None:
+    """Sorted N-Triples, gzipped with no timestamp or name in the header."""
+    with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
+                                               compresslevel=_GZIP_LEVEL) as gz:
+        gz.write(dump.ntriples)
+
+
+def write_ontology(ontology: Graph, path: Path) -> None:
+    """The ontology by rdflib, which nests its blank nodes (OWL lists, restrictions) as `[ ... ]` and so
+    writes the same bytes each run; pyoxigraph would write their random labels. Small and fixed in size."""
     g = Graph()
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns, override=True, replace=True)
-    for t in sorted(set(triples), key=lambda t: (str(t[0]), str(t[1]), t[2].n3())):
+    for t in sorted(ontology, key=lambda t: (str(t[0]), str(t[1]), t[2].n3())):
         g.add(t)
-    return g
-
-
-def write_turtle(graph: Graph, path: Path) -> None:
-    path.write_bytes(graph.serialize(format="turtle", encoding="utf-8"))
-
-
-def ntriples_lines(graph: Graph) -> list[str]:
-    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    return sorted(line for line in text.splitlines() if line.strip())
-
-
-def write_ntriples_gz(graph: Graph, path: Path) -> bytes:
-    """Sorted N-Triples, gzipped with no timestamp or name in the header; returns the uncompressed bytes."""
-    data = ("\n".join(ntriples_lines(graph)) + "\n").encode("utf-8")
-    with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
-        gz.write(data)
-    return data
+    path.write_bytes(g.serialize(format="turtle", encoding="utf-8"))
 
 
 def jsonld_context(ontology: Graph) -> dict[str, object]:
@@ -54,24 +129,6 @@ def jsonld_context(ontology: Graph) -> dict[str, object]:
         else:
             ctx[name] = f"hr:{name}"
     return {"@context": ctx}
-
-
-def write_jsonld(graph: Graph, path: Path, context: dict[str, object]) -> None:
-    """JSON-LD with the context inline (self-contained) — the same context is published as context.jsonld."""
-    text = graph.serialize(format="json-ld", context=context["@context"], auto_compact=True, indent=1)
-    doc = _canonical(json.loads(text))
-    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-
-
-def _canonical(doc: dict) -> dict:
-    """rdflib's JSON-LD walks the graph in hash order; sort nodes by @id and unordered value arrays."""
-    def sort_values(node: dict) -> dict:
-        return {k: sorted(v, key=lambda x: json.dumps(x, sort_keys=True)) if isinstance(v, list) else v
-                for k, v in node.items()}
-
-    if isinstance(doc.get("@graph"), list):
-        doc["@graph"] = sorted((sort_values(n) for n in doc["@graph"]), key=lambda n: str(n.get("@id", "")))
-    return doc
 
 
 def write_json(obj: object, path: Path) -> None:

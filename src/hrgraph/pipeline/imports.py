@@ -48,11 +48,9 @@ def _quads(path: Path) -> Iterable[ox.Quad]:
 def import_rdf(paths: Iterable[Path], root: Path | None = None) -> list[Emitted]:
     """One Emitted per focus resource of the files, in the files' order of first appearance."""
     records: dict[str, Emitted] = {}
-    terms: dict[object, object] = {}  # conversion cache: IRIs repeat a lot
+    terms: dict[object, object] = {}  # conversion cache: IRIs repeat a lot, and so do literals (label = prefLabel)
 
     def conv(term: object) -> object:
-        if isinstance(term, ox.Literal):
-            return to_rdflib(term)
         if (hit := terms.get(term)) is None:
             hit = terms[term] = to_rdflib(term)
         return hit
@@ -60,11 +58,15 @@ def import_rdf(paths: Iterable[Path], root: Path | None = None) -> list[Emitted]
     for path in paths:
         shown = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
         origin = Origin(shown, 0)
+        last, rec, subject = None, None, None
         for q in _quads(path):
-            key = owner_key(q.subject)  # type: ignore[arg-type]
-            rec = records.get(key)
-            if rec is None:
-                subject = conv(ox.NamedNode(key)) if isinstance(q.subject, ox.NamedNode) else conv(q.subject)
-                rec = records[key] = Emitted(Record("imports", key, {}, origin), subject)  # type: ignore[arg-type]
-            rec.triples.append((conv(q.subject), conv(q.predicate), conv(q.object)))  # type: ignore[arg-type]
+            if q.subject != last:  # files list a subject's triples together: look its record up once
+                last = q.subject
+                key = owner_key(last)  # type: ignore[arg-type]
+                rec = records.get(key)
+                if rec is None:
+                    focus = conv(ox.NamedNode(key)) if isinstance(last, ox.NamedNode) else conv(last)
+                    rec = records[key] = Emitted(Record("imports", key, {}, origin), focus)  # type: ignore[arg-type]
+                subject = conv(last)
+            rec.triples.append((subject, conv(q.predicate), conv(q.object)))  # type: ignore[union-attr]
     return list(records.values())

@@ -29,11 +29,11 @@ def superclasses(ontology: Graph) -> dict[URIRef, list[URIRef]]:
 
 def materialise(emitted: list[Emitted], closure: dict[URIRef, list[URIRef]]) -> None:
     for e in emitted:
+        # Only the (subject, class) pairs: a set of whole triples would hash every literal (slow in rdflib).
         types = [(s, o) for s, p, o in e.triples if p == RDF.type]
-        have = set(e.triples)
+        have = set(types)
         for s, cls in types:
             for sup in closure.get(cls, ()):  # type: ignore[call-overload]
-                t = (s, RDF.type, sup)
-                if t not in have:
-                    have.add(t)
-                    e.triples.append(t)
+                if (s, sup) not in have:
+                    have.add((s, sup))
+                    e.triples.append((s, RDF.type, sup))

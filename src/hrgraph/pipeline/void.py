@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
 
 from hrgraph.model.namespaces import HR, Iris
@@ -18,7 +20,41 @@ DUMPS = {  # file name → media type
 }
 
 
-def describe_dataset(data: Graph, iris: Iris, version: str, build_id: str) -> list[Triple]:
+@dataclass(frozen=True)
+class GraphStats:
+    """What VoID says about the published graph, counted in one pass over its triples."""
+
+    triples: int
+    entities: int  # subjects that are records of ours: IRIs under the base, no fragment
+    classes: dict[str, int]  # class IRI → entities typed with it
+    sources: list[str]  # the source documents, sorted
+
+
+def graph_stats(lines: Iterable[str], base: str) -> GraphStats:
+    """Counted over the dump's own N-Triples lines (distinct, `<s> <p> o .`), before anything parses them, so
+    void.ttl, and with it the store, is ready early."""
+    n = 0
+    entities: set[str] = set()
+    classes: Counter[str] = Counter()
+    sources: set[str] = set()
+    rdf_type, source_class = f"<{RDF.type}>", f"<{HR.SourceDocument}> .\n"
+    for line in lines:
+        n += 1
+        if line[0] != "<":  # a blank node
+            continue
+        s, p, rest = line.split(" ", 2)  # an IRI in N-Triples has no space
+        ours = s.startswith(base, 1) and "#" not in s
+        if ours:
+            entities.add(s)
+        if p == rdf_type and rest[0] == "<":
+            if ours:
+                classes[rest[1:-4]] += 1
+            if rest == source_class:
+                sources.add(s[1:-1])
+    return GraphStats(n, len(entities), dict(classes), sorted(sources))
+
+
+def describe_dataset(stats: GraphStats, iris: Iris, version: str, build_id: str) -> list[Triple]:
     ds = iris.dataset()
     base = iris.base
     out: list[Triple] = [
@@ -32,17 +68,14 @@ def describe_dataset(data: Graph, iris: Iris, version: str, build_id: str) -> li
         (ds, VOID.sparqlEndpoint, URIRef(f"{base}sparql")),
         (ds, VOID.vocabulary, URIRef(str(HR))),
         (ds, DCTERMS.hasVersion, Literal(version)), (ds, DCTERMS.identifier, Literal(build_id)),
-        (ds, VOID.triples, Literal(len(data), datatype=XSD.integer)),
+        (ds, VOID.triples, Literal(stats.triples, datatype=XSD.integer)),
+        (ds, VOID.entities, Literal(stats.entities, datatype=XSD.integer)),
     ]
-    subjects = {s for s in data.subjects() if isinstance(s, URIRef) and str(s).startswith(base) and "#" not in s}
-    out.append((ds, VOID.entities, Literal(len(subjects), datatype=XSD.integer)))
-    counts = Counter(o for s, o in data.subject_objects(RDF.type) if s in subjects)
-    for cls, n in sorted(counts.items(), key=lambda kv: str(kv[0])):
+    for cls, n in sorted(stats.classes.items()):
         part = URIRef(f"{ds}#class-{_slug(cls)}")
-        out += [(ds, VOID.classPartition, part), (part, VOID["class"], cls),
+        out += [(ds, VOID.classPartition, part), (part, VOID["class"], URIRef(cls)),
                 (part, VOID.entities, Literal(n, datatype=XSD.integer))]
-    for src in sorted(data.subjects(RDF.type, HR.SourceDocument)):
-        out.append((ds, DCTERMS.source, src))
+    out += [(ds, DCTERMS.source, URIRef(src)) for src in stats.sources]
     for name, media in DUMPS.items():
         url = iris.dump(name)
         out += [(ds, VOID.dataDump, url), (ds, DCAT.distribution, url), (url, RDF.type, DCAT.Distribution),
@@ -52,8 +85,8 @@ def describe_dataset(data: Graph, iris: Iris, version: str, build_id: str) -> li
     return out
 
 
-def _slug(cls: URIRef) -> str:
-    text = str(cls)
+def _slug(cls: str) -> str:
+    text = cls
     for sep in ("#", "/"):
         text = text.replace(sep, "-")
     return text.split("//", 1)[-1].replace(":", "").strip("-")
