@@ -64,6 +64,8 @@ def test_build_input_publishes_imported_rdf_and_holds_back_bad_resources(tmp_pat
     published = (root / "dist/hrgraph.ttl").read_text(encoding="utf-8")
     assert "imported-bad" not in published and "p000039" in published and "andrei-aliaksandrau" in published
     assert "imported-bad" in (root / "dist/quarantine.ttl").read_text(encoding="utf-8")
+    held = done.stdout[done.stdout.index("held back"):]
+    assert held.count("\n  - ") == 1, held  # the broken resource only: no synthetic record clashes with curated
 
 
 def test_a_broken_input_file_is_an_input_error(tmp_path: Path) -> None:
