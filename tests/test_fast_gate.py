@@ -52,7 +52,7 @@ def inject(g: Graph) -> set[tuple[str, str]]:
     person, charge, rec = _id("id/person/p000003"), _id("id/charge/chg-p000004-1"), _id("id/recognition/rec-p000005")
     stmt, src = _id("id/statement/synth-00000"), _id("id/source/synth-00000")
     pos, quote = _id("id/evidence/charge-chg-p000006-1-1#position"), _id("id/evidence/charge-chg-p000007-1-1#quote")
-    ann, mech = _id("id/evidence/recognition-rec-p000008-1"), _id("id/mechanism/wgad")
+    ann, mech = _id("id/evidence/recognition-rec-p000008-1"), _id("id/mechanism/synth-wgad")
     art, place = _id("eli/by-cc-synth/art/368"), _id("id/places/minsk")
     g.remove((person, RDFS.label, None))                                           # minCount
     g.add((rec, HR.person, _id("id/person/p000009")))                              # maxCount

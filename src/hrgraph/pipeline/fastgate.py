@@ -16,8 +16,7 @@ from rdflib.term import Node
 
 from hrgraph.pipeline.emit import Emitted
 from hrgraph.pipeline.fastshacl import INTEGER_TYPES, Derived, Result, Shapes, Validator
-
-_CHUNK = 200_000  # triples per bulk load: bounds the text held in memory at once
+from hrgraph.pipeline.ntriples import nt_lines
 
 
 def to_rdflib(term: object) -> Node | None:
@@ -47,11 +46,6 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     return ox.Literal(str(term))
 
 
-def _lines(triples: Iterable[tuple[Node, Node, Node]]) -> Iterator[str]:
-    for s, p, o in triples:
-        yield f"{s.n3()} {p.n3()} {o.n3()} .\n"
-
-
 def _note_derived(triples: Iterable[tuple[Node, Node, Node]], derived: Derived) -> Iterator[tuple[Node, Node, Node]]:
     """Pass triples through, noting the datatype of integer literals the store will turn into xsd:integer."""
     for t in triples:
@@ -66,15 +60,9 @@ def _note_derived(triples: Iterable[tuple[Node, Node, Node]], derived: Derived) 
 
 
 def load_triples(store: ox.Store, triples: Iterable[tuple[Node, Node, Node]], derived: Derived | None = None) -> None:
-    """Bulk-load rdflib triples: written as Turtle statements (rdflib's n3() forms), parsed by pyoxigraph."""
-    batch: list[str] = []
-    for line in _lines(_note_derived(triples, derived if derived is not None else {})):
-        batch.append(line)
-        if len(batch) >= _CHUNK:
-            store.bulk_load("".join(batch).encode("utf-8"), format=ox.RdfFormat.TURTLE)
-            batch = []
-    if batch:
-        store.bulk_load("".join(batch).encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    """Bulk-load rdflib triples, written as canonical N-Triples (`ntriples`, far cheaper than rdflib's n3())."""
+    lines = nt_lines(_note_derived(triples, derived if derived is not None else {}))
+    store.bulk_load("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
 
 
 def row(result: Result) -> dict[str, object]:

@@ -222,9 +222,9 @@ class Validator:
         text = pattern("x")
         if text not in self._focus:
             group = f"{FOCUS_GRAPH}/{len(self._focus)}"
-            marker, node, graph = ox.NamedNode(FOCUS_GRAPH + "#in"), ox.NamedNode(group), ox.NamedNode(FOCUS_GRAPH)
-            self.store.bulk_extend(ox.Quad(node, marker, s["x"], graph)
-                                   for s in self.query(f"SELECT DISTINCT ?x WHERE {{ {text} }}"))
+            # An update, so the engine writes the markers itself (no Python object per focus node).
+            self.store.update(f"INSERT {{ GRAPH <{FOCUS_GRAPH}> {{ <{group}> <{FOCUS_GRAPH}#in> ?x }} }} "
+                              f"WHERE {{ SELECT DISTINCT ?x WHERE {{ {text} }} }}")
             self._focus[text] = f"<{group}>"
         group = self._focus[text]
         return lambda v: f"GRAPH <{FOCUS_GRAPH}> {{ {group} <{FOCUS_GRAPH}#in> ?{v} }}"
