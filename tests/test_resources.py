@@ -20,7 +20,7 @@ from rdflib import RDF, RDFS, Literal, URIRef
 
 from hrgraph.config import Settings
 
-from conftest import LiveServer, serving
+from conftest import Backend, LiveServer, serving
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASE = "https://w3id.org/hrgraph/"
@@ -50,7 +50,7 @@ def write_dist(dist: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def site(tmp_path_factory: pytest.TempPathFactory, backend: Backend) -> Iterator[LiveServer]:
     from hrgraph.store.embedded import publish
 
     root = tmp_path_factory.mktemp("website")
@@ -60,7 +60,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         graphs[BASE + "graph/data"] = FIXTURES / "sample.ttl"
     publish(graphs, root / "var" / "store", build_id="webtest")
     write_dist(root / "dist")
-    with serving(root) as server:
+    with serving(root, backend=backend) as server:
         yield server
 
 

@@ -30,7 +30,7 @@ from hrgraph.store.base import Dataset
 from hrgraph.store.embedded import open_current, publish
 from hrgraph.web import saved
 
-from conftest import LiveServer, serving
+from conftest import Backend, LiveServer, serving
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "tests" / "fixtures" / "sample.ttl"
@@ -43,12 +43,12 @@ SAVED = saved.load_all(REPO / "queries")
 
 
 @pytest.fixture(scope="module")
-def sample_live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def sample_live(tmp_path_factory: pytest.TempPathFactory, backend: Backend) -> Iterator[LiveServer]:
     """The real server over a store published from the sample graph, with the checkout's saved queries."""
     root = tmp_path_factory.mktemp("sample-site")
     shutil.copytree(REPO / "queries", root / "queries")
     publish({"https://w3id.org/hrgraph/graph/data": SAMPLE}, root / "var" / "store", build_id="sample")
-    with serving(root) as server:
+    with serving(root, backend=backend) as server:
         yield server
 
 
