@@ -18,7 +18,7 @@ from hrgraph.pipeline import dumps
 from hrgraph.pipeline.sources import SourceText
 from hrgraph.pipeline.validate import GateResult
 from hrgraph.pipeline.void import describe_dataset
-from hrgraph.store import embedded
+from hrgraph.store import embedded, remote_publish
 
 
 def _version() -> str:
@@ -86,8 +86,10 @@ def publish(settings: Settings, gated: GateResult, ontology: Graph, vocab: Graph
     # the store is activated. A kill before the swap leaves both as they were; a kill after it is completed
     # by `reconcile` at the next build or serve.
     prepared = _prepare_store(settings, stage, iris, build_id)
+    remote_publish.load_build(settings, stage, build_id)  # HRGRAPH_STORE=remote: loaded beside the served build
     _swap(stage, settings.dist_dir)
     embedded.activate(settings.store_dir, prepared)
+    remote_publish.activate_build(settings, build_id)
     print(f"hrgraph build: store {prepared.name} is now live", file=out)
     return len(data)
 
