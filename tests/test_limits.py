@@ -167,6 +167,16 @@ def test_rate_limit_answers_429_with_retry_after(server: LiveServer) -> None:
     assert requests.get(server.url + "/sparql?format=ttl", timeout=10).status_code == 200
 
 
+@pytest.mark.env(HRGRAPH_RATE_LIMIT=2, HRGRAPH_RATE_BURST=5, HRGRAPH_TRUSTED_PROXY="127.0.0.1")
+def test_behind_a_load_balancer_each_client_has_its_own_limit(server: LiveServer) -> None:
+    def get(client: str) -> int:
+        return requests.get(server.url + "/sparql?format=ttl", headers={"X-Forwarded-For": client},
+                            timeout=10).status_code
+
+    assert 429 in [get("203.0.113.7") for _ in range(12)]  # the trusted proxy passes the client's address on
+    assert get("198.51.100.9") == 200  # another client behind the same balancer is not held back
+
+
 def test_loopback_is_not_rate_limited_by_default(live: LiveServer) -> None:
     assert all(requests.get(live.url + "/sparql?format=ttl", timeout=10).status_code == 200 for _ in range(150))
 
