@@ -22,7 +22,8 @@ import requests
 import virtuoso
 
 from hrgraph.errors import StoreError
-from hrgraph.store.buildgraphs import control_graph
+from hrgraph.store import sparqlfix
+from hrgraph.store.buildgraphs import BuildView, control_graph
 from hrgraph.store.embedded import open_current
 from hrgraph.store.remote import RemoteStore
 from hrgraph.store.remote_publish import Isql, Target, active, graphs_of, load, mapped_graphs, publish, switch
@@ -33,6 +34,29 @@ PERSON = "id/person/andrei-aliaksandrau"
 BASE = "https://w3id.org/hrgraph/"
 PREFIXES = "PREFIX hr: <https://w3id.org/hrgraph/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+
+# --- the query rewrites (pure functions, no Virtuoso needed) -------------------------------------------------
+
+def test_public_graph_names_are_rewritten_only_where_a_graph_is_named() -> None:
+    view = BuildView("b1", {f"{BASE}graph/data": "urn:hrgraph:build:b1:0123456789abcdef"})
+    physical = "<urn:hrgraph:build:b1:0123456789abcdef>"
+    query = (f"PREFIX g: <{BASE}graph/> SELECT * FROM <{BASE}graph/data> FROM NAMED g:data WHERE {{ "
+             f"<{BASE}graph/data> ?p ?o . GRAPH g:data {{ ?s ?p \"GRAPH <{BASE}graph/data>\" }} }} # GRAPH g:data")
+    out = view.rewrite(query, None)
+    assert out.count(physical) == 3  # FROM, FROM NAMED, GRAPH; not the subject, the string or the comment
+    assert f"<{BASE}graph/data> ?p ?o" in out and out.endswith("# GRAPH g:data")
+    answer = b"<uri>urn:hrgraph:build:b1:0123456789abcdef</uri>"
+    assert view.unmap(answer) == f"<uri>{BASE}graph/data</uri>".encode()
+
+
+def test_engine_rewrites_keep_the_meaning() -> None:
+    text = 'SELECT ?x WHERE { { ?a ?b ?c } UNION { FILTER NOT EXISTS { ?x ?y "FILTER EXISTS" } BIND(1 AS ?x) } }'
+    fixed = sparqlfix.unit_before_exists(text)
+    assert fixed.count("VALUES ?hrgraph_unit { UNDEF }") == 1 and '"FILTER EXISTS"' in fixed
+    assert sparqlfix.ask_as_select("PREFIX a: <urn:a#> ASK { ?s a:p ?o } # done") == \
+        "PREFIX a: <urn:a#> SELECT * { ?s a:p ?o } # done\nLIMIT 1"
+    assert sparqlfix.ask_as_select("ASK { ?s ?p ?o } VALUES ?s { <urn:x> }") is None  # left as ASK
 
 
 @pytest.fixture(scope="session")

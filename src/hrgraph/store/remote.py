@@ -80,8 +80,11 @@ class RemoteStore:
         if now - self._read_at >= self.refresh_s:
             with self._lock:
                 if now - self._read_at >= self.refresh_s:
-                    self._view = self._refresh() or (self._view if self._pinned else None)
-                    self._read_at = now
+                    view = self._refresh()
+                    if view is None and self._view is not None:  # never fall back to the whole endpoint
+                        raise StoreError(f"build {self._view.build_id} is no longer in the endpoint", where=self.url,
+                                         hint="restart on the active build (unset HRGRAPH_REMOTE_BUILD)")
+                    self._view, self._read_at = view, now
         return self._view
 
     @property

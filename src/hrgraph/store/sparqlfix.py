@@ -21,7 +21,7 @@ _WORDS = re.compile(  # strings, IRIs, comments, variables and prefixed names sk
     r"|(?P<word>[^\W\d]\w*)|\S",
     re.DOTALL,
 )
-_TRAILER = re.compile(r"\}\s*(?:#[^\n]*\s*)*\Z")
+_REST = re.compile(r"\s*(?:#[^\n]*\s*)*")  # what may follow the group of an ASK: blanks and comments
 
 
 def _words(query: str) -> list[re.Match[str]]:
@@ -39,10 +39,19 @@ def unit_before_exists(query: str) -> str:
 
 
 def ask_as_select(query: str) -> str | None:
-    """The ASK query as `SELECT * … LIMIT 1`; None when the text does not end with its group (a trailing
-    VALUES or solution modifier), where it is left as ASK."""
+    """The ASK query as `SELECT * … LIMIT 1`; None when something follows its group (a VALUES clause or a
+    solution modifier), where it is left as ASK."""
     ask = next((m for m in _words(query) if m.group("word").upper() == "ASK"), None)
-    if ask is None or not _TRAILER.search(query):
+    if ask is None:
+        return None
+    depth, end = 0, None
+    for m in _WORDS.finditer(query, ask.end()):
+        if m.group(0) in "{}":
+            depth += 1 if m.group(0) == "{" else -1
+            if depth == 0:
+                end = m.end()
+                break
+    if end is None or not _REST.fullmatch(query, end):
         return None
     return f"{query[:ask.start()]}SELECT *{query[ask.end():]}\nLIMIT 1"
 
