@@ -71,7 +71,7 @@ def remote(loaded: virtuoso.Virtuoso) -> RemoteStore:
     return RemoteStore(loaded.sparql_url)
 
 
-def test_build_id_comes_from_the_published_void(remote: RemoteStore, built_root: Path) -> None:
+def test_build_id_is_the_active_build(remote: RemoteStore, built_root: Path) -> None:
     assert remote.build_id == json.loads((built_root / "dist/build.json").read_text())["build_id"]
 
 
