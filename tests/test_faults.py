@@ -18,7 +18,7 @@ import pytest
 
 from hrgraph.store.embedded import reconcile_published
 
-from conftest import LiveServer, embedded_only, free_port
+from conftest import Backend, LiveServer, embedded_only, free_port
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 STORE_FILES = "about the embedded store's files (var/store, its symlink swap, RocksDB damage); remote publishing " \
@@ -124,7 +124,7 @@ def test_serve_on_a_corrupt_store_exits_with_a_message(built_root: Path, tmp_pat
     assert "serving build" not in result.stdout
 
 
-def test_short_load_has_no_errors(live: LiveServer) -> None:
+def test_short_load_has_no_errors(live: LiveServer, backend: Backend) -> None:
     sys.path.insert(0, str(BENCH))
     try:
         import load  # bench/load.py
@@ -133,4 +133,6 @@ def test_short_load_has_no_errors(live: LiveServer) -> None:
     tally = asyncio.run(load.run_aiohttp(live.url, clients=16, seconds=5))
     print(f"\nload: {len(tally.latencies)} requests from 16 clients in 5 s, errors {tally.errors or 0}, "
           f"p50 {tally.percentile(0.5):.0f} ms, p99 {tally.percentile(0.99):.0f} ms")
-    assert len(tally.latencies) > 100 and not tally.errors
+    # Over Virtuoso a page is some ten HTTP round trips to the engine, which shares this machine's cores: the
+    # floor only says the server kept answering; the point is that no request failed.
+    assert len(tally.latencies) > (20 if backend.remote else 100) and not tally.errors
