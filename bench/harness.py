@@ -133,7 +133,7 @@ def rss_mib(pid: int) -> float:
 
 def hrgraph_server(root: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    return start([sys.executable, "-m", "hrgraph.cli", "--root", str(root), "serve", "--port", str(port)], "/",
+    return start([sys.executable, "-m", "hrgraph.cli", "--root", str(root), "serve", "--port", str(port)], "/health",
                  port)
 
 

@@ -10,6 +10,7 @@ import hashlib
 import http.server
 import os
 import re
+import shutil
 import signal
 import socketserver
 import statistics
@@ -23,7 +24,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from conftest import Backend, LiveServer, embedded_only, start_server
+from conftest import Backend, LiveServer, embedded_only, serving, start_server
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 PATH_RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a (!<urn:x>)* ?b . ?c (!<urn:y>)* ?d }"
@@ -118,6 +119,32 @@ def test_rows_are_capped_and_the_cut_is_signalled(server: LiveServer) -> None:
     assert r.headers["X-HRGraph-Truncated"] == "rows=10" and len(r.text.strip().splitlines()) == 10
     r = query(server, "SELECT * WHERE { ?s ?p ?o } LIMIT 10", accept="text/csv")
     assert "X-HRGraph-Truncated" not in r.headers
+
+
+@pytest.mark.env(HRGRAPH_QUERY_MAX_ROWS=3)
+def test_saved_queries_run_under_the_same_limits(server: LiveServer) -> None:
+    """A saved query is a client query too: it runs in the workers, is cut at the caps and said to be, and a
+    time limit answers 504 (not a 500) — at 10M triples some saved queries take longer than the limit."""
+    r = requests.get(server.url + "/queries/political-prisoners", timeout=30,
+                     headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200 and r.headers["X-HRGraph-Truncated"] == "rows=3"
+    assert len(r.json()["results"]["bindings"]) == 3
+    r = requests.get(server.url + "/queries/political-prisoners", timeout=30, headers={"Accept": "text/html"})
+    assert r.status_code == 200 and r.headers["X-HRGraph-Truncated"] == "rows=3"
+
+
+def test_a_saved_query_past_the_time_limit_is_504(built_root: Path, backend: Backend, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "site"
+    shutil.copytree(built_root, root, symlinks=True)
+    (root / "queries/runaway.rq").write_text("# title: A runaway\n# description: every triple thrice\n"
+                                             "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?o . ?b ?q ?r . ?c ?x ?y }\n")
+    monkeypatch.setenv("HRGRAPH_QUERY_TIMEOUT", "1")
+    with serving(root, backend=backend) as live:
+        r = requests.get(live.url + "/queries/runaway", timeout=30,
+                         headers={"Accept": "application/sparql-results+json"})
+        assert r.status_code == 504 and "time limit" in r.text
+        assert requests.get(live.url + "/queries/political-prisoners", timeout=30).status_code == 200
 
 
 @pytest.mark.env(HRGRAPH_QUERY_MAX_BYTES=3000)

@@ -4,7 +4,7 @@ pyoxigraph has no cancellation, so a runaway query (a cartesian product, an unbo
 hold a thread and its memory until it finished. Here each client query of `/sparql` runs in one of a small
 pool of `multiprocessing` workers (spawned, each with the store opened read-only and `RLIMIT_AS` set). The
 worker evaluates the query, cuts it at `max_rows` rows or `max_bytes` bytes (saying so), and sends back
-SPARQL JSON results or N-Triples; the server re-reads that and serializes in the negotiated format, like a
+SPARQL TSV results or N-Triples; the server re-reads that and serializes in the negotiated format, like a
 remote back-end would. A worker that overruns its time is killed (SIGKILL) and replaced in the background;
 one that dies (out of memory, killed from outside) is replaced too. When every worker is busy and
 `queue` requests already wait, a request is refused at once (`PoolBusy`: 503 + Retry-After).
@@ -16,7 +16,6 @@ small queries) to the in-process store, so routes do not change shape.
 from __future__ import annotations
 
 import ctypes
-import json
 import queue
 import resource
 import signal
@@ -25,7 +24,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -38,7 +37,6 @@ from hrgraph.store.base import Dataset, Row
 from hrgraph.store.results import BOOLEAN, GRAPH, SOLUTIONS, QueryError, QueryResult
 from hrgraph.store.results import serialize as serialize_result
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 TRUNCATED_HEADER = "X-HRGraph-Truncated"
 # A fresh interpreter per worker (never a fork of the threaded server, nor multiprocessing's re-import of
 # `__main__`); the job pipe is a socketpair fd handed over with `pass_fds`.
@@ -83,53 +81,75 @@ class Job:
 
 # --- the worker side ----------------------------------------------------------------------------------------
 
-def _term(term: Any) -> dict[str, Any]:
-    """A term as SPARQL 1.1 JSON results write it."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
-    if isinstance(term, ox.Triple):
-        return {"type": "triple", "value": {"subject": _term(term.subject), "predicate": _term(term.predicate),
-                                            "object": _term(term.object)}}
-    raise TypeError(f"unexpected term {term!r}")
+class _Full(Exception):
+    """Raised by `_CappedLines.write` to stop the engine's serializer (and so the evaluation) at a cap."""
 
 
-def _capped(chunks: Iterator[bytes], max_rows: int, max_bytes: int) -> tuple[list[bytes], str | None]:
-    """Take chunks (one per row) until a cap is reached; the reason names how many rows were kept."""
-    kept: list[bytes] = []
-    size = 0
-    for chunk in chunks:
-        if len(kept) >= max_rows:
-            return kept, f"rows={len(kept)}"
-        if size + len(chunk) > max_bytes:
-            return kept, f"bytes={len(kept)}"
-        kept.append(chunk)
-        size += len(chunk)
-    return kept, None
+class _CappedLines:
+    """A file-like sink for the engine's line-based serializers (SPARQL TSV, N-Triples: one row per line).
+
+    It stops the engine (by raising `_Full`) once more than `max_rows` rows or clearly more than `max_bytes`
+    bytes have come; `result` then keeps whole rows within both caps and names the one that cut. pyoxigraph
+    writes in 8 KiB chunks, so the check costs nothing per row. The header line never counts against a cap.
+    """
+
+    SLACK = 64 * 1024  # room for the header line before the engine is stopped
+
+    def __init__(self, max_rows: int, max_bytes: int, header_lines: int) -> None:
+        self.max_rows, self.max_bytes, self.header = max_rows, max_bytes, header_lines
+        self.parts: list[bytes] = []
+        self.size = self.lines = 0
+
+    def write(self, chunk: bytes) -> int:
+        self.parts.append(bytes(chunk))
+        self.size += len(chunk)
+        self.lines += chunk.count(b"\n")
+        if self.lines > self.max_rows + self.header or self.size > self.max_bytes + self.SLACK:
+            raise _Full
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+    def result(self, stopped: bool) -> tuple[bytes, str | None]:
+        """The kept bytes (whole lines) and the truncation note, `rows=N` or `bytes=N` (N rows kept)."""
+        data = b"".join(self.parts)
+        lines = data.split(b"\n")[:-1]  # what follows the last newline is an incomplete line (or nothing)
+        kept, size = lines[:self.header], 0
+        for line in lines[self.header:]:
+            if len(kept) - self.header >= self.max_rows:
+                return _joined(kept), f"rows={self.max_rows}"
+            if size + len(line) + 1 > self.max_bytes:
+                return _joined(kept), f"bytes={len(kept) - self.header}"
+            kept.append(line)
+            size += len(line) + 1
+        return (_joined(kept), f"bytes={len(kept) - self.header}") if stopped else (data, None)
+
+
+def _joined(lines: list[bytes]) -> bytes:
+    return b"".join(line + b"\n" for line in lines)
 
 
 def encode(result: QueryResult, max_rows: int, max_bytes: int) -> tuple[str, bytes, str | None]:
-    """The result as (kind, SPARQL JSON or N-Triples bytes, truncation) within the caps."""
+    """The result as (kind, SPARQL TSV or N-Triples bytes, truncation) within the caps.
+
+    The engine serializes (no Python object per row): both formats put one solution or triple per line with
+    newlines escaped, so a cap cuts at a line and the server re-reads the rest exactly.
+    """
     if result.kind == BOOLEAN:
         return BOOLEAN, b"true" if bool(result.payload) else b"false", None
-    if result.kind == GRAPH:
-        rows, cut = _capped((f"{t} .\n".encode() for t in result.payload), max_rows, max_bytes)  # type: ignore[attr-defined]
-        return GRAPH, b"".join(rows), cut
-    solutions: ox.QuerySolutions = result.payload  # type: ignore[assignment]
-    names = [v.value for v in solutions.variables]
-    encoded = (json.dumps({n: _term(s[n]) for n in names if s[n] is not None}, ensure_ascii=False).encode()
-               for s in solutions)
-    rows, cut = _capped(encoded, max_rows, max_bytes)
-    head = json.dumps({"head": {"vars": names}})[:-1].encode()
-    return SOLUTIONS, head + b',"results":{"bindings":[' + b",".join(rows) + b"]}}", cut
+    graph = result.kind == GRAPH
+    sink = _CappedLines(max_rows, max_bytes, header_lines=0 if graph else 1)
+    try:
+        if graph:
+            ox.serialize(result.payload, sink, format=ox.RdfFormat.N_TRIPLES)  # type: ignore[arg-type]
+        else:
+            result.payload.serialize(sink, format=ox.QueryResultsFormat.TSV)  # type: ignore[attr-defined]
+        stopped = False
+    except _Full:
+        stopped = True
+    data, cut = sink.result(stopped)
+    return (GRAPH if graph else SOLUTIONS), data, cut
 
 
 def _limit_memory(memory_mb: int) -> None:
@@ -323,7 +343,7 @@ def decode(kind: str, data: bytes) -> object:
         return data == b"true"
     if kind == GRAPH:
         return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
-    return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+    return ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV)
 
 
 class PooledStore:

@@ -14,6 +14,7 @@ the words are collected from the text as written and as decoded, and either one 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _TOKEN = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""'  # long strings first: they may hold anything
@@ -48,10 +49,11 @@ def _words(text: str) -> set[str]:
     return {m.group("word").upper() for m in _TOKEN.finditer(text) if m.group("word")}
 
 
-def keywords(text: str) -> set[str]:
+@lru_cache(maxsize=256)  # one request asks three questions of the same text (update? SERVICE? FROM?)
+def keywords(text: str) -> frozenset[str]:
     """The upper-cased bare words of a query (its keywords and built-in function names), as written and
     with codepoint escapes decoded."""
-    words = _words(text)
+    words = frozenset(_words(text))
     decoded = decode_codepoints(text)
     return words | _words(decoded) if decoded != text else words
 

@@ -19,9 +19,9 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
 from hrgraph.config import Settings
-from hrgraph.store.base import Store
+from hrgraph.store.base import Dataset, Store
 from hrgraph.store.results import QueryError, tabulate
-from hrgraph.web import saved
+from hrgraph.web import limits, saved
 from hrgraph.web.conneg import from_alias, negotiate, parse_accept, score
 from hrgraph.web.describe import Presenter
 from hrgraph.web.errors import error_response
@@ -31,7 +31,7 @@ bp = Blueprint("queries", __name__)
 
 HTML = "text/html"
 QUERY_TEXT = "application/sparql-query"
-RESERVED = ("format", "output", "run")
+RESERVED = ("format", "output", "run", "timeout")
 MAX_VALUE = 2000
 PARAM = re.compile(r"^#\s*param\s*:\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:[—–:-]+\s*(.*))?$")
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
@@ -160,23 +160,25 @@ def asks_for_text() -> bool:
 
 def answer(query: saved.SavedQuery, text: str, used: dict[str, str]) -> Response:
     check_query(text)
-    try:
-        result = store().run(text, base_iri=request.url_root.rstrip("/") + "/sparql")
+    try:  # in the query workers, under the same limits as /sparql: a saved query can be slow at scale too
+        result = limits.run_query(store(), text, Dataset(), request.url_root.rstrip("/") + "/sparql")
     except QueryError as exc:
         raise ProtocolError(400, f"the saved query failed: {exc.what}") from exc
+    except limits.Refused as exc:
+        raise ProtocolError(exc.status, exc.message) from exc
     fmt = request.args.get("format") or request.args.get("output")
     media_type = choose_format(result, fmt)
     if media_type == HTML:
         table = tabulate(result, settings().max_result_rows)
-        return html_response(render_template(
+        return limits.mark_truncated(html_response(render_template(
             "query.html", q=query, params=params_of(query), used=used, table=table, text=text,
             p=Presenter(settings().base), links=format_links(query, used),
-            editor="/sparql?" + urlencode({"query": text})))
+            editor="/sparql?" + urlencode({"query": text}))), result)
     body = store().serialize(result, media_type)
     textual = media_type.startswith("text/") or media_type.endswith(("xml", "json"))
     response = Response(body, content_type=f"{media_type}; charset=utf-8" if textual else media_type)
     response.headers["Vary"] = "Accept"
-    return response
+    return limits.mark_truncated(response, result)
 
 
 def format_links(query: saved.SavedQuery, used: dict[str, str]) -> dict[str, str]:
