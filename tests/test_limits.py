@@ -30,7 +30,8 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 PATH_RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a (!<urn:x>)* ?b . ?c (!<urn:y>)* ?d }"
 # Virtuoso refuses the three-way product up front (its cost estimate exceeds its limit: also a 504 here) and
 # cannot evaluate an unbound path; a two-way product it runs, so its own time limit has something to stop.
-SLOW = {"embedded": PATH_RUNAWAY, "virtuoso": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"}
+SLOW = {"embedded": PATH_RUNAWAY,
+        "virtuoso": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER(STR(?c) < STR(?f)) }"}
 POOL_ONLY = "about the embedded store's worker pool (Virtuoso bounds memory and concurrency in its own ini)"
 SIMPLE = "SELECT ?s WHERE { ?s a <https://w3id.org/hrgraph/ontology#Person> } LIMIT 5"
 
@@ -86,7 +87,7 @@ def test_a_runaway_query_is_stopped_while_others_are_answered(server: LiveServer
         response = runaway.result()
     observed = time.monotonic() - started
     assert response.status_code == 504 and "time limit of 3 s" in response.text
-    assert 2.9 < observed < 6
+    assert 2.9 < observed < (8 if backend.remote else 6)  # Virtuoso stops it itself, on cores shared with us
     p50, worst = statistics.median(latencies), max(latencies)
     print(f"\ntimeout observed {observed:.2f} s (limit 3 s); other clients during it: {len(latencies)} rounds "
           f"(query + dereference), median {p50 * 1000:.0f} ms, worst {worst * 1000:.0f} ms")

@@ -216,7 +216,8 @@ def test_dumps(site: LiveServer) -> None:
     gz = get(site, "/dumps/hrgraph.nt.gz")
     assert gz.headers["Content-Type"] == "application/gzip" and gzip.decompress(gz.content).startswith(b"<urn:a>")
     assert get(site, "/dumps/context.jsonld").headers["Content-Type"] == "application/ld+json"
-    for bad in ("/dumps/nothing.ttl", "/dumps/..%2F..%2Fetc%2Fpasswd", "/dumps/.hidden", "/dumps/%2Fetc%2Fpasswd"):
+    for bad in ("/dumps/nothing.ttl", "/dumps/..%2F..%2Fetc%2Fpasswd", "/dumps/.hidden", "/dumps/%2Fetc%2Fpasswd",
+                "/dumps/" + "a" * 300, "/sources/" + "a" * 300):  # longer than a file name may be: 404, not 500
         assert get(site, bad).status_code == 404, bad
 
 

@@ -47,6 +47,7 @@ PARENTS = {"pace": "council-of-europe", "un-human-rights-council-52nd-session": 
 TOP_LEVEL = {"un-human-rights-council", "ohchr", "proposed-independent-mechanism-on-belarus", "human-rights-committee",
              "osce-moscow-mechanism", "council-of-europe"}
 # statements.yaml: the four statements addressed to bodies within the UN Human Rights Council.
+ONE_STEP = {"bhc-speech-at-hrc-52", "report-on-accountability-for-association-and-assembly-violations"}
 TO_HRC = {"bhc-communication-to-special-rapporteur-on-database", "bhc-speech-at-hrc-52",
           "elderly-political-prisoners-report-to-ie-older-persons",
           "report-on-accountability-for-association-and-assembly-violations"}
@@ -113,13 +114,13 @@ def test_statements_per_organisation_per_year(live: LiveServer) -> None:
                      ("belarusian-human-rights-community", "undated"): 2, ("civic-solidarity-platform", "undated"): 1}
 
 
-def test_persons_raised_with_a_mechanism(live: LiveServer, backend: Backend, request: pytest.FixtureRequest) -> None:
-    if backend.remote:  # strict: if a later Virtuoso gets it right, this says so
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "Virtuoso 7.2 bug: `?m hr:partOf* <hrc>` joined with `?s hr:addressedTo ?m` and a type or UNION "
-            "keeps only the one-step matches (the path alone, or with one join, is right)")))
+def test_persons_raised_with_a_mechanism(live: LiveServer, backend: Backend) -> None:
     result = rows(live, "persons-raised-with-mechanism")  # default: the UN Human Rights Council and all within it
-    assert keys([r["statement"] for r in result], "statement") == TO_HRC
+    found = keys([r["statement"] for r in result], "statement")
+    if backend.remote and found < TO_HRC and ONE_STEP <= found:
+        pytest.xfail("Virtuoso 7.2 bug, depending on the plan it picks: `?m hr:partOf* <hrc>` joined with "
+                     "`?s hr:addressedTo ?m` and a UNION keeps only the one-step matches")
+    assert found == TO_HRC
     assert not any("person" in r for r in result)  # none of these four statements names a person
     older = rows(live, "persons-raised-with-mechanism", mechanism=f"{ID}mechanism/ie-older-persons")
     expected = {"elderly-political-prisoners-report-to-ie-older-persons"}
