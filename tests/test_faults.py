@@ -18,9 +18,11 @@ import pytest
 
 from hrgraph.store.embedded import reconcile_published
 
-from conftest import LiveServer, free_port
+from conftest import Backend, LiveServer, embedded_only, free_port
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
+STORE_FILES = "about the embedded store's files (var/store, its symlink swap, RocksDB damage); remote publishing " \
+              "has its own failure tests in test_remote_store.py"
 
 
 def tree_hash(path: Path) -> str:
@@ -57,6 +59,7 @@ def build_cmd(root: Path) -> list[str]:
     return [sys.executable, "-m", "hrgraph.cli", "--root", str(root), "build"]
 
 
+@embedded_only(STORE_FILES)
 def test_killing_the_build_at_any_moment_leaves_what_is_served(site: Path) -> None:
     before = served_state(site)
     started = time.monotonic()
@@ -92,12 +95,14 @@ def serve_exit(root: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(cmd, capture_output=True, text=True, timeout=60)
 
 
+@embedded_only(STORE_FILES)
 def test_serve_without_a_store_exits_with_a_message(tmp_path: Path) -> None:
     (tmp_path / "data" / "curated").mkdir(parents=True)
     result = serve_exit(tmp_path)
     assert result.returncode != 0 and "no published store" in result.stderr and "hrgraph build" in result.stderr
 
 
+@embedded_only(STORE_FILES)
 @pytest.mark.parametrize("damage", ["garbage", "truncate", "remove-build-file", "empty"])
 def test_serve_on_a_corrupt_store_exits_with_a_message(built_root: Path, tmp_path: Path, damage: str) -> None:
     root = tmp_path / "site"
@@ -119,7 +124,7 @@ def test_serve_on_a_corrupt_store_exits_with_a_message(built_root: Path, tmp_pat
     assert "serving build" not in result.stdout
 
 
-def test_short_load_has_no_errors(live: LiveServer) -> None:
+def test_short_load_has_no_errors(live: LiveServer, backend: Backend) -> None:
     sys.path.insert(0, str(BENCH))
     try:
         import load  # bench/load.py
@@ -128,4 +133,6 @@ def test_short_load_has_no_errors(live: LiveServer) -> None:
     tally = asyncio.run(load.run_aiohttp(live.url, clients=16, seconds=5))
     print(f"\nload: {len(tally.latencies)} requests from 16 clients in 5 s, errors {tally.errors or 0}, "
           f"p50 {tally.percentile(0.5):.0f} ms, p99 {tally.percentile(0.99):.0f} ms")
-    assert len(tally.latencies) > 100 and not tally.errors
+    # Over Virtuoso a page is some ten HTTP round trips to the engine, which shares this machine's cores: the
+    # floor only says the server kept answering; the point is that no request failed.
+    assert len(tally.latencies) > (20 if backend.remote else 100) and not tally.errors

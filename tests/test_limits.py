@@ -24,20 +24,26 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from conftest import LiveServer, serving, start_server
+from conftest import Backend, LiveServer, embedded_only, serving, start_server
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 PATH_RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a (!<urn:x>)* ?b . ?c (!<urn:y>)* ?d }"
+# Virtuoso refuses the three-way product up front (its cost estimate exceeds its limit: also a 504 here) and
+# cannot evaluate an unbound path; a two-way product it runs, so its own time limit has something to stop.
+SLOW = {"embedded": PATH_RUNAWAY,
+        "virtuoso": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER(STR(?c) < STR(?f)) }"}
+POOL_ONLY = "about the embedded store's worker pool (Virtuoso bounds memory and concurrency in its own ini)"
 SIMPLE = "SELECT ?s WHERE { ?s a <https://w3id.org/hrgraph/ontology#Person> } LIMIT 5"
 
 
 @pytest.fixture()
-def server(built_root: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+def server(built_root: Path, backend: Backend, monkeypatch: pytest.MonkeyPatch,
+           request: pytest.FixtureRequest) -> Iterator[LiveServer]:
     """A server started with the environment in the test's `env` marker."""
     marker = request.node.get_closest_marker("env")
     for key, value in (marker.kwargs if marker else {}).items():
         monkeypatch.setenv(key, str(value))
-    live = start_server(built_root)
+    live = start_server(built_root, backend=backend)
     yield live
     live.process.terminate()
     live.process.wait(timeout=10)
@@ -63,32 +69,38 @@ def query(live: LiveServer, text: str, accept: str = "text/csv", **params: str) 
 # --- time, rows, bytes --------------------------------------------------------------------------------------
 
 @pytest.mark.env(HRGRAPH_QUERY_TIMEOUT=3)
-def test_a_runaway_query_is_stopped_while_others_are_answered(server: LiveServer) -> None:
+def test_a_runaway_query_is_stopped_while_others_are_answered(server: LiveServer, backend: Backend) -> None:
+    def other_client() -> None:
+        for r in (query(server, SIMPLE), requests.get(server.url + "/id/person/andrei-aliaksandrau", timeout=10)):
+            assert r.status_code == 200
+
+    other_client()  # warm: the first page compiles queries (Virtuoso) and templates, not what is measured here
     started = time.monotonic()
     with ThreadPoolExecutor(2) as pool:
-        runaway = pool.submit(query, server, RUNAWAY)
+        runaway = pool.submit(query, server, SLOW["virtuoso"] if backend.remote else RUNAWAY)
         time.sleep(0.3)
         latencies = []
         while not runaway.done():
             t = time.monotonic()
-            for r in (query(server, SIMPLE), requests.get(server.url + "/id/person/andrei-aliaksandrau", timeout=10)):
-                assert r.status_code == 200
+            other_client()
             latencies.append(time.monotonic() - t)
         response = runaway.result()
     observed = time.monotonic() - started
     assert response.status_code == 504 and "time limit of 3 s" in response.text
-    assert 2.9 < observed < 6
+    assert 2.9 < observed < (8 if backend.remote else 6)  # Virtuoso stops it itself, on cores shared with us
     p50, worst = statistics.median(latencies), max(latencies)
     print(f"\ntimeout observed {observed:.2f} s (limit 3 s); other clients during it: {len(latencies)} rounds "
           f"(query + dereference), median {p50 * 1000:.0f} ms, worst {worst * 1000:.0f} ms")
-    assert worst < 1.5
+    # Over Virtuoso the runaway runs in the engine, on the cores other clients' queries need (a person page is
+    # some ten queries, each compiled on first use): they are answered, more slowly on a loaded machine.
+    assert worst < (8 if backend.remote else 1.5)
     assert query(server, SIMPLE).status_code == 200  # the replacement worker answers
 
 
 @pytest.mark.env(HRGRAPH_QUERY_TIMEOUT=3)
-def test_timeout_parameter_shortens_and_never_lengthens(server: LiveServer) -> None:
+def test_timeout_parameter_shortens_and_never_lengthens(server: LiveServer, backend: Backend) -> None:
     t = time.monotonic()
-    r = query(server, PATH_RUNAWAY, timeout="1")
+    r = query(server, SLOW[backend.name], timeout="1")
     assert r.status_code == 504 and "time limit of 1 s" in r.text and time.monotonic() - t < 2.5
     t = time.monotonic()
     r = query(server, RUNAWAY, timeout="600")
@@ -122,14 +134,14 @@ def test_saved_queries_run_under_the_same_limits(server: LiveServer) -> None:
     assert r.status_code == 200 and r.headers["X-HRGraph-Truncated"] == "rows=3"
 
 
-def test_a_saved_query_past_the_time_limit_is_504(built_root: Path, tmp_path: Path,
+def test_a_saved_query_past_the_time_limit_is_504(built_root: Path, backend: Backend, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "site"
     shutil.copytree(built_root, root, symlinks=True)
     (root / "queries/runaway.rq").write_text("# title: A runaway\n# description: every triple thrice\n"
                                              "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?o . ?b ?q ?r . ?c ?x ?y }\n")
     monkeypatch.setenv("HRGRAPH_QUERY_TIMEOUT", "1")
-    with serving(root) as live:
+    with serving(root, backend=backend) as live:
         r = requests.get(live.url + "/queries/runaway", timeout=30,
                          headers={"Accept": "application/sparql-results+json"})
         assert r.status_code == 504 and "time limit" in r.text
@@ -144,6 +156,7 @@ def test_bytes_are_capped_and_the_cut_is_signalled(server: LiveServer) -> None:
     assert len(r.content) < 6000
 
 
+@embedded_only(POOL_ONLY)
 @pytest.mark.env(HRGRAPH_QUERY_MEMORY_MB=1000, HRGRAPH_QUERY_TIMEOUT=20)
 def test_memory_is_bounded(server: LiveServer) -> None:
     hog = ('SELECT (STRLEN(GROUP_CONCAT(CONCAT(STR(?a), STR(?b), STR(?c)))) AS ?n) '
@@ -153,6 +166,7 @@ def test_memory_is_bounded(server: LiveServer) -> None:
     assert query(server, SIMPLE).status_code == 200
 
 
+@embedded_only(POOL_ONLY)
 @pytest.mark.env(HRGRAPH_QUERY_WORKERS=1, HRGRAPH_QUERY_QUEUE=1, HRGRAPH_QUERY_TIMEOUT=3)
 def test_concurrent_queries_are_capped(server: LiveServer) -> None:
     with ThreadPoolExecutor(4) as pool:
@@ -181,10 +195,21 @@ def test_rate_limit_answers_429_with_retry_after(server: LiveServer) -> None:
     assert requests.get(server.url + "/sparql?format=ttl", timeout=10).status_code == 200
 
 
+@pytest.mark.env(HRGRAPH_RATE_LIMIT=2, HRGRAPH_RATE_BURST=5, HRGRAPH_TRUSTED_PROXY="127.0.0.1")
+def test_behind_a_load_balancer_each_client_has_its_own_limit(server: LiveServer) -> None:
+    def get(client: str) -> int:
+        return requests.get(server.url + "/sparql?format=ttl", headers={"X-Forwarded-For": client},
+                            timeout=10).status_code
+
+    assert 429 in [get("203.0.113.7") for _ in range(12)]  # the trusted proxy passes the client's address on
+    assert get("198.51.100.9") == 200  # another client behind the same balancer is not held back
+
+
 def test_loopback_is_not_rate_limited_by_default(live: LiveServer) -> None:
     assert all(requests.get(live.url + "/sparql?format=ttl", timeout=10).status_code == 200 for _ in range(150))
 
 
+@embedded_only(POOL_ONLY)
 def test_a_killed_worker_is_replaced(server: LiveServer) -> None:
     workers = children(server.process.pid)
     assert len(workers) == 2

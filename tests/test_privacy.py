@@ -20,7 +20,7 @@ import requests
 from hrgraph.config import Settings
 from hrgraph.pipeline.build import build
 
-from conftest import LiveServer, copy_project, serving
+from conftest import Backend, LiveServer, copy_project, serving
 
 NAME = "Zzcanary Qxwyrestricted"
 KEY = "zzcanary-qxwyrestricted"
@@ -65,8 +65,8 @@ def canary_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def canary_live(canary_root: Path) -> Iterator[LiveServer]:
-    with serving(canary_root) as server:
+def canary_live(canary_root: Path, backend: Backend) -> Iterator[LiveServer]:
+    with serving(canary_root, backend=backend) as server:
         yield server
 
 

@@ -21,7 +21,7 @@ from rdflib.collection import Collection
 
 from hrgraph.store.embedded import publish
 
-from conftest import LiveServer, serving
+from conftest import Backend, LiveServer, serving
 
 HERE = Path(__file__).resolve().parent / "conformance"
 MANIFEST = HERE / "manifest.ttl"
@@ -116,14 +116,14 @@ TESTS = load_manifest()
 # --- the server -------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def conformance_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def conformance_server(tmp_path_factory: pytest.TempPathFactory, backend: Backend) -> Iterator[LiveServer]:
     """`hrgraph serve` over a store holding every data file of the suite in its named graph."""
     graphs: dict[str, Path] = {}
     for test in TESTS:
         graphs.update(test.graphs)
     root = tmp_path_factory.mktemp("conformance")
     publish(graphs, root / "var" / "store", build_id="sparql11-protocol")
-    with serving(root) as server:
+    with serving(root, backend=backend) as server:
         yield server
 
 

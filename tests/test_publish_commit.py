@@ -8,6 +8,11 @@ from pathlib import Path
 
 from hrgraph.store.embedded import BUILD_FILE, CURRENT, prepare, reconcile_published
 
+from conftest import embedded_only
+
+pytestmark = embedded_only("the embedded store's commit protocol (prepare, dist/ swap, symlink); the remote "
+                           "one (load, dist/ swap, pointer switch) is tested in test_remote_store.py")
+
 
 def write_graph(path: Path, n: int) -> Path:
     path.write_text("".join(f"<urn:s{i}> <urn:p> <urn:o{i}> .\n" for i in range(n)), encoding="utf-8")

@@ -1,47 +1,69 @@
-"""The remote back-end against a real Virtuoso (Debian's virtuoso-opensource, started on a loopback port in a
-temporary folder; skipped with the reason where it cannot be installed or started).
+"""The remote back-end against a real Virtuoso (Debian's virtuoso-opensource, started once per session on loopback
+ports in a temporary folder; skipped with the reason where it cannot be installed or started).
 
-The curated build is bulk-loaded with isql-vt (ld_dir + rdf_loader_run); the store answers like the embedded
-one, and `hrgraph serve` with HRGRAPH_STORE=remote serves pages, RDF, /sparql and the saved queries from it.
+The web suite runs over it too (every `[virtuoso]` test); here: the store against the embedded one, graph names,
+and publishing: a build loaded beside the served one becomes visible only at the switch, readers see one
+build or the other, never a mix or none, and a failed load (a broken file, an unreachable or refusing
+Virtuoso) leaves the served build as it was, through the store API and through `hrgraph build`.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
 import requests
 import virtuoso
-from rdflib import Graph
 
+from hrgraph.errors import StoreError
+from hrgraph.store import sparqlfix
+from hrgraph.store.buildgraphs import BuildView, control_graph
 from hrgraph.store.embedded import open_current
-from hrgraph.store.remote import RemoteStore, graphs_of, publish
+from hrgraph.store.remote import RemoteStore
+from hrgraph.store.remote_publish import Isql, Target, active, graphs_of, load, mapped_graphs, publish, switch
 
-from conftest import LiveServer, start_server
+from conftest import LiveServer, copy_project, free_port, serving
 
 PERSON = "id/person/andrei-aliaksandrau"
 BASE = "https://w3id.org/hrgraph/"
 PREFIXES = "PREFIX hr: <https://w3id.org/hrgraph/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+
+# --- the query rewrites (pure functions, no Virtuoso needed) -------------------------------------------------
+
+def test_public_graph_names_are_rewritten_only_where_a_graph_is_named() -> None:
+    view = BuildView("b1", {f"{BASE}graph/data": "urn:hrgraph:build:b1:0123456789abcdef"})
+    physical = "<urn:hrgraph:build:b1:0123456789abcdef>"
+    query = (f"PREFIX g: <{BASE}graph/> SELECT * FROM <{BASE}graph/data> FROM NAMED g:data WHERE {{ "
+             f"<{BASE}graph/data> ?p ?o . GRAPH g:data {{ ?s ?p \"GRAPH <{BASE}graph/data>\" }} }} # GRAPH g:data")
+    out = view.rewrite(query, None)
+    assert out.count(physical) == 3  # FROM, FROM NAMED, GRAPH; not the subject, the string or the comment
+    assert f"<{BASE}graph/data> ?p ?o" in out and out.endswith("# GRAPH g:data")
+    answer = b"<uri>urn:hrgraph:build:b1:0123456789abcdef</uri>"
+    assert view.unmap(answer) == f"<uri>{BASE}graph/data</uri>".encode()
+
+
+def test_engine_rewrites_keep_the_meaning() -> None:
+    text = 'SELECT ?x WHERE { { ?a ?b ?c } UNION { FILTER NOT EXISTS { ?x ?y "FILTER EXISTS" } BIND(1 AS ?x) } }'
+    fixed = sparqlfix.unit_before_exists(text)
+    assert fixed.count("VALUES ?hrgraph_unit { UNDEF }") == 1 and '"FILTER EXISTS"' in fixed
+    assert sparqlfix.ask_as_select("PREFIX a: <urn:a#> ASK { ?s a:p ?o } # done") == \
+        "PREFIX a: <urn:a#> SELECT * { ?s a:p ?o } # done\nLIMIT 1"
+    assert sparqlfix.ask_as_select("ASK { ?s ?p ?o } VALUES ?s { <urn:x> }") is None  # left as ASK
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[virtuoso.Virtuoso]:
-    try:
-        v = virtuoso.start(tmp_path_factory.mktemp("virtuoso"), buffers=20_000)
-    except virtuoso.Unavailable as exc:
-        pytest.skip(f"Virtuoso unavailable, remote back-end not tested: {exc}")
-    yield v
-    v.stop()
-
-
-@pytest.fixture(scope="session")
-def loaded(server: virtuoso.Virtuoso, built_root: Path) -> virtuoso.Virtuoso:
+def loaded(virtuoso_server: virtuoso.Virtuoso, built_root: Path) -> virtuoso.Virtuoso:
     build_id = json.loads((built_root / "dist/build.json").read_text())["build_id"]
-    publish(graphs_of(built_root / "dist", BASE), server.load_dir, server.isql(), build_id)
-    return server
+    publish(graphs_of(built_root / "dist", BASE), build_id, Target(virtuoso_server.isql(), virtuoso_server.load_dir))
+    return virtuoso_server
 
 
 @pytest.fixture(scope="session")
@@ -49,21 +71,7 @@ def remote(loaded: virtuoso.Virtuoso) -> RemoteStore:
     return RemoteStore(loaded.sparql_url)
 
 
-@pytest.fixture(scope="session")
-def remote_live(loaded: virtuoso.Virtuoso, built_root: Path) -> Iterator[LiveServer]:
-    saved = {k: os.environ.get(k) for k in ("HRGRAPH_STORE", "HRGRAPH_SPARQL_URL")}
-    os.environ.update(HRGRAPH_STORE="remote", HRGRAPH_SPARQL_URL=loaded.sparql_url)
-    try:
-        live = start_server(built_root)
-    finally:
-        for k, v in saved.items():
-            os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
-    yield live
-    live.process.terminate()
-    live.process.wait(timeout=10)
-
-
-def test_build_id_comes_from_the_published_void(remote: RemoteStore, built_root: Path) -> None:
+def test_build_id_is_the_active_build(remote: RemoteStore, built_root: Path) -> None:
     assert remote.build_id == json.loads((built_root / "dist/build.json").read_text())["build_id"]
 
 
@@ -83,32 +91,126 @@ def test_typed_literals_arrive_as_pyoxigraph_terms(remote: RemoteStore) -> None:
     assert rows and rows[0]["d"].datatype.value.startswith("http://www.w3.org/2001/XMLSchema#")
 
 
-def test_person_page_html_and_turtle(remote_live: LiveServer) -> None:
-    html = requests.get(f"{remote_live.url}/{PERSON}", headers={"Accept": "text/html"}, timeout=30)
-    assert html.status_code == 200 and "Aliaksandrau" in html.text
-    ttl = requests.get(f"{remote_live.url}/{PERSON}", headers={"Accept": "text/turtle"}, timeout=30)
-    assert ttl.status_code == 200 and ttl.headers["Content-Type"].startswith("text/turtle")
-    g = Graph().parse(data=ttl.text, format="turtle", publicID=f"{remote_live.url}/{PERSON}")
-    assert len(g) > 5
+
+def test_clients_see_the_public_graph_names(remote: RemoteStore) -> None:
+    names = {r["g"].value for r in remote.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")}
+    assert names == set(graphs_of(Path("dist"), BASE))  # not the build's physical graphs, nor Virtuoso's own
+    assert remote.ask(f"ASK {{ GRAPH <{BASE}graph/void> {{ <{BASE}dataset> ?p ?o }} }}")
+    assert not remote.ask(f"ASK {{ GRAPH <{BASE}graph/nothing> {{ ?s ?p ?o }} }}")
+    count = f"SELECT (COUNT(*) AS ?n) FROM <{BASE}graph/ontology> WHERE {{ ?s ?p ?o }}"
+    assert int(remote.select(count)[0]["n"].value) > 100
 
 
-def test_sparql_select_ask_construct(remote_live: LiveServer) -> None:
-    endpoint = f"{remote_live.url}/sparql"
-    r = requests.get(endpoint, params={"query": PREFIXES + "SELECT ?p WHERE { ?p a hr:Person } LIMIT 3"},
-                     headers={"Accept": "application/sparql-results+json"}, timeout=30)
-    assert r.status_code == 200 and len(r.json()["results"]["bindings"]) == 3
-    r = requests.post(endpoint, data={"query": PREFIXES + "ASK { ?p a hr:Person }"},
-                      headers={"Accept": "application/sparql-results+json"}, timeout=30)
-    assert r.status_code == 200 and r.json()["boolean"] is True
-    r = requests.get(endpoint, params={"query": f"CONSTRUCT {{ <{BASE}{PERSON}> ?p ?o }} WHERE "
-                                                f"{{ <{BASE}{PERSON}> ?p ?o }}"},
-                     headers={"Accept": "text/turtle"}, timeout=30)
-    assert r.status_code == 200 and len(Graph().parse(data=r.text, format="turtle")) > 5
-    bad = requests.get(endpoint, params={"query": "SELECT ?x WHERE { ?x"}, timeout=30)
-    assert bad.status_code == 400
+# --- publishing: load beside, switch, prune ----------------------------------------------------------------------
+
+ATOMIC = "https://example.org/atomic/"  # a base of its own: its control graph does not touch the suite's builds
 
 
-def test_a_saved_query(remote_live: LiveServer) -> None:
-    r = requests.get(f"{remote_live.url}/queries/political-prisoners", headers={"Accept": "text/csv"}, timeout=60)
-    assert r.status_code == 200, r.text[:300]
-    assert len(r.text.splitlines()) > 10
+def one_label(tmp: Path, text: str) -> dict[str, Path]:
+    path = tmp / f"{text}.nt"
+    path.write_text(f'<{ATOMIC}id/thing> <{LABEL}> "{text}" .\n', encoding="utf-8")
+    return {f"{ATOMIC}graph/data": path}
+
+
+def labels(store: RemoteStore) -> list[str]:
+    return [r["l"].value for r in store.select(f"SELECT ?l WHERE {{ <{ATOMIC}id/thing> <{LABEL}> ?l }}")]
+
+
+@pytest.fixture()
+def target(virtuoso_server: virtuoso.Virtuoso) -> Target:
+    return Target(virtuoso_server.isql(), virtuoso_server.load_dir, control_graph(ATOMIC))
+
+
+def test_a_loaded_build_is_seen_only_after_the_switch(virtuoso_server: virtuoso.Virtuoso, target: Target,
+                                                     tmp_path: Path) -> None:
+    publish(one_label(tmp_path, "one"), "atomic-1", target)
+    reader = RemoteStore(virtuoso_server.sparql_url, base=ATOMIC, refresh_s=0)  # re-reads the pointer each query
+    assert reader.build_id == "atomic-1" and labels(reader) == ["one"]
+    assert load(one_label(tmp_path, "two"), "atomic-2", target)
+    assert labels(reader) == ["one"] and reader.build_id == "atomic-1"  # loaded, not yet active
+    assert labels(RemoteStore(virtuoso_server.sparql_url, "atomic-2", base=ATOMIC)) == ["two"]  # a preview
+    seen: list[list[str]] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            seen.append(labels(reader))
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    time.sleep(0.3)
+    assert switch(target, "atomic-2") == "atomic-1"
+    time.sleep(0.3)
+    stop.set()
+    thread.join()
+    assert {tuple(s) for s in seen} == {("one",), ("two",)}  # one build or the other, never none or both
+    assert seen[-1] == ["two"] and reader.build_id == "atomic-2"
+    assert labels(RemoteStore(virtuoso_server.sparql_url, "atomic-1", base=ATOMIC)) == ["one"]  # kept: previous
+    publish(one_label(tmp_path, "three"), "atomic-3", target)
+    assert labels(reader) == ["three"] and mapped_graphs(target, "atomic-1") == 0  # pruned
+    with pytest.raises(StoreError, match="not loaded"):
+        RemoteStore(virtuoso_server.sparql_url, "atomic-1", base=ATOMIC)
+
+
+def test_a_failed_load_leaves_the_served_build(virtuoso_server: virtuoso.Virtuoso, target: Target,
+                                              tmp_path: Path) -> None:
+    publish(one_label(tmp_path, "good"), "atomic-good", target)
+    broken = tmp_path / "broken.ttl"
+    broken.write_text(f'<{ATOMIC}id/thing> <{LABEL}> "bad" .\n<{ATOMIC}id/x> <{LABEL}> "unterminated .\n')
+    graphs = {**one_label(tmp_path, "bad"), f"{ATOMIC}graph/more": broken}
+    with pytest.raises(StoreError, match="loaded 1 of 2 files"):
+        publish(graphs, "atomic-bad", target)
+    assert active(target) == "atomic-good" and mapped_graphs(target, "atomic-bad") == 0
+    reader = RemoteStore(virtuoso_server.sparql_url, base=ATOMIC)
+    assert labels(reader) == ["good"]
+    closed = Target(Isql(free_port(), password=virtuoso_server.password), virtuoso_server.load_dir, target.control)
+    with pytest.raises(StoreError, match="isql failed"):
+        publish(one_label(tmp_path, "unreached"), "atomic-unreached", closed)
+    assert labels(reader) == ["good"]
+    with pytest.raises(StoreError, match="unreachable"):
+        RemoteStore(f"http://127.0.0.1:{free_port()}/sparql", base=ATOMIC, timeout_s=2)
+
+
+# --- `hrgraph build` with HRGRAPH_STORE=remote -------------------------------------------------------------------
+
+CLI_BASE = "https://example.org/cli/"
+
+
+def hrgraph_build(root: Path, server: virtuoso.Virtuoso, **env: str) -> subprocess.CompletedProcess[str]:
+    settings = {"HRGRAPH_STORE": "remote", "HRGRAPH_SPARQL_URL": server.sparql_url, "HRGRAPH_BASE": CLI_BASE,
+                "HRGRAPH_VIRTUOSO_ISQL": f"127.0.0.1:{server.sql_port}", "HRGRAPH_VIRTUOSO_PASSWORD": server.password,
+                "HRGRAPH_VIRTUOSO_LOAD_DIR": str(server.load_dir), **env}
+    return subprocess.run([sys.executable, "-m", "hrgraph.cli", "--root", str(root), "build"], capture_output=True,
+                          text=True, timeout=600, env={**os.environ, **settings})
+
+
+def served_label(server: LiveServer) -> str:
+    query = f"SELECT ?l WHERE {{ <{CLI_BASE}{PERSON}> <{LABEL}> ?l }}"
+    r = requests.get(server.url + "/sparql", params={"query": query}, headers={"Accept": "text/csv"}, timeout=30)
+    assert r.status_code == 200, r.text
+    return r.text.splitlines()[1]
+
+
+def test_hrgraph_build_publishes_to_the_remote_store(virtuoso_server: virtuoso.Virtuoso,
+                                                      tmp_path_factory: pytest.TempPathFactory) -> None:
+    root = copy_project(tmp_path_factory.mktemp("cli-remote"))
+    first = hrgraph_build(root, virtuoso_server)
+    assert first.returncode == 0, first.stderr + first.stdout
+    first_id = json.loads((root / "dist/build.json").read_text())["build_id"]
+    persons = root / "data/curated/persons.yaml"
+    persons.write_text(persons.read_text(encoding="utf-8").replace("label: Andrei Aliaksandrau",
+                                                                   "label: Andrei Aliaksandrau (renamed)"))
+    env = {"HRGRAPH_STORE": "remote", "HRGRAPH_SPARQL_URL": virtuoso_server.sparql_url, "HRGRAPH_BASE": CLI_BASE,
+           "HRGRAPH_REMOTE_REFRESH": "0.2"}
+    with serving(root, env=env) as server:
+        assert served_label(server) == "Andrei Aliaksandrau"
+        refused = hrgraph_build(root, virtuoso_server, HRGRAPH_VIRTUOSO_LOAD_DIR="/proc/no-such-folder")
+        assert refused.returncode == 2 and "hrgraph build:" in refused.stderr and "load folder" in refused.stderr
+        assert json.loads((root / "dist/build.json").read_text())["build_id"] == first_id  # dist/ as it was
+        assert served_label(server) == "Andrei Aliaksandrau"
+        second = hrgraph_build(root, virtuoso_server)
+        assert second.returncode == 0, second.stderr + second.stdout
+        time.sleep(0.5)
+        assert served_label(server) == "Andrei Aliaksandrau (renamed)"
+        health = requests.get(server.url + "/health", timeout=30).json()
+        assert health["build_id"] == json.loads((root / "dist/build.json").read_text())["build_id"] != first_id

@@ -12,7 +12,7 @@ import requests
 from hrgraph.config import Settings
 from hrgraph.pipeline.build import build
 
-from conftest import LiveServer, copy_project, serving
+from conftest import Backend, LiveServer, copy_project, serving
 
 RETIRED = """retired:
   - key: andrei-aliaksandrou
@@ -27,11 +27,11 @@ RETIRED = """retired:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def site(tmp_path_factory: pytest.TempPathFactory, backend: Backend) -> Iterator[LiveServer]:
     root = copy_project(tmp_path_factory.mktemp("retired"))
     (root / "data/curated/retired.yaml").write_text(RETIRED, encoding="utf-8")
     assert build(Settings(root=root)).exit_code == 0
-    with serving(root) as server:
+    with serving(root, backend=backend) as server:
         yield server
 
 

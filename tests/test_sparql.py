@@ -30,7 +30,7 @@ from hrgraph.store.base import Dataset
 from hrgraph.store.embedded import open_current, publish
 from hrgraph.web import saved
 
-from conftest import LiveServer, serving
+from conftest import Backend, LiveServer, embedded_only, serving
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "tests" / "fixtures" / "sample.ttl"
@@ -40,15 +40,16 @@ PREFIX = "PREFIX hr: <https://w3id.org/hrgraph/ontology#>\n"
 PERSONS = PREFIX + "SELECT ?p WHERE { ?p a hr:Person } ORDER BY ?p"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
 SAVED = saved.load_all(REPO / "queries")
+EMBEDDED_STORE = "the embedded store's own publish and open (its remote twin is in test_remote_store.py)"
 
 
 @pytest.fixture(scope="module")
-def sample_live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def sample_live(tmp_path_factory: pytest.TempPathFactory, backend: Backend) -> Iterator[LiveServer]:
     """The real server over a store published from the sample graph, with the checkout's saved queries."""
     root = tmp_path_factory.mktemp("sample-site")
     shutil.copytree(REPO / "queries", root / "queries")
     publish({"https://w3id.org/hrgraph/graph/data": SAMPLE}, root / "var" / "store", build_id="sample")
-    with serving(root) as server:
+    with serving(root, backend=backend) as server:
         yield server
 
 
@@ -347,6 +348,7 @@ def _nt_gz(path: Path, s: str) -> Path:
     return path
 
 
+@embedded_only(EMBEDDED_STORE)
 def test_publish_swaps_atomically_and_keeps_the_previous_build(tmp_path: Path) -> None:
     store_dir = tmp_path / "store"
     builds = [publish({G1: SAMPLE}, store_dir, build_id=f"b{n}") for n in range(3)]
@@ -357,6 +359,7 @@ def test_publish_swaps_atomically_and_keeps_the_previous_build(tmp_path: Path) -
     assert store.build_id == "b2" and store.ask(PREFIX + "ASK { ?p a hr:Person }")
 
 
+@embedded_only(EMBEDDED_STORE)
 def test_failed_load_leaves_current_untouched(tmp_path: Path) -> None:
     store_dir = tmp_path / "store"
     good = publish({G1: SAMPLE}, store_dir, build_id="good")
@@ -369,6 +372,7 @@ def test_failed_load_leaves_current_untouched(tmp_path: Path) -> None:
     assert open_current(store_dir).build_id == "good"
 
 
+@embedded_only(EMBEDDED_STORE)
 def test_gzipped_ntriples_and_graph_selection(tmp_path: Path) -> None:
     store_dir = tmp_path / "store"
     publish({G1: _nt_gz(tmp_path / "one.nt.gz", "urn:s1"), G2: _nt_gz(tmp_path / "two.nt.gz", "urn:s2")},
@@ -380,6 +384,7 @@ def test_gzipped_ntriples_and_graph_selection(tmp_path: Path) -> None:
     assert [r["s"].value for r in from_clause] == ["urn:s1"]  # FROM is respected, not overridden by the union
 
 
+@embedded_only(EMBEDDED_STORE)
 def test_protocol_dataset_replaces_the_union(tmp_path: Path) -> None:
     store_dir = tmp_path / "store"
     publish({G1: _nt_gz(tmp_path / "one.nt.gz", "urn:s1"), G2: _nt_gz(tmp_path / "two.nt.gz", "urn:s2")},
@@ -390,12 +395,14 @@ def test_protocol_dataset_replaces_the_union(tmp_path: Path) -> None:
     assert "urn:s2" in body and "urn:s1" not in body
 
 
+@embedded_only(EMBEDDED_STORE)
 def test_open_current_without_a_build_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no published store") as info:
         open_current(tmp_path / "nothing")
     assert "hrgraph build" in str(info.value)
 
 
+@embedded_only(EMBEDDED_STORE)
 def test_open_current_on_a_corrupt_store(tmp_path: Path) -> None:
     store_dir = tmp_path / "store"
     (store_dir / "build-x").mkdir(parents=True)

@@ -77,8 +77,8 @@ class Virtuoso:
     def sparql_url(self) -> str:
         return f"http://127.0.0.1:{self.http_port}/sparql"
 
-    def isql(self):  # -> hrgraph.store.remote.Isql
-        from hrgraph.store.remote import Isql
+    def isql(self):  # -> hrgraph.store.remote_publish.Isql
+        from hrgraph.store.remote_publish import Isql
 
         return Isql(self.sql_port, password=self.password)
 

@@ -20,10 +20,14 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    """With HRGRAPH_STORE=remote the build is also published to the remote store (HRGRAPH_VIRTUOSO_*)."""
     from hrgraph.pipeline.build import build
+    from hrgraph.store import remote_publish
 
-    inputs = tuple(Path(f).resolve() for f in args.input or ())
-    return build(_settings(args).with_(inputs=inputs)).exit_code
+    settings = _settings(args).with_(inputs=tuple(Path(f).resolve() for f in args.input or ()))
+    if remote_publish.reconcile(settings, settings.dist_dir):  # a publish cut after its commit point
+        print("hrgraph build: finished the remote publish of the last build", file=sys.stderr)
+    return build(settings).exit_code
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
@@ -49,9 +53,15 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
-    from hrgraph.store.embedded import open_current
+    settings = _settings(args)
+    if settings.store_backend == "remote":
+        from hrgraph.store.remote import open_remote
 
-    store = open_current(_settings(args).store_dir)
+        store = open_remote(settings)
+    else:
+        from hrgraph.store.embedded import open_current
+
+        store = open_current(settings.store_dir)
     text = Path(args.query).read_text(encoding="utf-8") if Path(args.query).is_file() else args.query
     sys.stdout.buffer.write(store.serialize(store.run(text), args.format))
     return 0

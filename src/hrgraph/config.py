@@ -29,6 +29,13 @@ class Settings:
     inputs: tuple[Path, ...] = ()  # `build --input`: RDF files added to the build
     store_backend: str = "embedded"  # HRGRAPH_STORE: embedded (pyoxigraph) or remote (SPARQL 1.1 Protocol)
     sparql_url: str = ""  # HRGRAPH_SPARQL_URL: the remote endpoint's query URL
+    remote_build: str = ""  # HRGRAPH_REMOTE_BUILD: serve this loaded build instead of following `active`
+    remote_refresh_s: float = 5.0  # HRGRAPH_REMOTE_REFRESH: how often a server re-reads the active build
+    # Publishing to a remote store (`build` with HRGRAPH_STORE=remote): Virtuoso's bulk loader through isql-vt.
+    virtuoso_isql: str = ""  # HRGRAPH_VIRTUOSO_ISQL: host:port of Virtuoso's SQL port
+    virtuoso_user: str = "dba"  # HRGRAPH_VIRTUOSO_USER
+    virtuoso_password: str = "dba"  # HRGRAPH_VIRTUOSO_PASSWORD
+    virtuoso_load_dir: str = ""  # HRGRAPH_VIRTUOSO_LOAD_DIR: a folder Virtuoso reads (in its DirsAllowed)
     # Hardening (docs: README "Limits"): client queries run in killable worker processes.
     query_workers: int = 2
     query_queue: int = 16  # requests allowed to wait for a worker; beyond that 503 + Retry-After
@@ -39,6 +46,9 @@ class Settings:
     rate_limit_per_s: float = 10.0  # per client, token bucket; 0 turns it off
     rate_limit_burst: int = 100
     rate_limit_loopback: bool = False  # loopback clients (tests, a local proxy) are not limited unless set
+    # HRGRAPH_TRUSTED_PROXY: the load balancer's address ("*": any); the client address (rate limits) is then
+    # taken from its X-Forwarded-For, and that header is dropped from anyone else.
+    trusted_proxy: str = ""
 
     @property
     def data_dir(self) -> Path:
@@ -98,4 +108,8 @@ _ENV_FIELDS: dict[str, tuple[str, type]] = {
     "HRGRAPH_MAX_BODY": ("max_body_bytes", int), "HRGRAPH_RATE_LIMIT": ("rate_limit_per_s", float),
     "HRGRAPH_RATE_BURST": ("rate_limit_burst", int), "HRGRAPH_STORE": ("store_backend", str),
     "HRGRAPH_SPARQL_URL": ("sparql_url", str), "HRGRAPH_RATE_LIMIT_LOOPBACK": ("rate_limit_loopback", bool),
+    "HRGRAPH_TRUSTED_PROXY": ("trusted_proxy", str),
+    "HRGRAPH_REMOTE_BUILD": ("remote_build", str), "HRGRAPH_REMOTE_REFRESH": ("remote_refresh_s", float),
+    "HRGRAPH_VIRTUOSO_ISQL": ("virtuoso_isql", str), "HRGRAPH_VIRTUOSO_USER": ("virtuoso_user", str),
+    "HRGRAPH_VIRTUOSO_PASSWORD": ("virtuoso_password", str), "HRGRAPH_VIRTUOSO_LOAD_DIR": ("virtuoso_load_dir", str),
 }

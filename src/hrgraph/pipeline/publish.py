@@ -23,7 +23,7 @@ from hrgraph.pipeline.jsonld import write_jsonld
 from hrgraph.pipeline.sources import SourceText
 from hrgraph.pipeline.validate import GateResult
 from hrgraph.pipeline.void import describe_dataset, graph_stats
-from hrgraph.store import embedded
+from hrgraph.store import embedded, remote_publish
 
 
 def _version() -> str:
@@ -83,8 +83,15 @@ def publish(settings: Settings, gated: GateResult, ontology: Graph, vocab: Graph
     # Commit order: the new store is prepared beside the live one, dist/ is swapped (the commit point), then
     # the store is activated. A kill before the swap leaves both as they were; a kill after it is completed
     # by `reconcile` at the next build or serve.
+    try:
+        remote_publish.load_build(settings, staged.dist, staged.build_id)  # HRGRAPH_STORE=remote: beside the live one
+    except BaseException:  # nothing was committed: leave no staged dist/ or store behind
+        shutil.rmtree(staged.dist, ignore_errors=True)
+        shutil.rmtree(staged.store, ignore_errors=True)
+        raise
     _swap(staged.dist, settings.dist_dir)
     embedded.activate(settings.store_dir, staged.store)
+    remote_publish.activate_build(settings, staged.build_id)
     print(f"hrgraph build: store {staged.store.name} is now live", file=out)
     return staged.triples
 

@@ -1,18 +1,22 @@
 """The remote back-end: the Store protocol over the SPARQL 1.1 Protocol (SPARQLWrapper), for a graph beyond one
-machine (Virtuoso, Fuseki, QLever, GraphDB), and publishing through Virtuoso's bulk loader.
+machine (Virtuoso, Fuseki, QLever, GraphDB). Publishing into it is `hrgraph.store.remote_publish`.
 
 Answers are fetched as SPARQL XML results (the one results format every engine writes the same way; Virtuoso's
-JSON still says "typed-literal") or Turtle for graphs, and parsed by pyoxigraph, so the web layer receives the
-same pyoxigraph terms and results as from the embedded store and serializes them with the same code.
+JSON still says "typed-literal") or N-Triples for graphs, and parsed by pyoxigraph, so the web layer receives
+the same pyoxigraph terms and results as from the embedded store and serializes them with the same code.
+
+An endpoint published by hrgraph holds builds side by side (`buildgraphs`): every query runs against the
+graphs of the active build (or the one pinned with HRGRAPH_REMOTE_BUILD), read from the control graph at
+most every `refresh_s` seconds. An endpoint without a control graph is queried as it is (its own default
+graph), with the build id taken from the VoID description.
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+import socket
+import threading
+import time
+from collections.abc import Sequence
 from urllib.error import HTTPError, URLError
 
 import pyoxigraph as ox
@@ -20,58 +24,123 @@ from SPARQLWrapper import POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from hrgraph.errors import StoreError
+from hrgraph.store import sparqlfix
 from hrgraph.store.base import Dataset, Row
+from hrgraph.store.buildgraphs import BuildView, control_graph, view_query
+from hrgraph.store.pool import PooledResult, QueryTimeout, decode, encode
 from hrgraph.store.results import QueryError, QueryResult
 from hrgraph.store.results import serialize as serialize_result
 
 XML_RESULTS = "application/sparql-results+xml"
-TURTLE = "text/turtle"
+NTRIPLES = "application/n-triples"
 GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
+DCT_IDENTIFIER = "http://purl.org/dc/terms/identifier"
+TIMEOUT_GRACE_S = 1.0  # the socket gives up this long after the engine should have stopped the query itself
+ANYTIME_TIMEOUT = "S1TAT"  # Virtuoso's X-SQL-State on a result cut short by its `timeout`
+ESTIMATE_REFUSED = "estimated execution time"  # Virtuoso's refusal of a query it expects to overrun
 
 
 class RemoteStore:
     """A SPARQL endpoint as a Store. Thread-safe: every call builds its own SPARQLWrapper request."""
 
     def __init__(self, query_url: str, build_id: str | None = None, timeout_s: float = 30.0,
-                 base: str = "https://w3id.org/hrgraph/") -> None:
-        self.url = query_url
-        self.timeout_s = timeout_s
-        self._build_id = build_id or self._published_build_id(base)
+                 base: str = "https://w3id.org/hrgraph/", refresh_s: float = 5.0,
+                 max_rows: int = 100_000, max_bytes: int = 32 * 1024 * 1024) -> None:
+        self.url, self.base = query_url, base
+        self.timeout_s, self.refresh_s = timeout_s, refresh_s
+        self.max_rows, self.max_bytes = max_rows, max_bytes
+        self._pinned = build_id
+        self._lock = threading.Lock()
+        self._view: BuildView | None = None
+        self._read_at = -float("inf")
+        self._unmanaged_id: str | None = None
+        self._virtuoso = False  # learnt from the first answer's Server header
+        self.view()  # an unreachable endpoint fails here, at start, with the URL in the message
+        if self._pinned and (self._view is None or self._view.build_id != self._pinned):
+            raise StoreError(f"build {self._pinned} is not loaded in the endpoint", where=self.url,
+                             hint="publish it first, or unset HRGRAPH_REMOTE_BUILD to follow the active build")
 
-    def _published_build_id(self, base: str) -> str:
-        """The build id the publish wrote into the VoID graph (dct:identifier of the dataset)."""
-        try:
-            rows = self.select(f"SELECT ?id WHERE {{ <{base}dataset> <http://purl.org/dc/terms/identifier> ?id }}")
-        except StoreError:
-            raise
-        return rows[0]["id"].value if rows and "id" in rows[0] else "remote"
+    # --- which build ----------------------------------------------------------------------------------------
+
+    def _refresh(self) -> BuildView | None:
+        """The control graph's current record (re-read once `refresh_s` has passed); None when unmanaged."""
+        control = control_graph(self.base)
+        rows = self._request(view_query(control, self._pinned), XML_RESULTS, Dataset((control,), ()), view=None)
+        solutions = ox.parse_query_results(rows, format=ox.QueryResultsFormat.XML)
+        found = [(s["build"].value, s["name"].value, s["graph"].value) for s in solutions]  # type: ignore[union-attr]
+        if not found:
+            return None
+        builds = {b for b, _, _ in found}
+        if len(builds) > 1:  # cannot happen after an atomic switch; refuse rather than mix builds
+            raise StoreError(f"the control graph names several active builds: {sorted(builds)}", where=self.url)
+        return BuildView(found[0][0], {name: graph for _, name, graph in found})
+
+    def view(self) -> BuildView | None:
+        now = time.monotonic()
+        if now - self._read_at >= self.refresh_s:
+            with self._lock:
+                if now - self._read_at >= self.refresh_s:
+                    view = self._refresh()
+                    if view is None and self._view is not None:  # never fall back to the whole endpoint
+                        raise StoreError(f"build {self._view.build_id} is no longer in the endpoint", where=self.url,
+                                         hint="restart on the active build (unset HRGRAPH_REMOTE_BUILD)")
+                    self._view, self._read_at = view, now
+        return self._view
 
     @property
     def build_id(self) -> str:
-        return self._build_id
+        view = self.view()
+        if view is not None:
+            return view.build_id
+        if self._unmanaged_id is None:
+            rows = self.select(f"SELECT ?id WHERE {{ <{self.base}dataset> <{DCT_IDENTIFIER}> ?id }} LIMIT 1")
+            self._unmanaged_id = rows[0]["id"].value if rows and "id" in rows[0] else "remote"
+        return self._unmanaged_id
 
     # --- transport ----------------------------------------------------------------------------------------
 
-    def _request(self, query: str, accept: str, dataset: Dataset | None = None) -> bytes:
+    def _request(self, query: str, accept: str, dataset: Dataset | None, view: BuildView | None,
+                 timeout_s: float | None = None) -> bytes:
+        if view is not None:
+            dataset = view.dataset(query, dataset)
+            query = view.rewrite(query, dataset)
+        limit = timeout_s or self.timeout_s
         client = SPARQLWrapper(self.url)
         client.setMethod(POST)
-        client.setTimeout(int(self.timeout_s) or 1)
+        client.setTimeout(max(1, round(limit + TIMEOUT_GRACE_S)))  # the engine's own limit should answer first
         client.setQuery(query)
         client.addCustomHttpHeader("Accept", accept)
         client.setOnlyConneg(True)
-        if dataset:
-            for uri in dataset.default_graph_uris:
-                client.addDefaultGraph(uri)
-            for uri in dataset.named_graph_uris:
-                client.addNamedGraph(uri)
+        if self._virtuoso:  # Virtuoso stops its own work at `timeout` (ms): an abandoned query costs nothing
+            client.addParameter("timeout", str(int(limit * 1000)))
+        for uri in dataset.default_graph_uris if dataset else ():
+            client.addDefaultGraph(uri)
+        for uri in dataset.named_graph_uris if dataset else ():
+            client.addNamedGraph(uri)
+        answer = self._send(client, limit)
+        return view.unmap(answer) if view is not None else answer
+
+    def _send(self, client: SPARQLWrapper, timeout_s: float) -> bytes:
         try:
             response = client.query().response
+            self._virtuoso = response.headers.get("Server", "").startswith("Virtuoso")
+            if response.headers.get("X-SQL-State") == ANYTIME_TIMEOUT:  # a partial answer: not an answer
+                raise QueryTimeout(_timeout_message(timeout_s))
             return response.read()
-        except SPARQLWrapperException as exc:  # QueryBadFormed (400) and friends
-            raise QueryError(str(exc).splitlines()[0][:500]) from exc
+        except SPARQLWrapperException as exc:  # QueryBadFormed (400) and friends: the engine's message
+            raise QueryError(_engine_message(str(exc))) from exc
         except HTTPError as exc:
-            raise QueryError(f"the endpoint answered {exc.code}: {exc.read()[:300]!r}") from exc
-        except (URLError, OSError) as exc:
+            body = exc.read().decode(errors="replace")
+            if ESTIMATE_REFUSED in body:  # refused before running: it would overrun the engine's limit
+                raise QueryTimeout(_timeout_message(timeout_s, _engine_message(body))) from exc
+            raise QueryError(f"the endpoint answered {exc.code}: {_engine_message(body)}") from exc
+        except TimeoutError as exc:
+            raise QueryTimeout(_timeout_message(timeout_s)) from exc
+        except URLError as exc:
+            if isinstance(exc.reason, TimeoutError | socket.timeout):
+                raise QueryTimeout(_timeout_message(timeout_s)) from exc
+            raise StoreError(f"the SPARQL endpoint is unreachable: {exc.reason}", where=self.url) from exc
+        except OSError as exc:
             raise StoreError(f"the SPARQL endpoint is unreachable: {exc}", where=self.url) from exc
 
     @staticmethod
@@ -80,15 +149,21 @@ class RemoteStore:
         client.setQuery(query)
         return str(client.queryType).upper()
 
-    def _results(self, query: str, dataset: Dataset | None = None) -> object:
-        if self._form(query) in GRAPH_FORMS:
-            data = self._request(query, TURTLE, dataset)
+    def _results(self, query: str, dataset: Dataset | None = None, timeout_s: float | None = None) -> object:
+        """Triples, solutions or a bool, as pyoxigraph values (the engine bugs of `sparqlfix` dodged)."""
+        view, form = self.view(), self._form(query)
+        query = sparqlfix.unit_before_exists(query)
+        if form in GRAPH_FORMS:
+            data = self._request(query, NTRIPLES, dataset, view, timeout_s)
             try:
-                return list(ox.parse(data, format=ox.RdfFormat.TURTLE))
+                return [q.triple if isinstance(q, ox.Quad) else q
+                        for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
             except SyntaxError as exc:
-                raise StoreError(f"the endpoint sent Turtle pyoxigraph cannot read: {exc}", where=self.url) from exc
-        data = self._request(query, XML_RESULTS, dataset)
-        return ox.parse_query_results(data, format=ox.QueryResultsFormat.XML)
+                raise StoreError(f"the endpoint sent N-Triples pyoxigraph cannot read: {exc}", where=self.url) from exc
+        as_select = sparqlfix.ask_as_select(query) if form == "ASK" else None
+        data = self._request(as_select or query, XML_RESULTS, dataset, view, timeout_s)
+        result = ox.parse_query_results(sparqlfix.normalise_results(data), format=ox.QueryResultsFormat.XML)
+        return any(True for _ in result) if as_select else result  # type: ignore[union-attr]
 
     # --- the Store protocol -------------------------------------------------------------------------------
 
@@ -103,17 +178,19 @@ class RemoteStore:
         triples = self._results(query)
         if not isinstance(triples, list):
             raise QueryError("expected a CONSTRUCT or DESCRIBE query", where=query[:80])
-        return [q.triple if isinstance(q, ox.Quad) else q for q in triples]
+        return triples
 
     def ask(self, query: str) -> bool:
         return bool(self._results(query))
 
-    def run(self, query: str, dataset: Dataset | None = None, base_iri: str | None = None) -> QueryResult:
+    def run(self, query: str, dataset: Dataset | None = None, base_iri: str | None = None,
+            timeout_s: float | None = None) -> PooledResult:
+        """A client's query, cut at the row and byte caps like the embedded pool's (`truncated` says so);
+        `timeout_s` may shorten the configured limit, never lengthen it (QueryTimeout: 504)."""
+        limit = self.timeout_s if timeout_s is None else min(timeout_s, self.timeout_s)
         text = f"BASE <{base_iri}>\n{query}" if base_iri else query
-        result = self._results(text, dataset)
-        if isinstance(result, list):
-            result = [q.triple if isinstance(q, ox.Quad) else q for q in result]
-        return QueryResult.of(result)
+        kind, data, cut = encode(QueryResult.of(self._results(text, dataset, limit)), self.max_rows, self.max_bytes)
+        return PooledResult(kind, decode(kind, data), cut)  # type: ignore[arg-type]
 
     def serialize(self, result: QueryResult, media_type: str) -> bytes:
         return serialize_result(result, media_type)
@@ -122,65 +199,30 @@ class RemoteStore:
         pass
 
 
+def _engine_message(text: str) -> str:
+    """The useful line of an engine's error page (Virtuoso: "Virtuoso 37000 Error SP030: …")."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    useful = [line for line in lines if "Error" in line or "error" in line] or lines or [text]
+    return useful[0][:500]
+
+
+def _timeout_message(timeout_s: float, refusal: str = "") -> str:
+    hint = "narrow it (a LIMIT, fewer unbound patterns, a bounded path)"
+    if refusal:
+        return f"the query was refused as it would overrun its time limit of {timeout_s:g} s ({refusal}); {hint}"
+    return f"the query did not finish within its time limit of {timeout_s:g} s and was stopped; {hint}"
+
+
 def open_remote(settings: object) -> RemoteStore:
     url = getattr(settings, "sparql_url", "")
     if not url:
         raise StoreError("HRGRAPH_STORE=remote needs HRGRAPH_SPARQL_URL (the endpoint's query URL)")
-    return RemoteStore(url, timeout_s=getattr(settings, "query_timeout_s", 30.0),
-                       base=getattr(settings, "base", "https://w3id.org/hrgraph/"))
+    return RemoteStore(url, build_id=getattr(settings, "remote_build", "") or None,
+                       timeout_s=getattr(settings, "query_timeout_s", 30.0),
+                       base=getattr(settings, "base", "https://w3id.org/hrgraph/"),
+                       refresh_s=getattr(settings, "remote_refresh_s", 5.0),
+                       max_rows=getattr(settings, "query_max_rows", 100_000),
+                       max_bytes=getattr(settings, "query_max_bytes", 32 * 1024 * 1024))
 
 
-# --- publishing through Virtuoso's bulk loader ----------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Isql:
-    """How to reach Virtuoso's SQL port with isql-vt (the Debian name of Virtuoso's isql)."""
-
-    port: int
-    user: str = "dba"
-    password: str = "dba"
-    host: str = "127.0.0.1"
-    command: str = "isql-vt"
-
-    def run(self, script: str, timeout_s: float = 600.0) -> str:
-        exe = shutil.which(self.command) or shutil.which("isql")
-        if exe is None:
-            raise StoreError("isql-vt is not installed", hint="apt-get install virtuoso-opensource")
-        done = subprocess.run([exe, f"{self.host}:{self.port}", self.user, self.password], input=script,
-                              capture_output=True, text=True, timeout=timeout_s)
-        if done.returncode != 0 or "*** Error" in done.stdout:
-            raise StoreError(f"isql failed: {(done.stdout + done.stderr)[-800:]}")
-        return done.stdout
-
-
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def publish(graphs: Mapping[str, Path], load_dir: Path, isql: Isql, build_id: str = "") -> None:
-    """Replace each named graph with its file via ld_dir + rdf_loader_run. `load_dir` must be listed in
-    Virtuoso's DirsAllowed; files are copied into a folder of their own there, one per graph."""
-    statements = ["log_enable(3,1);"]
-    for n, (graph, path) in enumerate(sorted(graphs.items())):
-        folder = load_dir / f"{build_id or 'load'}-{n}"
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
-        shutil.copy(path, folder / Path(path).name)
-        statements += [f"SPARQL CLEAR GRAPH <{graph}>;",
-                       f"DELETE FROM DB.DBA.load_list WHERE ll_file LIKE {_sql_string(str(folder) + '/%')};",
-                       f"ld_dir({_sql_string(str(folder))}, {_sql_string(Path(path).name)}, {_sql_string(graph)});"]
-    statements += ["rdf_loader_run();", "checkpoint;",
-                   "SELECT ll_file, ll_error FROM DB.DBA.load_list WHERE ll_error IS NOT NULL;"]
-    out = isql.run("\n".join(statements) + "\n")
-    errors = [line for line in out.splitlines() if line.strip().startswith(str(load_dir))]
-    if errors:
-        raise StoreError("Virtuoso's bulk loader reported errors: " + "; ".join(errors)[:800])
-
-
-def graphs_of(dist: Path, base: str) -> dict[str, Path]:
-    """The files of a build in dist/ and the named graphs they go to (as the embedded publish loads them)."""
-    return {f"{base}graph/data": dist / "hrgraph.nt.gz", f"{base}graph/ontology": dist / "ontology.ttl",
-            f"{base}graph/void": dist / "void.ttl"}
-
-
-__all__: Sequence[str] = ("RemoteStore", "open_remote", "Isql", "publish", "graphs_of")
+__all__: Sequence[str] = ("RemoteStore", "open_remote")

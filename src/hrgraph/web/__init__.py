@@ -41,4 +41,6 @@ def serve(settings: Settings) -> None:
         store = pooled(inner, (settings.store_dir / "current").resolve(), settings)  # client queries in workers
     app = create_app(settings, store)
     print(f"hrgraph: serving build {store.build_id} on http://{settings.host}:{settings.port}/", flush=True)
-    waitress.serve(app, host=settings.host, port=settings.port, threads=8, ident="hrgraph")
+    behind_proxy = {"trusted_proxy": settings.trusted_proxy, "trusted_proxy_headers": {"x-forwarded-for"},
+                    "clear_untrusted_proxy_headers": True} if settings.trusted_proxy else {}
+    waitress.serve(app, host=settings.host, port=settings.port, threads=8, ident="hrgraph", **behind_proxy)

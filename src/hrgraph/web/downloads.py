@@ -20,7 +20,7 @@ from hrgraph.web.errors import error_response
 
 bp = Blueprint("downloads", __name__)
 
-SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")  # bounded: a longer name is an OSError, not a 404
 VOID_FILE = "void.ttl"
 # Longest suffix first: `.nt.gz` before `.gz`.
 MEDIA_TYPES = (

@@ -24,6 +24,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from hrgraph.config import Settings
 from hrgraph.store.base import Dataset, Store
 from hrgraph.store.pool import TRUNCATED_HEADER, PooledStore, PoolError
+from hrgraph.store.remote import RemoteStore
 from hrgraph.store.results import QueryResult
 from hrgraph.web.errors import error_response
 
@@ -62,7 +63,7 @@ def requested_timeout() -> float | None:
 def run_query(store: Store, query: str, dataset: Dataset, base_iri: str) -> QueryResult:
     """`store.run` within the limits; the pool's refusals become `Refused` with their HTTP status."""
     timeout = requested_timeout()
-    if not isinstance(store, PooledStore):
+    if not isinstance(store, PooledStore | RemoteStore):  # both enforce timeout and caps; they raise PoolError
         return store.run(query, dataset, base_iri=base_iri)
     try:
         return store.run(query, dataset, base_iri=base_iri, timeout_s=timeout)

@@ -1,0 +1,244 @@
+"""Publishing a build into a remote endpoint, atomically: load beside the live build, then switch one pointer.
+
+1. `load`: each file is bulk-loaded (Virtuoso's `ld_dir` + `rdf_loader_run`, through isql-vt) into the
+   build's own physical graph (`buildgraphs.physical_name`); only when every file loaded cleanly is the
+   build's graph mapping written to the control graph. A failure clears what was loaded and raises: the
+   served build is untouched, and readers cannot see a build without a mapping.
+2. `activate`: one SPARQL update moves `active` to the new build and `previous` to the old one. Virtuoso runs
+   a statement in one transaction, so readers see the old pointer or the new one.
+3. `prune`: builds that were once active, other than the new and the previous one, are dropped (the previous
+   stays for servers that have not re-read the pointer yet, and for a roll back by `activate`). Builds loaded
+   but never activated (a preview pinned with HRGRAPH_REMOTE_BUILD) are left alone.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from hrgraph.errors import StoreError
+from hrgraph.store.buildgraphs import C, build_node, control_graph, physical_name
+
+
+@dataclass(frozen=True)
+class Isql:
+    """How to reach Virtuoso's SQL port with isql-vt (the Debian name of Virtuoso's isql)."""
+
+    port: int
+    user: str = "dba"
+    password: str = "dba"
+    host: str = "127.0.0.1"
+    command: str = "isql-vt"
+
+    def run(self, script: str, timeout_s: float = 3600.0) -> str:
+        exe = shutil.which(self.command) or shutil.which("isql")
+        if exe is None:
+            raise StoreError("isql-vt is not installed", hint="apt-get install virtuoso-opensource")
+        try:
+            done = subprocess.run([exe, f"{self.host}:{self.port}", self.user, self.password], input=script,
+                                  capture_output=True, text=True, timeout=timeout_s)
+        except subprocess.TimeoutExpired as exc:
+            raise StoreError(f"isql did not finish within {timeout_s:g} s", where=f"{self.host}:{self.port}") from exc
+        output = done.stdout + done.stderr
+        if done.returncode != 0 or "*** Error" in output:
+            raise StoreError(f"isql failed: {output[-800:].strip()}", where=f"{self.host}:{self.port}",
+                             hint="is Virtuoso running, and are HRGRAPH_VIRTUOSO_ISQL / _USER / _PASSWORD right?")
+        return done.stdout
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a build is published: Virtuoso's SQL port, a folder it may read, the dataset's control graph."""
+
+    isql: Isql
+    load_dir: Path
+    control: str = control_graph("https://w3id.org/hrgraph/")
+
+    def select(self, marker: str, where: str) -> list[str]:
+        """Values of `?v` for a SPARQL pattern over the control graph, read out of isql's text table."""
+        out = self.isql.run(f'SPARQL SELECT (CONCAT("{marker}=", STR(?v)) AS ?x) FROM <{self.control}> '
+                            f"WHERE {{ {where} }};\n")
+        return re.findall(rf"{marker}=(\S+)", out)
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def mapped_graphs(target: Target, build_id: str) -> int:
+    """How many graphs the control graph maps for a build (0: not loaded, or still loading)."""
+    return len(target.select("mapped", f"<{build_node(build_id)}> <{C}graph> ?v"))
+
+
+def load(graphs: Mapping[str, Path], build_id: str, target: Target) -> bool:
+    """Load each file into the build's physical graph for its public name; False when already loaded.
+    `target.load_dir` must be readable by Virtuoso (files are copied there, one folder per graph)."""
+    if mapped_graphs(target, build_id) == len(graphs):
+        return False
+    physical = {public: physical_name(build_id, public) for public in graphs}
+    folders = {public: target.load_dir / physical[public].replace(":", "_") for public in graphs}
+    try:
+        statements = ["log_enable(3,1);"]  # no transaction log for the bulk: nobody reads these graphs yet
+        for public, path in sorted(graphs.items()):
+            statements += _load_statements(Path(path), folders[public], physical[public])
+        pattern = _sql_string(f"{target.load_dir}/{build_node(build_id).replace(':', '_')}_%")
+        statements += ["rdf_loader_run();", "checkpoint;",
+                       f"SELECT 'loaded=' || cast(count(*) as varchar) FROM DB.DBA.load_list WHERE ll_file LIKE "
+                       f"{pattern} AND ll_state = 2 AND ll_error IS NULL;",
+                       f"SELECT 'error=' || ll_error FROM DB.DBA.load_list WHERE ll_file LIKE {pattern} "
+                       "AND ll_error IS NOT NULL;"]
+        out = target.isql.run("\n".join(statements) + "\n")
+        loaded = re.findall(r"loaded=(\d+)", out)
+        if not loaded or int(loaded[0]) != len(graphs):
+            errors = [line.strip() for line in out.splitlines() if "error=" in line]
+            raise StoreError(f"Virtuoso's bulk loader loaded {loaded[0] if loaded else 0} of {len(graphs)} files: "
+                             + ("; ".join(errors) or "no error reported")[:800], where=str(target.load_dir))
+        _record_mapping(target, build_id, physical)
+    except StoreError:
+        _clear(target.isql, list(physical.values()))
+        raise
+    finally:
+        for folder in folders.values():
+            shutil.rmtree(folder, ignore_errors=True)
+    return True
+
+
+def _load_statements(path: Path, folder: Path, graph: str) -> list[str]:
+    """The file copied into a folder of its own under the load folder, and the isql lines that queue it."""
+    try:
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        shutil.copy(path, folder / path.name)
+    except OSError as exc:
+        raise StoreError(f"cannot copy {path.name} into Virtuoso's load folder: {exc}", where=str(folder),
+                         hint="HRGRAPH_VIRTUOSO_LOAD_DIR must be writable here and readable by Virtuoso") from exc
+    return [f"SPARQL CLEAR GRAPH <{graph}>;",
+            f"DELETE FROM DB.DBA.load_list WHERE ll_file LIKE {_sql_string(str(folder) + '/%')};",
+            f"ld_dir({_sql_string(str(folder))}, {_sql_string(path.name)}, {_sql_string(graph)});"]
+
+
+def _record_mapping(target: Target, build_id: str, physical: Mapping[str, str]) -> None:
+    """The mapping in one update: a reader finds all of a build's graphs or none."""
+    node = build_node(build_id)
+    triples = [f'<{node}> <{C}loaded> "{_now()}"']
+    for public, graph in physical.items():
+        triples += [f"<{node}> <{C}graph> <{graph}>", f"<{graph}> <{C}name> <{public}>"]
+    target.isql.run(f"SPARQL INSERT DATA {{ GRAPH <{target.control}> {{ {' . '.join(triples)} }} }};\n")
+
+
+def _clear(isql: Isql, graphs: list[str]) -> None:
+    if graphs:
+        try:
+            isql.run("log_enable(3,1);\n" + "".join(f"SPARQL CLEAR GRAPH <{g}>;\n" for g in graphs))
+        except StoreError:
+            pass  # the original error matters more; unmapped graphs are invisible and cleared at the next load
+
+
+def active(target: Target) -> str | None:
+    found = target.select("active", f"<{target.control}> <{C}active> ?v")
+    return found[0] if found else None
+
+
+def activate(target: Target, build_id: str) -> str | None:
+    """Make a loaded build the active one in one update; returns the build it replaced."""
+    if not mapped_graphs(target, build_id):
+        raise StoreError(f"build {build_id} is not loaded", hint="load it before activating it")
+    previous = active(target)
+    if previous == build_id:
+        return previous
+    ctl, node = f"<{target.control}>", f"<{build_node(build_id)}>"
+    new = f'{ctl} <{C}active> "{build_id}" . {node} <{C}activated> "{_now()}"'
+    if previous is None:
+        target.isql.run(f"SPARQL INSERT DATA {{ GRAPH {ctl} {{ {new} }} }};\n")
+    else:  # ?old bound: Virtuoso 7.2 drops a whole solution whose DELETE template has an unbound variable
+        old = f"GRAPH {ctl} {{ {ctl} <{C}active> ?old }}"
+        target.isql.run(f"SPARQL DELETE {{ {old} }} INSERT {{ GRAPH {ctl} {{ {new} }} }} WHERE {{ {old} }};\n")
+    return previous
+
+
+def prune(target: Target, keep: set[str]) -> list[str]:
+    """Drop the builds once active other than `keep`: their mapping first (so nobody reads them), then data."""
+    keep_nodes = {build_node(b) for b in keep}
+    dropped = []
+    ctl = f"<{target.control}>"
+    for node in sorted(set(target.select("was", f"?v <{C}activated> ?t")) - keep_nodes):
+        graphs = target.select("graph", f"<{node}> <{C}graph> ?v")
+        target.isql.run(f"SPARQL DELETE WHERE {{ GRAPH {ctl} {{ <{node}> <{C}graph> ?g . ?g ?q ?r }} }};\n"
+                        f"SPARQL DELETE WHERE {{ GRAPH {ctl} {{ <{node}> ?p ?o }} }};\n")
+        _clear(target.isql, graphs)
+        dropped.append(node.removeprefix(build_node("")))
+    return dropped
+
+
+def publish(graphs: Mapping[str, Path], build_id: str, target: Target) -> str | None:
+    """Load, switch, prune; returns the build that was active before (None for the first publish)."""
+    load(graphs, build_id, target)
+    return switch(target, build_id)
+
+
+def switch(target: Target, build_id: str) -> str | None:
+    """Activate a loaded build and drop the builds before the previous one."""
+    previous = activate(target, build_id)
+    prune(target, {build_id, previous or build_id})
+    return previous
+
+
+def graphs_of(dist: Path, base: str) -> dict[str, Path]:
+    """The files of a build in dist/ and the public graphs they go to (as the embedded publish loads them)."""
+    return {f"{base}graph/data": dist / "hrgraph.nt.gz", f"{base}graph/ontology": dist / "ontology.ttl",
+            f"{base}graph/void": dist / "void.ttl"}
+
+
+# --- `hrgraph build` with HRGRAPH_STORE=remote ------------------------------------------------------------------
+
+def target_of(settings: object) -> Target:
+    """The target HRGRAPH_VIRTUOSO_* name; StoreError when they are missing."""
+    address = getattr(settings, "virtuoso_isql", "")
+    load_dir = getattr(settings, "virtuoso_load_dir", "")
+    if not address or not load_dir:
+        raise StoreError("publishing to a remote store needs HRGRAPH_VIRTUOSO_ISQL (host:port of Virtuoso's SQL "
+                         "port) and HRGRAPH_VIRTUOSO_LOAD_DIR (a folder in its DirsAllowed)")
+    host, _, port = address.rpartition(":")
+    isql = Isql(int(port), user=getattr(settings, "virtuoso_user", "dba"),
+                password=getattr(settings, "virtuoso_password", "dba"), host=host or "127.0.0.1")
+    return Target(isql, Path(load_dir), control_graph(getattr(settings, "base", "")))
+
+
+def _remote(settings: object) -> bool:
+    return getattr(settings, "store_backend", "embedded") == "remote"
+
+
+def load_build(settings: object, dist: Path, build_id: str) -> None:
+    """Publish step 1 (before dist/ is swapped): the build loaded beside the served one, not yet active.
+    A no-op unless HRGRAPH_STORE=remote; StoreError leaves dist/ and the served build as they were."""
+    if _remote(settings):
+        load(graphs_of(dist, getattr(settings, "base", "")), build_id, target_of(settings))
+
+
+def activate_build(settings: object, build_id: str) -> None:
+    """Publish step 2 (after dist/ is swapped, the commit point): the loaded build made active."""
+    if _remote(settings):
+        switch(target_of(settings), build_id)
+
+
+def reconcile(settings: object, dist: Path) -> bool:
+    """Finish a publish cut between the dist/ swap and the switch: activate the build dist/ describes when it
+    is loaded but not active. True when something was activated."""
+    if not _remote(settings) or not (dist / "build.json").is_file():
+        return False
+    build_id = json.loads((dist / "build.json").read_text(encoding="utf-8"))["build_id"]
+    target = target_of(settings)
+    if active(target) == build_id or mapped_graphs(target, build_id) != len(graphs_of(dist, "")):
+        return False
+    switch(target, build_id)
+    return True
