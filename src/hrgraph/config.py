@@ -39,6 +39,7 @@ class Settings:
     rate_limit_per_s: float = 10.0  # per client, token bucket; 0 turns it off
     rate_limit_burst: int = 100
     rate_limit_loopback: bool = False  # loopback clients (tests, a local proxy) are not limited unless set
+    index_sort_limit: int = 1000  # index pages order at most this many matches by name (web/pages.py)
     document_cache_mb: int = 256  # rendered resource documents kept per build (web/doccache.py); 0: none
 
     @property
@@ -100,4 +101,5 @@ _ENV_FIELDS: dict[str, tuple[str, type]] = {
     "HRGRAPH_RATE_BURST": ("rate_limit_burst", int), "HRGRAPH_STORE": ("store_backend", str),
     "HRGRAPH_SPARQL_URL": ("sparql_url", str), "HRGRAPH_RATE_LIMIT_LOOPBACK": ("rate_limit_loopback", bool),
     "HRGRAPH_DOCUMENT_CACHE_MB": ("document_cache_mb", int),
+    "HRGRAPH_INDEX_SORT_LIMIT": ("index_sort_limit", int),
 }
