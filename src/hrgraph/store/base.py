@@ -34,7 +34,8 @@ class Store(Protocol):
         ...
 
     def select(self, query: str) -> list[Row]:
-        """Rows of a SELECT the web layer itself runs (labels, incoming links, counts)."""
+        """Rows of a SELECT the web layer itself runs (labels, incoming links, counts). These queries never
+        carry FROM / FROM NAMED: they read the default graph (the union of the named graphs)."""
         ...
 
     def construct(self, query: str) -> list[Triple]:
