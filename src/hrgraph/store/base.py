@@ -34,8 +34,7 @@ class Store(Protocol):
         ...
 
     def select(self, query: str) -> list[Row]:
-        """Rows of a SELECT the web layer itself runs (labels, incoming links, counts). These queries never
-        carry FROM / FROM NAMED: they read the default graph (the union of the named graphs)."""
+        """Rows of a SELECT the web layer itself runs (labels, incoming links, counts)."""
         ...
 
     def construct(self, query: str) -> list[Triple]:

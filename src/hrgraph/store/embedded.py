@@ -185,8 +185,10 @@ class EmbeddedStore:
             raise QueryError(str(exc)) from exc
 
     def _own(self, query: str) -> object:
-        """The web layer's own queries: never a FROM clause, so no need to tokenise the text for one
-        (that scan cost as much as evaluating a small query)."""
+        """`select`/`construct`: the full keyword scan for FROM (it cost as much as evaluating one of the web
+        layer's small queries) only when the word appears in the text at all."""
+        if "FROM" in query.upper():
+            return self._query(query)
         try:
             return self._store.query(query, use_default_graph_as_union=True)
         except (SyntaxError, ValueError) as exc:
