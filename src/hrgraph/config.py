@@ -49,6 +49,8 @@ class Settings:
     # HRGRAPH_TRUSTED_PROXY: the load balancer's address ("*": any); the client address (rate limits) is then
     # taken from its X-Forwarded-For, and that header is dropped from anyone else.
     trusted_proxy: str = ""
+    index_sort_limit: int = 1000  # index pages order at most this many matches by name (web/pages.py)
+    document_cache_mb: int = 256  # rendered resource documents kept per build (web/doccache.py); 0: none
 
     @property
     def data_dir(self) -> Path:
@@ -112,4 +114,6 @@ _ENV_FIELDS: dict[str, tuple[str, type]] = {
     "HRGRAPH_REMOTE_BUILD": ("remote_build", str), "HRGRAPH_REMOTE_REFRESH": ("remote_refresh_s", float),
     "HRGRAPH_VIRTUOSO_ISQL": ("virtuoso_isql", str), "HRGRAPH_VIRTUOSO_USER": ("virtuoso_user", str),
     "HRGRAPH_VIRTUOSO_PASSWORD": ("virtuoso_password", str), "HRGRAPH_VIRTUOSO_LOAD_DIR": ("virtuoso_load_dir", str),
+    "HRGRAPH_DOCUMENT_CACHE_MB": ("document_cache_mb", int),
+    "HRGRAPH_INDEX_SORT_LIMIT": ("index_sort_limit", int),
 }

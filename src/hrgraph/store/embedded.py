@@ -184,15 +184,29 @@ class EmbeddedStore:
         except ValueError as exc:  # e.g. an invalid IRI in default-graph-uri
             raise QueryError(str(exc)) from exc
 
+    def _own(self, query: str) -> object:
+        """`select`/`construct`: the full keyword scan for FROM (it cost as much as evaluating one of the web
+        layer's small queries) only when the word appears in the text at all."""
+        if "FROM" in query.upper():
+            return self._query(query)
+        try:
+            return self._store.query(query, use_default_graph_as_union=True)
+        except (SyntaxError, ValueError) as exc:
+            raise QueryError(str(exc)) from exc
+
     def select(self, query: str) -> list[Row]:
-        solutions = self._query(query)
+        solutions = self._own(query)
         if not isinstance(solutions, ox.QuerySolutions):
             raise QueryError("expected a SELECT query", where=query[:80])
         names = [v.value for v in solutions.variables]
-        return [{n: s[n] for n in names if s[n] is not None} for s in solutions]  # type: ignore[misc]
+        rows = []
+        for solution in solutions:
+            values = zip(names, solution, strict=True)  # by position: cheaper than a lookup per name
+            rows.append({n: v for n, v in values if v is not None})
+        return rows  # type: ignore[return-value]
 
     def construct(self, query: str) -> list[ox.Triple]:
-        triples = self._query(query)
+        triples = self._own(query)
         if isinstance(triples, ox.QuerySolutions | ox.QueryBoolean):
             raise QueryError("expected a CONSTRUCT or DESCRIBE query", where=query[:80])
         return list(triples)  # type: ignore[call-overload]

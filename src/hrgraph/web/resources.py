@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
+from flask.blueprints import BlueprintSetupState
 from markupsafe import escape
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -24,9 +25,12 @@ from hrgraph.model.namespaces import HR, PREFIXES
 from hrgraph.store.base import Store
 from hrgraph.web import conneg, errors
 from hrgraph.web.conneg import RESOURCE_FORMATS, Format
-from hrgraph.web.describe import Description, Presenter, describe, sparql_iri
+from hrgraph.web.describe import Description, LabelMemo, Presenter, describe, sparql_iri
+from hrgraph.web.doccache import MARK, Cached, DocumentCache, FastDocuments, Key
 
 bp = Blueprint("resources", __name__)
+CACHE = "hrgraph_document_cache"
+LABELS = "hrgraph_label_memo"
 
 CACHE_CONTROL = "public, max-age=300"
 OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
@@ -39,6 +43,27 @@ def settings() -> Settings:
 
 def store() -> Store:
     return current_app.extensions["hrgraph_store"]
+
+
+@bp.record_once
+def _install_cache(state: BlueprintSetupState) -> None:
+    """Rendered documents are kept per build and served by a WSGI path in front of Flask (`doccache`)."""
+    app = state.app
+    conf: Settings = app.config["HRGRAPH"]
+    cache = app.extensions[CACHE] = DocumentCache(conf.document_cache_mb * 1024 * 1024)
+    app.extensions[LABELS] = LabelMemo()
+    app.wsgi_app = FastDocuments(app.wsgi_app, cache, conf, document_path,  # type: ignore[method-assign]
+                                 lambda: app.extensions["hrgraph_store"].build_id)
+
+
+def document_path(path: str, page: int) -> tuple[str, str] | None:
+    """(stem, format name) of a document path, None for a bare IRI path; what the fast path keys on."""
+    stem, fmt = split_extension(path)
+    return (stem, fmt.name) if fmt else None
+
+
+def document_key(stem: str, fmt: Format, page: int) -> Key:
+    return (store().build_id, stem, fmt.name, page)
 
 
 @bp.get("/<path:path>")
@@ -127,24 +152,34 @@ def etag_for(path: str, fmt: Format, page: int) -> str:
 
 
 def document(stem: str, iri: str, fmt: Format, page: int) -> Response:
-    if (retired := retired_response(stem, status(iri), fmt, document=True)) is not None:
+    key = document_key(stem, fmt, page)
+    hit = current_app.extensions[CACHE].get(key)  # a kept 200 of this build: not retired, no query needed
+    if hit is None and (retired := retired_response(stem, status(iri), fmt, document=True)) is not None:
         return retired
     etag = etag_for(stem, fmt, page)
     if request.if_none_match.contains_weak(etag) or request.if_none_match.star_tag:
         resp = Response(status=304)
+    elif hit is not None:
+        return kept_response(hit)
     else:
         try:
-            d = describe(store(), iri, page, settings().page_size)
+            d = describe(store(), iri, page, settings().page_size, current_app.extensions[LABELS])
         except ValueError:
             return error_response(404, f"not an IRI: {iri}", fmt)
         if not d.exists:
             return error_response(404, f"no resource {iri} in this dataset", fmt)
         resp = render(d, stem, fmt)
         resp.headers["Link"] = link_header(stem, fmt, d)
+        request.environ[MARK] = key  # the fast path keeps the response as it leaves the app
     resp.set_etag(etag)
     resp.headers["Cache-Control"] = CACHE_CONTROL
     resp.headers["Vary"] = "Accept"  # harmless here, and keeps caches honest if a client strips extensions
     return resp
+
+
+def kept_response(hit: Cached) -> Response:
+    """A kept document for a client the fast path does not serve (one the rate limiter counts)."""
+    return Response(hit.body, headers=[(k, v) for k, v in hit.headers if k.lower() != "content-length"])
 
 
 def alternates(stem: str, current: Format | None) -> list[tuple[str, Format]]:

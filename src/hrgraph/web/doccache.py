@@ -1,0 +1,169 @@
+"""Rendered resource documents kept per build, and a lean WSGI path that serves them without Flask.
+
+A document (`/id/person/k.ttl?page=2`) is a pure function of the published build, its path, its format and
+its page: the ETag already says so. So the final response (status 200, every header the app set — ETag,
+Link, Vary, CSP, … — and the body) is kept under the key (build id, path, format, page) in an LRU bounded by
+bytes. The build id is read from the store on every request, so a body of another build can never be
+served: its key simply differs.
+
+`FastDocuments` sits in front of Flask. For a GET or HEAD of a document it has, it answers (200, or 304 for
+a matching `If-None-Match`) in a few dozen microseconds; anything else goes to Flask unchanged, and a 200
+that Flask's document route produced is captured on its way out (the route marks it with `MARK`). Clients
+that the rate limiter counts never take the fast path: they go through Flask and its limiter as before.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from hrgraph.config import Settings
+from hrgraph.web.limits import is_loopback
+
+Key = tuple[str, str, str, int]  # build id, path without extension, format name, page
+MARK = "hrgraph.document_key"  # environ slot where the document route leaves the key of a cacheable 200
+PAGE_QUERY = re.compile(r"(?:page=([1-9][0-9]{0,8}))?")
+ENTRY_OVERHEAD = 512  # bytes per entry beyond the body (key, headers, bookkeeping), for the byte bound
+NOT_IN_304 = {"content-length", "content-type", "link"}  # what the document route's 304 does not carry
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+@dataclass(frozen=True)
+class Cached:
+    etag: str  # the quoted entity tag as sent
+    headers: tuple[tuple[str, str], ...]  # of the 200, as the app sent them
+    body: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + ENTRY_OVERHEAD
+
+    def not_modified_headers(self) -> list[tuple[str, str]]:
+        return [(k, v) for k, v in self.headers if k.lower() not in NOT_IN_304]
+
+
+class DocumentCache:
+    """A thread-safe LRU of `Cached` documents holding at most `max_bytes` (0 keeps nothing)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max(0, max_bytes)
+        self._items: OrderedDict[Key, Cached] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: Key) -> Cached | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return item
+
+    def put(self, key: Key, item: Cached) -> None:
+        if item.size > self.max_bytes // 4:  # one huge page must not flush everything else
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= old.size
+            self._items[key] = item
+            self._bytes += item.size
+            while self._bytes > self.max_bytes:
+                _, dropped = self._items.popitem(last=False)
+                self._bytes -= dropped.size
+
+    @property
+    def bytes(self) -> int:
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def etag_matches(header: str | None, etag: str) -> bool:
+    """`If-None-Match` against our strong tag, by weak comparison (RFC 9110 §13.1.2), `*` matching all."""
+    if not header:
+        return False
+    bare = etag.strip('"')
+    for tag in header.split(","):
+        tag = tag.strip()
+        if tag == "*" or tag.removeprefix("W/").strip('"') == bare:
+            return True
+    return False
+
+
+class FastDocuments:
+    """WSGI middleware: cached documents answered before Flask; Flask's cacheable 200s captured."""
+
+    def __init__(self, app: WsgiApp, cache: DocumentCache, settings: Settings,
+                 key_of: Callable[[str, int], tuple[str, str] | None], build_id: Callable[[], str]) -> None:
+        self.app, self.cache, self.settings = app, cache, settings
+        self.key_of = key_of  # (path, page) -> (stem, format name), None when not a document path
+        self.build_id = build_id
+
+    def key(self, environ: dict[str, Any]) -> Key | None:
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("SCRIPT_NAME"):
+            return None
+        page = PAGE_QUERY.fullmatch(environ.get("QUERY_STRING", ""))
+        path = environ.get("PATH_INFO", "")
+        if page is None or not path.startswith("/"):
+            return None
+        try:  # WSGI hands the path over as latin-1; Flask decodes it as UTF-8, so must we
+            path = path.encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            return None
+        number = int(page.group(1) or 1)
+        doc = self.key_of(path[1:], number)
+        return (self.build_id(), doc[0], doc[1], number) if doc else None
+
+    def exempt(self, environ: dict[str, Any]) -> bool:
+        """True when the rate limiter would let this client through uncounted (see `limits.install`)."""
+        s = self.settings
+        return s.rate_limit_per_s <= 0 or (not s.rate_limit_loopback and is_loopback(environ.get("REMOTE_ADDR")))
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        key = self.key(environ) if self.cache.max_bytes else None
+        if key is None:
+            return self.app(environ, start_response)
+        if self.exempt(environ) and (hit := self.cache.get(key)) is not None:
+            return self.serve(hit, environ, start_response)
+        return self.capture(key, environ, start_response)
+
+    def serve(self, hit: Cached, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if etag_matches(environ.get("HTTP_IF_NONE_MATCH"), hit.etag):
+            start_response("304 NOT MODIFIED", hit.not_modified_headers())
+            return []
+        start_response("200 OK", list(hit.headers))
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [hit.body]
+
+    def capture(self, key: Key, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        seen: dict[str, Any] = {}
+
+        def recording(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            seen["status"], seen["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+
+        body_iter = self.app(environ, recording)
+        if (environ.get(MARK) != key or environ["REQUEST_METHOD"] != "GET"
+                or not str(seen.get("status", "")).startswith("200 ")):
+            return body_iter
+        try:
+            body = b"".join(body_iter)
+        finally:
+            close = getattr(body_iter, "close", None)
+            if close is not None:
+                close()
+        headers = tuple(seen["headers"])
+        etag = next((v for k, v in headers if k.lower() == "etag"), None)
+        if etag is not None:
+            self.cache.put(key, Cached(etag, headers, body))
+        return [body]

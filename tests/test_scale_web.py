@@ -1,0 +1,170 @@
+"""Dereferencing at scale, over real HTTP: the per-build document cache and its fast path, and index pages
+counted, searched, faceted and paged by the engine.
+
+The cache tests run the app under waitress in a thread over two published stores of two builds, so the
+store can be switched under a running server (what a future hot swap would do): a kept body must never be
+served for another build. The index tests run the real `hrgraph serve` over the shared `site` graph with
+`HRGRAPH_INDEX_SORT_LIMIT` below its sizes, so the engine-paged path (LIMIT/OFFSET, no ordering) is taken.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import requests
+import waitress.server
+from test_resources import BASE, HUB_MENTIONS, site  # noqa: F401  (the shared server fixture)
+
+from hrgraph.config import Settings
+from hrgraph.store.embedded import open_current, publish
+from hrgraph.web import create_app
+from hrgraph.web.doccache import Cached, DocumentCache
+from hrgraph.web.resources import CACHE
+
+from conftest import LiveServer, serving
+
+PERSON = "/id/person/cache-test"
+HR = BASE + "ontology#"
+
+
+def store_of(root: Path, name: str, build_id: str):  # noqa: ANN201 (an EmbeddedStore)
+    nt = root / f"{build_id}.ttl"
+    nt.write_text(f'<{BASE}id/person/cache-test> a <{HR}Person> ; '
+                  f'<http://www.w3.org/2000/01/rdf-schema#label> "{name}"@en .\n', encoding="utf-8")
+    publish({BASE + "graph/data": nt}, root / build_id / "var" / "store", build_id=build_id)
+    return open_current(root / build_id / "var" / "store")
+
+
+@contextmanager
+def app_server(settings: Settings, store: object) -> Iterator[tuple[str, object]]:
+    app = create_app(settings, store)  # type: ignore[arg-type]
+    server = waitress.server.create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}", app  # type: ignore[union-attr]
+    finally:
+        server.close()
+
+
+@pytest.fixture(scope="module")
+def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object, object]:
+    root = tmp_path_factory.mktemp("twobuilds")
+    return root, store_of(root, "Old Name", "build-a"), store_of(root, "New Name", "build-b")
+
+
+def test_cache_never_serves_another_builds_body(two_builds: tuple[Path, object, object]) -> None:
+    root, old, new = two_builds
+    with app_server(Settings(root=root), old) as (url, app):
+        first = requests.get(url + PERSON + ".ttl", timeout=10)
+        kept = requests.get(url + PERSON + ".ttl", timeout=10)  # served from the cache
+        assert "Old Name" in first.text and kept.content == first.content
+        assert len(app.extensions[CACHE]) == 1 and app.extensions[CACHE].hits >= 1  # type: ignore[attr-defined]
+        app.extensions["hrgraph_store"] = new  # type: ignore[attr-defined]  # the build changes under it
+        after = requests.get(url + PERSON + ".ttl", timeout=10)
+        assert "New Name" in after.text and "Old Name" not in after.text
+        assert after.headers["ETag"] != first.headers["ETag"]
+        stale = requests.get(url + PERSON + ".ttl", headers={"If-None-Match": first.headers["ETag"]}, timeout=10)
+        assert stale.status_code == 200 and "New Name" in stale.text  # the old tag no longer matches
+
+
+def test_kept_documents_answer_like_fresh_ones(two_builds: tuple[Path, object, object]) -> None:
+    root, old, _ = two_builds
+    with app_server(Settings(root=root, document_cache_mb=0), old) as (url, _app):
+        fresh = {ext: requests.get(f"{url}{PERSON}.{ext}", timeout=10) for ext in ("html", "ttl", "jsonld")}
+    with app_server(Settings(root=root), old) as (url, app):
+        for ext, want in fresh.items():
+            requests.get(f"{url}{PERSON}.{ext}", timeout=10)
+            got = requests.get(f"{url}{PERSON}.{ext}", timeout=10)
+            same = {k: v for k, v in got.headers.items() if k != "Date"}
+            assert same == {k: v for k, v in want.headers.items() if k != "Date"} and got.content == want.content
+            not_modified = requests.get(f"{url}{PERSON}.{ext}", headers={"If-None-Match": want.headers["ETag"]},
+                                        timeout=10)
+            assert not_modified.status_code == 304 and not_modified.content == b""
+            assert not_modified.headers["ETag"] == want.headers["ETag"] and "Link" not in not_modified.headers
+            head = requests.head(f"{url}{PERSON}.{ext}", timeout=10)
+            assert head.status_code == 200 and head.content == b""
+            assert head.headers["Content-Length"] == str(len(want.content))
+        assert app.extensions[CACHE].hits >= 9  # type: ignore[attr-defined]
+
+
+def test_rate_limited_clients_are_counted_even_for_kept_documents(two_builds: tuple[Path, object, object]) -> None:
+    root, old, _ = two_builds
+    limited = Settings(root=root, rate_limit_per_s=0.01, rate_limit_burst=3, rate_limit_loopback=True)
+    with app_server(limited, old) as (url, _app):
+        codes = [requests.get(url + PERSON + ".ttl", timeout=10).status_code for _ in range(5)]
+    assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
+
+
+def test_cache_is_bounded_by_bytes() -> None:
+    cache = DocumentCache(40_000)
+    for i in range(20):
+        cache.put(("b", f"id/person/{i}", "turtle", 1), Cached('"e"', (("ETag", '"e"'),), b"x" * 5000))
+    assert cache.bytes <= 40_000 and 0 < len(cache) < 20
+    assert cache.get(("b", "id/person/19", "turtle", 1)) is not None  # the newest stay
+    assert cache.get(("b", "id/person/0", "turtle", 1)) is None  # the oldest went
+    cache.put(("b", "huge", "turtle", 1), Cached('"e"', (), b"x" * 20_000))  # over a quarter: not kept
+    assert cache.get(("b", "huge", "turtle", 1)) is None
+
+
+# --- index pages paged by the engine -------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def unsorted_site(site: LiveServer) -> Iterator[LiveServer]:  # noqa: F811
+    """The `site` graph served with a sort limit below its class sizes: pages come from LIMIT/OFFSET."""
+    os.environ["HRGRAPH_INDEX_SORT_LIMIT"] = "3"
+    try:
+        with serving(site.settings.root) as server:
+            yield server
+    finally:
+        del os.environ["HRGRAPH_INDEX_SORT_LIMIT"]
+
+
+def results(server: LiveServer, path: str) -> str:
+    r = requests.get(server.url + path, timeout=30)
+    assert r.status_code == 200, (path, r.status_code)
+    return r.text.split('class="results"')[1]
+
+
+def test_engine_paging_covers_every_member_once(unsorted_site: LiveServer) -> None:
+    size = Settings().page_size
+    seen: list[str] = []
+    page = 1
+    while True:
+        html = results(unsorted_site, f"/statements?page={page}")
+        items = [part.split('"')[0] for part in html.split('<li><a href="/id/statement/')[1:]]
+        seen += items
+        assert "store’s order" in html and len(items) <= size
+        if 'rel="next"' not in html:
+            break
+        assert len(items) == size
+        page += 1
+    total = int(html.split('class="total">')[1].split()[0])
+    assert page >= 2 and len(seen) == len(set(seen)) == total >= HUB_MENTIONS
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    ("zlobinskaja", "webtest-iryna"), ("VIEBTESTOVIC", "webtest-ales"), ("Вебтэставіч", "webtest-ales"),
+])
+def test_engine_search_folds_case_and_accents(unsorted_site: LiveServer, q: str, expected: str) -> None:
+    html = results(unsorted_site, f"/persons?q={quote(q)}")
+    assert f'href="/id/person/{expected}"' in html and html.count('href="/id/person/') == 1
+
+
+def test_engine_search_takes_regex_characters_literally(unsorted_site: LiveServer) -> None:
+    assert results(unsorted_site, "/persons?q=.*").count('href="/id/person/') == 0
+    assert 'class="total">0 persons' in results(unsorted_site, "/persons?q=%5B")  # `[`: no error, no match
+
+
+def test_engine_facets_narrow_and_count(unsorted_site: LiveServer) -> None:
+    html = requests.get(unsorted_site.url + "/persons?year=2022", timeout=30).text
+    listed = html.split('class="results"')[1]
+    assert 'href="/id/person/webtest-ales"' in listed and "webtest-iryna" not in listed
+    facets = html.split('class="facets"')[1].split("</aside>")[0]
+    assert 'class="chosen"' in facets and "2022" in facets
