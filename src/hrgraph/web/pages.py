@@ -239,7 +239,9 @@ def member_pattern(kind: Kind, q: str, chosen: dict[str, str]) -> str:
     search = ""
     if q:
         props = "|".join(f"<{p}>" for p in SEARCHED)
-        search = f'?s {props} ?text . FILTER(REGEX(STR(?text), {sparql_string(search_regex(q))}, "i"))'
+        # REGEX on the literal itself, not STR(): Virtuoso 7 turns STR() into bytes and then matches no letter
+        # beyond ASCII (labels are literals; an IRI here is simply no match).
+        search = f'?s {props} ?text . FILTER(REGEX(?text, {sparql_string(search_regex(q))}, "i"))'
     return f"?s a {sparql_iri(kind.cls)} . {restrictions(chosen)} {search}"
 
 
