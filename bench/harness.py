@@ -141,7 +141,9 @@ def static_server(folder: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     if shutil.which("nginx"):
         conf = folder.parent / "nginx.conf"
-        conf.write_text(f"daemon off; pid {folder.parent}/nginx.pid; error_log /dev/null; worker_processes 2;"
+        # As root, nginx's workers would run as nobody and get 403 for the bench's private temporary folder.
+        user = "user root; " if os.geteuid() == 0 else ""
+        conf.write_text(f"{user}daemon off; pid {folder.parent}/nginx.pid; error_log /dev/null; worker_processes 2;"
                         f"events {{}} http {{ access_log off; types {{ text/html html; text/turtle ttl; }}"
                         f" server {{ listen 127.0.0.1:{port}; root {folder}; }} }}")
         return start(["nginx", "-c", str(conf)], "/", port)
