@@ -240,7 +240,7 @@ def exercise(url: str, persons: int) -> None:
     every saved query once with a 3 s limit (so the query workers have run the heavy ones too)."""
     step = max(1, persons // 100)
     paths = [f"/id/person/p{n:06d}.{ext}" for n in range(0, persons, step) for ext in ("ttl", "html")]
-    paths += ["/", "/persons", *(f"/queries/{q}?timeout=5" for q in saved_queries())]
+    paths += ["/", "/persons", *(f"/queries/{q}?timeout=3" for q in saved_queries())]
     for path in paths:
         try:
             urllib.request.urlopen(url + path, timeout=120).read()
