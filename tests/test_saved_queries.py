@@ -275,6 +275,8 @@ def test_query_text_and_format_parameter(live: LiveServer) -> None:
 @pytest.mark.parametrize(("path", "params", "status"), [
     ("/queries/no-such-query", {}, 404),
     ("/queries/..%2Fsecret", {}, 404),
+    ("/queries/" + "a" * 300, {}, 404),  # longer than a file name may be: no file, not an OSError (was a 500)
+    ("/queries/" + "a" * 300 + ".rq", {}, 404),
     ("/queries/evidence-for-person", {"person": "<not an iri>"}, 400),
     ("/queries/evidence-for-person", {"person": "http://exa mple.org/x"}, 400),
     ("/queries/evidence-for-person", {"nobody": "x"}, 400),

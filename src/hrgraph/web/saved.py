@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _HEADER = re.compile(r"^#\s*(title|description)\s*:\s*(.*)$", re.IGNORECASE)
-NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,127}$")  # bounded: a longer name is no file (the OS would raise)
 
 
 @dataclass(frozen=True)
