@@ -128,6 +128,8 @@ class RemoteStore:
                 raise QueryTimeout(_timeout_message(timeout_s))
             return response.read()
         except SPARQLWrapperException as exc:  # QueryBadFormed (400) and friends: the engine's message
+            if ESTIMATE_REFUSED in str(exc):  # Virtuoso sends its cost refusal as a 400 or a 500, by the plan
+                raise QueryTimeout(_timeout_message(timeout_s, _engine_message(str(exc)))) from exc
             raise QueryError(_engine_message(str(exc))) from exc
         except HTTPError as exc:
             body = exc.read().decode(errors="replace")
