@@ -38,12 +38,12 @@ def stage(*args: str) -> dict[str, float]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def serving_root(work: Path, nt: Path, name: str) -> Path:
+def serving_root(work: Path, nt: Path, name: str) -> tuple[Path, dict[str, float]]:
+    """A project folder serving `nt` (the saved queries and a loaded store), and the load stage's figures."""
     root = work / name
     root.mkdir()
     shutil.copytree(ROOT / "queries", root / "queries")
-    stage("load", str(nt), str(root / "var/store"))
-    return root
+    return root, stage("load", str(nt), str(root / "var/store"))
 
 
 def saved_queries() -> dict[str, str]:
@@ -210,7 +210,7 @@ def peer_rows(work: Path, small: Path, args: argparse.Namespace) -> list[list[st
     """Endpoint throughput at c=8 over all saved queries, hrgraph vs rdflib-endpoint, on the small graph."""
     paths = list(sparql_paths(saved_queries()).values())
     peer_paths = list(sparql_paths(saved_queries(), prefix="/").values())  # rdflib-endpoint answers at /
-    root = serving_root(work, small, "small")
+    root, _ = serving_root(work, small, "small")
     proc, url = harness.hrgraph_server(root)
     try:
         ours = bench_load(url, paths, JSON, 8, args, PEER_SECONDS)
@@ -275,10 +275,7 @@ def big_rss_rows(work: Path, args: argparse.Namespace) -> list[list[str]]:
     """Serve a graph of `--rss-persons` persons (no gate or dumps: the store is what the server holds)."""
     nt = work / "big.nt"
     emit = stage("synth", str(args.rss_persons), str(nt))
-    root = work / "big"
-    root.mkdir()
-    shutil.copytree(ROOT / "queries", root / "queries")
-    load = stage("load", str(nt), str(root / "var/store"))
+    root, load = serving_root(work, nt, "big")
     nt.unlink()
     proc, url = harness.hrgraph_server(root)
     try:
