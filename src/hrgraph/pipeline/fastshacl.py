@@ -7,7 +7,7 @@ they apply to, and their failing nodes decide the outer result. Constraint kinds
 lexical well-formedness of the common XSD types), nodeKind, pattern, in, languageIn, min/maxLength,
 min/max In/Exclusive, hasValue, min/maxCount, uniqueLang, node, or, and, qualifiedMin/MaxCount, SPARQL
 SELECT constraints; targets: targetClass (with rdfs:subClassOf*), targetNode, targetSubjectsOf/ObjectsOf.
-Anything else raises `Unsupported`, and the gate falls back to pySHACL. tests/test_fast_gate.py proves both
+Anything else raises `Unsupported`, and the gate falls back to pySHACL. tests/pipeline/test_fast_gate.py proves both
 engines report the same (focus node, path, constraint component) on a graph with one error of each kind.
 """
 
