@@ -23,11 +23,8 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _cmd_build(args: argparse.Namespace) -> int:
     """With HRGRAPH_STORE=remote the build is also published to the remote store (HRGRAPH_VIRTUOSO_*)."""
     from hrgraph.pipeline.build import build
-    from hrgraph.store import remote_publish
 
     settings = _settings(args).with_(inputs=tuple(Path(f).resolve() for f in args.input or ()))
-    if remote_publish.reconcile(settings, settings.dist_dir):  # a publish cut after its commit point
-        print("hrgraph build: finished the remote publish of the last build", file=sys.stderr)
     return build(settings).exit_code
 
 
@@ -54,17 +51,21 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
+    """In-process (no worker pool, so no time limit: Ctrl-C stops it) and without the endpoint's row caps."""
+    from hrgraph.store.backends import open_store
+    from hrgraph.store.base import Limits
+    from hrgraph.store.results import serialize
+
     settings = _settings(args)
-    if settings.store_backend == "remote":
-        from hrgraph.store.remote import open_remote
-
-        store = open_remote(settings)
-    else:
-        from hrgraph.store.embedded import open_current
-
-        store = open_current(settings.store_dir)
     text = Path(args.query).read_text(encoding="utf-8") if Path(args.query).is_file() else args.query
-    sys.stdout.buffer.write(store.serialize(store.run(text), args.format))
+    stores = open_store(settings.with_(follow_s=0), workers=False)
+    store = stores.checkout()
+    try:
+        result = store.run(text, limits=Limits(settings.query_timeout_s, sys.maxsize, sys.maxsize))
+        sys.stdout.buffer.write(serialize(result, args.format))
+    finally:
+        stores.checkin(store)
+        stores.close()
     return 0
 
 
