@@ -51,6 +51,9 @@ class Settings:
     trusted_proxy: str = ""
     index_sort_limit: int = 1000  # index pages order at most this many matches by name (web/pages.py)
     document_cache_mb: int = 256  # rendered resource documents kept per build (web/doccache.py); 0: none
+    # HRGRAPH_PUBLISH_UNREVIEWED: also publish extracted claims no curator reviewed, marked unreviewed
+    # (pipeline/review); by default only accepted ones reach dist/ and the store.
+    publish_unreviewed: bool = False
 
     @property
     def data_dir(self) -> Path:
@@ -116,4 +119,5 @@ _ENV_FIELDS: dict[str, tuple[str, type]] = {
     "HRGRAPH_VIRTUOSO_PASSWORD": ("virtuoso_password", str), "HRGRAPH_VIRTUOSO_LOAD_DIR": ("virtuoso_load_dir", str),
     "HRGRAPH_DOCUMENT_CACHE_MB": ("document_cache_mb", int),
     "HRGRAPH_INDEX_SORT_LIMIT": ("index_sort_limit", int),
+    "HRGRAPH_PUBLISH_UNREVIEWED": ("publish_unreviewed", bool),
 }

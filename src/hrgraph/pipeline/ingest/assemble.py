@@ -303,6 +303,7 @@ class Ingest:
                 fields["label"] = f"{EVENT_LABEL.get(str(d.fields.get('kind')), 'Event')} of {who}"
             fields["extracted_by"] = f"{EXTRACTOR_VERSION}/{d.rule}"
             fields["confidence"] = round(d.confidence, 2)
+            fields["review"] = "unreviewed"  # a candidate until a curator decides (pipeline/review)
             seen[signature] = (Record(d.kind, fields["key"], fields, Origin(f"data/sources/{doc.file}", _line(
                 texts, [(doc.file, *d.spans[0])] if d.spans else [])), evs), d)
         return [r for r, _ in seen.values()]

@@ -250,7 +250,7 @@ def submissions(ctx: ItemContext, s: Span, state: dict[str, Any]) -> list[Draft]
                 by = [Ref(o.ident) for o in orgs]
             elif ANAPHOR.search(head) or re.search(r"(?i)\b(?:we|our)\b", head):
                 by = state.get("org") or ([ctx.author] if ctx.author else None)
-            targets = [m for m in top if m.start > v.start()]
+            targets = [m for m in top if m.start > v.start() and _addressed(text, v, m)]
             start = orgs[-1].start if orgs else left
     elif PASSIVE_SENT.search(text, s.start, s.end) is not None and ctx.author:
         by, start = [ctx.author], s.start
@@ -265,6 +265,17 @@ def submissions(ctx: ItemContext, s: Span, state: dict[str, Any]) -> list[Draft]
         fields["date"] = ctx.date
     return [Draft("claims", "sub", "|".join(m.ident for m in targets), fields, [span], rule="submission",
                   confidence=0.85)]
+
+
+def _addressed(text: str, verb: re.Match[str], mech: Mention) -> bool:
+    """The mechanism is whom the verb addresses ("sent ... to X", "spoke at X", "the attention of X",
+    "informed X"), not a mechanism named further on, nor one that is only proposed."""
+    gap = text[verb.end():mech.start]
+    if len(gap) > 120 or "(proposed)" in mech.label:
+        return False
+    return bool(re.search(rf"\b(?:to|at|with|of|before|in){S}+(?:the{S}+)?$", gap) or
+                (re.match(r"(?:informed|briefed|addressed|informs)", verb.group()) and
+                 re.fullmatch(rf"{S}+(?:the{S}+)?", gap)))
 
 
 def signatures(ctx: ItemContext) -> list[Draft]:
