@@ -149,8 +149,8 @@ def is_name_pair(first: str, last: str, before: str = "", after: str = "", liste
         return False
     if is_given_name(first):
         return True
-    if not _word_ok(first, NOT_GIVEN) or first.isupper():
-        return False
+    if not _word_ok(first, NOT_GIVEN) or first.isupper() or PERSON_BEFORE.search(first + " "):
+        return False  # an occupation or a title ("Musician Tsimafei Ruk") is no given name
     context = bool(PERSON_BEFORE.search(before) or PERSON_AFTER.match(after) or listed)
     shaped = bool(SURNAME_END.search(fold(last))) or (len(fold(last)) >= 5 and fold(last).endswith("a"))
     return shaped and (context or len(fold(last)) >= 5) or (context and len(fold(last)) >= 3)
