@@ -72,7 +72,7 @@ def build(settings: Settings, out=sys.stdout) -> BuildResult:
         materialise(emitted, superclasses(ontology))
     print(f"hrgraph build: {len(emitted)} records emitted; validating against shapes/ ...", file=out, flush=True)
     with stage("validate", out):
-        gated = gate(emitted, shapes, ontology, vocab)
+        gated = gate(emitted, shapes, ontology, vocab, settings.gate_engine)
     result = BuildResult(problems=problems + gated.problems, held_back=[e.record.ref() for e in gated.held_back])
     if not gated.conforms:
         result.held_back.append("(the graph as a whole: a violation no single record could be blamed for)")
