@@ -13,7 +13,7 @@ from hrgraph.pipeline.ingest import ingest_files
 from hrgraph.pipeline.ingest.evaluate import score_pages
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-DEVSET, HELDOUT = FIXTURES / "devset", FIXTURES / "heldout"
+DEVSET, HELDOUT, HELDOUT2 = FIXTURES / "devset", FIXTURES / "heldout", FIXTURES / "heldout2"
 
 
 def facts(tmp_path: Path, text: str, name: str = "page.txt") -> set[tuple[str | None, ...]]:
@@ -217,12 +217,13 @@ def test_a_past_recognition_reported_by_the_page_is_no_recognition(tmp_path):
 
 # --- scores ------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("folder", [DEVSET, HELDOUT], ids=["devset", "heldout"])
+@pytest.mark.parametrize("folder", [DEVSET, HELDOUT, HELDOUT2], ids=["devset", "heldout", "heldout2"])
 def test_scores(folder):
     gold = yaml.safe_load((folder / "gold.yaml").read_text(encoding="utf-8"))["pages"]
     result = ingest_files(sorted(folder / name for name in gold))
     scores = {s.kind: s for s in score_pages(result.records, gold)}
     assert all(s.precision >= 0.95 for s in scores.values()), [s.row() for s in scores.values()]
     assert scores["charges"].recall >= 0.85 and scores["persons"].recall >= 0.90
-    assert len(gold) >= (30 if folder == DEVSET else 8)
-    assert re.search(r"\d", (FIXTURES / "heldout" / "FIRST_RUN.txt").read_text(encoding="utf-8"))
+    assert len(gold) >= (30 if folder == DEVSET else 6)
+    if folder != DEVSET:  # the honest figure: the first run, before any tuning on these pages
+        assert re.search(r"charges\s+\d+\s+\d+\s+[01]\.\d\d", (folder / "FIRST_RUN.txt").read_text(encoding="utf-8"))

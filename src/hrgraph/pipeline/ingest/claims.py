@@ -131,6 +131,8 @@ def _others_demand(ctx: ItemContext, s: Span, cue: int) -> bool:
     head = ctx.doc.text[g.clause_bounds(s, cue, cue, ctx.doc.text)[0]:cue]
     if re.search(r"(?i)\b(?:we|our|human rights (?:defenders|organi[sz]ations|community)|HRDs)\b", head):
         return False
+    if re.match(r"(?i)\W*please\b", head):
+        return False  # an appeal to the reader ("Please write ..., urging him to release X") is the author's
     if re.match(r"(?i)\W*(?:they|he|she|it)\b", head):
         return True  # a pronoun subject is someone the page reports on; the author says "we"
     return bool(OTHER_ACTOR.search(head) or ctx.of_kind("mechanisms", s.start, cue) or ctx.persons_in(s.start, cue))

@@ -23,7 +23,7 @@ CHARGE_VERB = re.compile(
     rf"\b(?P<v>convicted|sentenced|charged|accused|prosecuted|tried|found(?=[^.;]*\bguilty\b)|suspected|indicted|"
     rf"fined|"
     rf"received|serving|detained|arrested|taken{S}+into{S}+custody|held|on{S}+suspicion|"
-    rf"(?:criminal{S}+)?(?:case|charges|proceedings){S}+(?:\w+{S}+){{0,2}}against)\b")
+    rf"(?:criminal{S}+)?(?:case|charges|proceedings){S}+(?:\w+{S}+){{0,3}}against)\b")
 STAGE = {"suspected": "suspected", "detained": "suspected", "arrested": "suspected", "taken": "suspected",
          "on": "suspected", "held": "suspected", "charged": "charged", "accused": "charged", "prosecuted": "charged",
          "indicted": "charged", "case": "charged", "charges": "charged", "proceedings": "charged",
@@ -59,8 +59,11 @@ def _who(ctx: ItemContext, s: Span, at: int, end: int, focus: g.Focus, local: li
     if (run := g.subject(text, local, at, clause_start, reduced)) is not None:
         return run.persons, "subject"
     head = text[clause_start:at]
-    if re.search(r"(?:case|charges|proceedings)", verb) and (run := g.obj(text, local, end, s.end)):
-        return run.persons, "against"
+    if re.search(r"(?:case|charges|proceedings)", verb):
+        if run := g.obj(text, local, end, s.end):
+            return run.persons, "against"
+        if pro := re.match(rf"{S}+(?P<p>him|her|them)\b", text[end:end + 6]):
+            return g.antecedent(pro.group("p"), focus, [r for r in local if r.end <= at]), "pronoun"
     if ACTIVE_SUBJECT.search(head):
         if run := g.obj(text, local, end, s.end):
             return run.persons, "object"
@@ -118,8 +121,9 @@ def charges(ctx: ItemContext, s: Span, focus: g.Focus, local: list[g.Run]) -> li
         court = _court(ctx, s, verb.start() if verb else start, list_end)
         term = _term(text, verb.end() if verb else left, right)
         stage = STAGE.get(verb.group("v").split()[0], "convicted") if verb else "convicted"
-        if how == "pronoun" and verb and ctx.of_kind("persons", s.start, verb.start()):
-            continue  # another name stands between: too unsure
+        if how == "pronoun" and verb and {p.ident for p in ctx.of_kind("persons", s.start, verb.start())} - \
+                {p.ident for p in people}:
+            continue  # another name stands before the pronoun in the sentence: too unsure
         spans = _evidence(ctx, s, min(p.start for p in people), list_end, people)
         for person in people:
             for prov in provs:
@@ -168,13 +172,17 @@ def listed_below(ctx: ItemContext, s: Span, following: list[g.Run]) -> list[Draf
 
 
 def _list_item(ctx: ItemContext, s: Span, at: int, local: list[g.Run]) -> tuple[tuple[Mention, ...], str]:
-    """A verbless list item: the line starts with the persons, then ", under Article ..." or "(Art. ...)"."""
+    """A verbless list item: the line starts with the persons, then the articles with no verb and no other name
+    between ("X, under Article A, ...", "X (Art. A), ...", "X — Articles A, B", "X: 5 years (Art. A)")."""
     text = ctx.doc.text
     first = next((r for r in local if r.start >= s.start), None)
     if first is None or first.end > at or not LIST_ITEM.match(text[s.start:first.start]):
         return (), ""
-    if LIST_ITEM_LINK.match(text[first.end:at + 12]) and not CHARGE_VERB.search(text, first.end, at):
-        return first.persons, "list-item"
+    between = text[first.end:at]
+    if LIST_ITEM_LINK.match(text[first.end:at + 12]) or (
+            re.match(rf"{S}*[:—–-]", between) and len(between) <= 80 and "(" in between[-8:]):
+        if not CHARGE_VERB.search(text, first.end, at) and not any(first.end <= r.start < at for r in local):
+            return first.persons, "list-item"
     return (), ""
 
 

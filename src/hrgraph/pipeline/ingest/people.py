@@ -63,7 +63,7 @@ PERSON_BEFORE = re.compile(
     r"prosecutor|investigator|founders?|chair(?:man|woman|person)?|head|director|leader|mr|ms|mrs|dr|"
     r"veterinarian|mechanic|driver|doctor|nurse|artist|musician|poet|writer|priest|entrepreneur|leaders?|"
     r"members?|defendants?|accountant|unionists?|officers?|colonel|major|captain|"
-    r"by|of|named|including|and|mourn|remember)\.?)[\s\u00a0]+$")
+    r"by|of|named|including|and|mourn|remember)\.?,?)[\s\u00a0]+$")
 PERSON_AFTER = re.compile(
     r"^(?:[\s\u00a0]*\((?:born|b\.|aged|\d{4})|,[\s\u00a0]+(?:\d{1,3}|aged|born|a|an|the|who|whose)\b|"
     r"[\s\u00a0]+(?:was|were|is|has|had|died|passed)\b|['’]s\b|,[\s\u00a0]+under\b|[\s\u00a0]*\((?:Art|Part)|"

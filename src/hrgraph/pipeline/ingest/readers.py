@@ -227,7 +227,7 @@ class _TextExtractor(HTMLParser):
     (a <header> only inside an <article> or <main> is); a table or definition row becomes "Field: value"."""
 
     BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "header",
-             "footer", "title", "ul", "ol", "blockquote", "table", "dl", "main", "dd"}
+             "footer", "title", "ul", "ol", "blockquote", "table", "dl", "main", "dt"}
     SKIP = {"script", "style", "noscript", "template", "svg", "nav", "aside", "form", "button", "select", "iframe"}
 
     def __init__(self) -> None:
@@ -247,7 +247,7 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n\n• ")
         elif tag in self.BLOCK:
             self.parts.append("\n\n")
-        elif tag in ("td", "th", "dt"):
+        elif tag in ("td", "th", "dd"):
             self.parts.append(" ")
 
     def handle_endtag(self, tag: str) -> None:

@@ -172,13 +172,16 @@ PART = r"(?:(?:Part|part|Paragraph|paragraph|Para\.|para\.)" + WS + r"(?P<part>\
 ART_WORD = r"(?:Articles|Article|articles|article|Arts\.|Art\.|Art|art\.)"
 NOT_A_NUMBER_AFTER = r"(?![\d\w%]|[\s\u00a0]*(?:years?|months?|days?|people|persons|kg|per|hours?|-year|-month)\b)"
 ART_GAP = r"(?::?[\s\u00a0]+)"
+PART_AFTER = r"(?:,?" + WS + r"(?:part|Part)" + WS + r"(?P<part2>\d+)(?!" + WS + r"of\b))?"  # "Art. 342, Part 1"
 ARTICLE_ITEM = re.compile(PART + r"(?:" + ART_WORD + ART_GAP + r")?(?P<num>" + NUM + r")" + NOT_A_NUMBER_AFTER +
-                          r"(?:" + WS + r"(?:part|Part)" + WS + r"(?P<part2>\d+))?")
+                          PART_AFTER)
+_PART = PART.replace("?P<part>", "?:")
+_AFTER = PART_AFTER.replace("?P<part2>", "?:")
+_SEP = r"(?:[\s\u00a0]*,[\s\u00a0]*(?:and" + WS + r")?|" + WS + r"and" + WS + r"|[\s\u00a0]*&[\s\u00a0]*)"
 ARTICLE_LIST = re.compile(
-    PART.replace("?P<part>", "?:") + ART_WORD + ART_GAP + NUM + NOT_A_NUMBER_AFTER + r"(?:" + WS + r"(?:part|Part)" +
-    WS + r"\d+)?(?:(?:[\s\u00a0]*,[\s\u00a0]*(?:and" + WS + r")?|" + WS + r"and" + WS + r"|[\s\u00a0]*&[\s\u00a0]*)" +
-    PART.replace("?P<part>", "?:") + r"(?:" + ART_WORD + WS + r")?" + NUM + NOT_A_NUMBER_AFTER + r"(?:" + WS +
-    r"(?:part|Part)" + WS + r"\d+)?)*(?:" + WS + r"of" + WS + r"the" + WS + r"(?P<instr>[A-Z][^.,;:()“”\"]*))?")
+    _PART + ART_WORD + ART_GAP + NUM + NOT_A_NUMBER_AFTER + _AFTER +
+    r"(?:" + _SEP + _PART + r"(?:" + ART_WORD + WS + r")?" + NUM + NOT_A_NUMBER_AFTER + _AFTER + r")*" +
+    r"(?:" + WS + r"of" + WS + r"the" + WS + r"(?P<instr>[A-Z][^.,;:()“”\"]*))?")
 GUIDELINE_PARA = re.compile(r"paragraph" + WS + r"(?P<num>\d+(?:\.\d+)*)" + r"[\s\u00a0]*\(?(?P<letter>[a-z])\)" +
                             WS + r"of" + WS + r"the" + WS + r"Guidelines")
 CRITERION_ITEM = re.compile(r"(?<![\w])(?P<letter>[a-e])\)" + WS + r"the" + WS + r"deprivation" + WS + r"of" + WS +
