@@ -155,14 +155,33 @@ def _set_score(kind: str, pred: set[Any], gold: set[Any]) -> Score:
 
 
 def evaluate(records: list[Record], gold: dict[str, Any], texts: dict[str, str]) -> list[Score]:
-    scores, persons = [], {}
+    scores, maps = [], {}
     for kind in ("persons", "provisions", "mechanisms", "organisations", "places"):
-        score, mapping = score_entities(kind, records, gold, texts)
+        score, maps[kind] = score_entities(kind, records, gold, texts)
         scores.append(score)
-        if kind == "persons":
-            persons = mapping
     signature_spans(records, texts)
-    return scores + score_claims(records, gold, persons)
+    return scores + score_claims(records, gold, maps["persons"]) + score_facts(records, gold, maps)
+
+
+def score_facts(records: list[Record], gold: dict[str, Any], maps: dict[str, dict[str, str]]) -> list[Score]:
+    """Charges (file, person, provision), deaths (file, person) and submissions (file, mechanism) of the seeds."""
+    rels = gold.get("relations") or []
+    persons, provs, mechs = maps["persons"], maps["provisions"], maps["mechanisms"]
+    gold_chg = {(f, r["subject"], r["object"]) for r in rels if r["type"] in ("convictedUnder", "heldLiableUnder")
+                for f in _files(r)}
+    gold_death = {(f, r["subject"]) for r in rels if r["type"] in ("died", "diedIn") for f in _files(r)}
+    gold_sub = {(f, r["object"]) for r in rels if r["type"] in ("submittedTo", "spokeAt") for f in _files(r)}
+    pred_chg, pred_death, pred_sub = set(), set(), set()
+    for c in records:
+        for f in _stated_files(c):
+            if c.fields.get("type") == "charge":
+                pred_chg.add((f, persons.get(str(c.fields["person"]), "?"), provs.get(str(c.fields["provision"]), "?")))
+            elif c.fields.get("type") == "submission":
+                pred_sub |= {(f, mechs.get(str(m), "?")) for m in c.fields.get("addressed_to") or []}
+            elif c.kind == "events" and str(c.fields.get("kind", "")).startswith("death"):
+                pred_death |= {(f, persons.get(str(p), "?")) for p in c.fields.get("persons") or []}
+    return [_set_score("claims: charges", pred_chg, gold_chg), _set_score("events: deaths", pred_death, gold_death),
+            _set_score("claims: submissions", pred_sub, gold_sub)]
 
 
 def signature_spans(records: list[Record], texts: dict[str, str]) -> None:
