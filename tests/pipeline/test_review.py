@@ -22,7 +22,7 @@ from hrgraph.pipeline.review.command import Workspace
 from hrgraph.pipeline.review.server import ReviewServer
 from hrgraph.store.embedded import open_current
 
-from conftest import copy_project
+from conftest import copy_project, serving
 
 DEVSET = Path(__file__).resolve().parents[1] / "fixtures" / "devset"
 UNREVIEWED = URIRef("https://w3id.org/hrgraph/vocab/review-status/unreviewed")
@@ -130,3 +130,54 @@ def test_publish_unreviewed_marks_them(project):
                        "<https://w3id.org/hrgraph/vocab/review-status/unreviewed> ; "
                        "<http://www.w3.org/2000/01/rdf-schema#label> ?l }")
     assert b"(unreviewed)" in store.serialize(answer, "text/csv")
+    claim = next(iter(marked))
+    with serving(project) as server:  # the page of an unreviewed claim says so
+        page = requests.get(server.url + "/" + str(claim).removeprefix(settings.base), timeout=30,
+                            headers={"Accept": "text/html"})
+        assert page.status_code == 200 and "(unreviewed)" in page.text and "Unreviewed" in page.text
+
+
+def test_extraction_and_curated_disagree_out_loud():
+    from hrgraph.model.records import Evidence, Origin, Record
+    from hrgraph.pipeline.review import select
+
+    o, ev = Origin("x", 1), (Evidence("p.txt", "q"),)
+    curated = [Record("claims", "rec-curated", {"type": "recognition", "statement": "s1", "person": "ann",
+                                                "former": True}, o, ev),
+               Record("claims", "chg-curated", {"type": "charge", "statement": "s1", "person": "ann",
+                                                "provision": "cc-342"}, o, ev),
+               Record("rejected", "dem-x", {"reviewed_by": "c"}, o)]
+    ingested = [Record("claims", "rec-x", {"type": "recognition", "statement": "s1", "person": "ann",
+                                           "former": False, "review": "unreviewed"}, o, ev),
+                Record("claims", "chg-x", {"type": "charge", "statement": "s1", "person": "ann",
+                                           "provision": "cc-342", "review": "unreviewed"}, o, ev),
+                Record("claims", "dem-x", {"type": "demand", "statement": "s1", "demand_type": "release"}, o, ev)]
+    sel = select(curated, ingested)
+    assert [r.key for r in sel.pending] == ["rec-x"]  # the charge agrees, the demand was rejected
+    warning = next(p for p in sel.problems if p.rule == "extraction-disagrees")
+    assert "rec-curated" in warning.message and "former" in warning.message and warning.severity == "Warning"
+    summary = next(p for p in sel.problems if p.rule == "extraction-review").message
+    assert "1 extracted candidate(s) await review" in summary and "1 agree" in summary and "1 rejected" in summary
+    assert {r.key for r in sel.records} == {"rec-curated", "chg-curated"}
+
+
+def test_review_in_the_terminal(tmp_path):
+    import io
+    from types import SimpleNamespace
+
+    from hrgraph.pipeline.review.command import run
+
+    root = copy_project(tmp_path)
+    shutil.copy(DEVSET / "23_pronoun.txt", root / "data" / "sources" / "23_pronoun.txt")
+    settings = Settings(root=root)
+    args = dict(serve=False, port=0, by="T. Curator", accept=None, reject=None, edit=None, reason=None, list=False)
+    out = io.StringIO()
+    assert run(settings, SimpleNamespace(**{**args, "list": True}), out) == 0
+    keys = [line.split()[0] for line in out.getvalue().splitlines() if "Natallia Luhavaya" in line]
+    assert len(keys) == 2  # the detention and the charge
+    shown = io.StringIO()
+    assert run(settings, SimpleNamespace(**args), shown, io.StringIO("a\nr\nwrong page\nq\n")) == 0
+    assert "\033[7m" in shown.getvalue()  # the quote highlighted in its source text
+    reviews = yaml.safe_load((root / "data" / "curated" / "reviews.yaml").read_text(encoding="utf-8"))
+    assert len(reviews.get("claims", []) + reviews.get("events", [])) == 1 and len(reviews["rejected"]) == 1
+    assert run(settings, SimpleNamespace(**{**args, "accept": "no-such-key"}), io.StringIO()) == 2

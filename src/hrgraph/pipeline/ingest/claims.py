@@ -173,7 +173,8 @@ def demands(ctx: ItemContext, spans: list[Span], foci: dict[int, g.Focus]) -> tu
                 span = g.whole_words(text, *q)
                 if span not in d.spans and len(d.spans) < 3:
                     d.spans.append(span)
-                    d.spans += [(p.start, p.end) for p in people if not (span[0] <= p.start < span[1])][:2]
+                named = {t for a, b in d.spans for t in range(a, b)}  # every person named by some quote
+                d.spans += [(p.start, p.end) for p in people if p.start not in named]
                 if dtype in ("release", "retrial"):
                     recs += _appeal_recognitions(ctx, s, q, local)
                 break
