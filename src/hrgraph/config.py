@@ -118,6 +118,9 @@ class Settings:
                                        "curator reviewed, marked `hr:reviewStatus` unreviewed and \"(unreviewed)\" "
                                        "in their label (by default only what a curator accepted with `hrgraph "
                                        "review` is published; also `build --publish-unreviewed`)")
+    curator: str = setting("", "HRGRAPH_CURATOR", "the curator's name `hrgraph review` records with each decision "
+                           "(kept in `data/curated/reviews.yaml`, never published; also `review --by`)",
+                           shown="the login name")
     # --- per run, not settings: set by a command's arguments
     inputs: tuple[Path, ...] = ()  # `build --input`: RDF files added to the build
 
