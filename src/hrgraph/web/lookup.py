@@ -8,25 +8,18 @@ import threading
 
 from flask import current_app
 
-from hrgraph.config import Settings
-from hrgraph.store.base import Store
+from hrgraph.web.context import get_settings as settings
+from hrgraph.web.context import get_store as store
 from hrgraph.xref.catalogue import Catalogue, load
 
 _KEY = "hrgraph_catalogue"
+__all__ = ["catalogue", "settings", "store"]
 
 
 class _Holder:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.catalogue: Catalogue | None = None
-
-
-def store() -> Store:
-    return current_app.extensions["hrgraph_store"]
-
-
-def settings() -> Settings:
-    return current_app.config["HRGRAPH"]
 
 
 def catalogue() -> Catalogue:
