@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from flask import Flask
 
-from hrgraph.web import docs, downloads, errors, graphstore, health, pages, queries, resources, sparql
+from hrgraph.web import (
+    crossref,
+    docs,
+    downloads,
+    errors,
+    graphstore,
+    health,
+    pages,
+    queries,
+    reconcile,
+    resources,
+    search,
+    sparql,
+)
 
 
 def register_all(app: Flask) -> None:
     errors.install(app)  # one handler: our errors, Flask's own 404/405 and anything unexpected, one shape
     # resources last: it answers every other path
-    for module in (sparql, queries, docs, health, graphstore, downloads, pages, resources):
+    for module in (sparql, queries, docs, health, graphstore, downloads, pages, search, reconcile, crossref,
+                   resources):
         app.register_blueprint(module.bp)
