@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -88,6 +89,19 @@ class Busy(Exception):
         self.holder = holder
 
 
+def _note(fd: int, tries: int = 10) -> str:
+    """What the holder wrote into the lock file; it writes just after taking the lock, so wait a moment for it."""
+    for _ in range(tries):
+        try:
+            text = os.pread(fd, 4096, 0).decode("utf-8", errors="replace").strip()
+        except OSError:
+            return ""
+        if text:
+            return text
+        time.sleep(0.05)
+    return ""
+
+
 def exclusive(path: Path, note: str) -> Lease:
     """Take the exclusive lock `path` (created if missing) and write `note` into it for whoever finds it
     taken; Busy (with the holder's note) when another process has it."""
@@ -96,10 +110,7 @@ def exclusive(path: Path, note: str) -> Lease:
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        try:
-            holder = os.pread(fd, 4096, 0).decode("utf-8", errors="replace").strip()
-        except OSError:
-            holder = ""
+        holder = _note(fd)
         os.close(fd)
         raise Busy(holder or "another process") from None
     os.ftruncate(fd, 0)
