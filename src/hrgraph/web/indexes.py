@@ -34,6 +34,7 @@ from hrgraph.web.describe import LABEL_PROPERTIES, SKOS, Presenter, fetch_labels
 from hrgraph.web.errors import Refused
 from hrgraph.web.lookup import catalogue, facet_index, settings, store
 from hrgraph.web.memo import per_build
+from hrgraph.web.search import BadQuery, checked_query
 from hrgraph.xref.catalogue import Hit
 from hrgraph.xref.facets import BY_NAME, SHOWN, Count, FacetIndex
 
@@ -82,9 +83,11 @@ def index(slug: str, ext: str | None = None) -> Response:
     media = lists.list_format(ext)
     page = lists.page_number()
     q = request.args.get("q", "").strip()
-    if len(q) > settings().search_max_chars:
-        raise Refused(400, f"q is {len(q):,} characters long; at most {settings().search_max_chars:,} are searched "
-                           "(HRGRAPH_SEARCH_MAX_CHARS)")
+    if q:
+        try:
+            q = checked_query(q)
+        except BadQuery as exc:
+            raise Refused(400, str(exc)) from None
     if slug == "persons":
         return persons(kind, q, page, media)
     if media == lists.CSV:
