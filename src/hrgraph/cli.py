@@ -33,7 +33,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from hrgraph.pipeline.ingest.command import run
 
-    return run(_settings(args), args.files, args.format, args.out, args.explain, args.report)
+    return run(_settings(args), args.files, args.format, args.out, args.explain, args.report,
+               register=args.register_keys)
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
@@ -80,6 +81,8 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--out", help="write the RDF here (default: stdout)")
     i.add_argument("--explain", metavar="KEY", help="say why the entity KEY got its key (merges, spellings)")
     i.add_argument("--report", action="store_true", help="list every identity decision on stderr")
+    i.add_argument("--register-keys", action="store_true",
+                   help="save the new keys to data/keys.tsv (atomically); without it ingest writes nothing")
     y = sub.add_parser("synth", help="write a synthetic graph (N-Triples, valid under shapes/) for scale tests")
     y.add_argument("--persons", type=int, required=True)
     y.add_argument("--out", required=True, help="file to write (.nt or .nt.gz); source texts go beside it")

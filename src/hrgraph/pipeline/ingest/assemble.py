@@ -350,5 +350,4 @@ def ingest_documents(paths: Iterable[Path], known: list[Record], registry: KeyRe
             result.problems.append(Problem(str(path), "ingest-internal", f"could not be ingested: {exc!r}"))
     result.records = job.records(result.texts)
     result.resolver = job.resolver
-    registry.save()
     return result

@@ -8,7 +8,8 @@ different birth years. Every decision is logged (`Decision`), for `hrgraph inges
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,14 +64,20 @@ class KeyRegistry:
         self.taken.add((kind, key))
         self.changed = True
 
-    def save(self) -> None:
+    def save(self, row: Callable[[list[str]], list[str] | None] = lambda r: r) -> None:
+        """Write the registry (an explicit step: `build`, or `ingest --register-keys`), to a temporary file
+        renamed over the old one, so a reader sees the old registry or the new one. `row` may rewrite or
+        (None) leave out a row: restriction keeps names of withheld persons out of this tracked file."""
         if self.path is None or not self.changed:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("w", encoding="utf-8", newline="") as f:
+        rows = [r for r in (row(list(x)) for x in sorted(self.rows.values(), key=lambda r: (r[1], r[0]))) if r]
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        with tmp.open("w", encoding="utf-8", newline="") as f:
             w = csv.writer(f, delimiter="\t", lineterminator="\n")
             w.writerow(REGISTRY_HEADER)
-            w.writerows(sorted(self.rows.values(), key=lambda r: (r[1], r[0])))
+            w.writerows(rows)
+        os.replace(tmp, self.path)
         self.changed = False
 
 
