@@ -11,6 +11,7 @@ from hrgraph.errors import HrgraphError
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    """The one place settings are read: defaults, HRGRAPH_* variables, then the command's arguments."""
     return Settings.from_env(
         root=Path(args.root).resolve() if getattr(args, "root", None) else None,
         base=getattr(args, "base", None),
@@ -88,8 +89,8 @@ def parser() -> argparse.ArgumentParser:
     y.add_argument("--out", required=True, help="file to write (.nt or .nt.gz); source texts go beside it")
     y.add_argument("--seed", type=int, default=0)
     s = sub.add_parser("serve", help="serve the last build (waitress)")
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--host", help="address to listen on (default: HRGRAPH_HOST, else 127.0.0.1)")
+    s.add_argument("--port", type=int, help="port to listen on (default: HRGRAPH_PORT, else 8000)")
     q = sub.add_parser("query", help="run a SPARQL query (text or file) on the last build")
     q.add_argument("query")
     q.add_argument("--format", default="text/csv")
