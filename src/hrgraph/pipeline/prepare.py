@@ -150,9 +150,8 @@ def prepare(settings: Settings, inputs: Inputs, model: Model, out=sys.stdout, se
         materialise(em.emitted, superclasses(model.ontology))
     print(f"hrgraph: {len(em.emitted)} records emitted; validating against shapes/ ...", file=out, flush=True)
     with stage("validate", out):
-        gated = gate(em.emitted, model.shapes, model.ontology, model.vocab, settings.gate_engine) if len(model.shapes) \
-            else \
-            GateResult(em.emitted, conforms=True)
+        gated = gate(em.emitted, model.shapes, model.ontology, model.vocab, settings.gate_engine) \
+            if len(model.shapes) else GateResult(em.emitted, conforms=True)
     masker = em.policy.masker
     if masker.active:
         gated.problems = [Problem(masker.mask(p.record)[0], p.rule, masker.mask(p.message)[0], p.severity,
