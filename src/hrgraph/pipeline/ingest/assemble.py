@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,9 @@ from hrgraph.pipeline.ingest.identity import KeyRegistry, Resolver
 from hrgraph.pipeline.ingest.names import slug
 from hrgraph.pipeline.ingest.readers import Document, Item, ReadError, Span, read_file
 from hrgraph.pipeline.ingest.recognise import Mention, ident, norm, recognise, surname_mentions
+from hrgraph.pipeline.sources import line_of, occurrences
 
+MAX_EVIDENCE = 8  # quotes kept for one claim stated again and again
 BORN = re.compile(r"^[,\s\u00a0]*\(?(?:born|b\.)[\s\u00a0]+(?:in[\s\u00a0]+)?(\d{4})")
 
 
@@ -57,13 +61,21 @@ def evidence(text: str, file: str, start: int, end: int) -> Evidence:
     while end > start and text[end - 1] in " \t\n\u00a0,":
         end -= 1
     quote = text[start:end]
-    n, pos = 1, text.find(quote)
-    while 0 <= pos < start:
-        pos = text.find(quote, pos + 1)
-        if pos < 0 or pos > start:
-            break
-        n += 1
-    return Evidence(file, quote, n)
+    return Evidence(file, quote, max(bisect_left(occurrences(text, quote), start) + 1, 1))
+
+
+class Spans:
+    """Sorted (start, end) spans: whether one overlaps a range, in logarithmic time (a scan per mention was
+    quadratic on long pages)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.starts = [a for a, _ in spans]
+        self.ends = [b for _, b in spans]
+        self.reach = list(accumulate(self.ends, max))  # the furthest end among the first i spans
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_left(self.starts, end)  # spans starting before `end`
+        return i > 0 and self.reach[i - 1] > start
 
 
 class Ingest:
@@ -75,6 +87,7 @@ class Ingest:
         self.entities: dict[str, Entity] = {}
         self.drafts: list[tuple[Document, int, Draft]] = []
         self.statements: dict[str, Entity] = {}
+        self._namesakes: dict[str, list[str]] = {}  # person name key -> entity idents kept apart by birth year
         self.sites = {str(r.fields.get("file", "")): str(r.fields.get("site", ""))
                       for r in known if r.kind == "sources"}
 
@@ -82,7 +95,10 @@ class Ingest:
 
     def entity(self, m: Mention, file: str, canonical: str | None = None) -> Entity:
         canonical = canonical or m.ident.split(":", 1)[1]
-        e = self.entities.setdefault(f"{m.kind}:{canonical}", Entity(m.kind, canonical, m.label, {}))
+        ident_ = f"{m.kind}:{canonical}"
+        if ident_ not in self.entities and m.kind == "persons" and "#" in canonical:
+            self._namesakes.setdefault(canonical.split("#", 1)[0], []).append(ident_)
+        e = self.entities.setdefault(ident_, Entity(m.kind, canonical, m.label, {}))
         for k, v in m.attrs.items():
             if v is not None and k not in ("alone", "generic", "relative", "assumed", "part"):
                 e.fields.setdefault(k, v)
@@ -119,9 +135,9 @@ class Ingest:
                 mentions += [m for s in doc.signatories for m in recognise(s.text, s.start, doc.text, year)]
                 mentions += _signatory_orgs(doc, mentions)
             people = [m for m in mentions if m.kind == "persons"]
-            taken = [(m.start, m.end) for m in mentions]
+            taken = Spans(sorted((m.start, m.end) for m in mentions))
             mentions += [m for s in spans for m in surname_mentions(s.text, s.start, people)
-                         if not any(a < m.end and m.start < b for a, b in taken)]
+                         if not taken.overlaps(m.start, m.end)]
             self._births = {m.ident: b.group(1) for m in people if (b := BORN.match(doc.text[m.end:m.end + 30]))}
             for m in mentions:
                 if m.kind != "dates":
@@ -142,7 +158,7 @@ class Ingest:
         base = m.ident.split(":", 1)[1]
         if year := getattr(self, "_births", {}).get(m.ident):
             return f"{base}#born={year}"
-        same = [k for k in self.entities if k.startswith(f"persons:{base}#")]
+        same = self._namesakes.get(base, [])
         return same[0].split(":", 1)[1] if len(same) == 1 and f"persons:{base}" not in self.entities else base
 
     def _ident(self, m: Mention, doc: Document) -> str:
@@ -265,12 +281,14 @@ class Ingest:
             fields = {k: self._resolve(k, v, d.kind) for k, v in d.fields.items()}
             what = self._resolve("what", d.what, d.kind) if isinstance(d.what, Ref) else d.what
             signature = (d.prefix, str(fields.get("statement")), what, str(fields.get("persons")))
-            evs = tuple(evidence(texts[doc.file], doc.file, a, b) for a, b in d.spans)
             if signature in seen:
                 old = seen[signature]
-                seen[signature] = Record(old.kind, old.key, old.fields, old.origin,
-                                         old.evidence + tuple(x for x in evs if x not in old.evidence)[:2])
+                if len(old.evidence) < MAX_EVIDENCE:  # a claim repeated a thousand times needs no thousand quotes
+                    evs = tuple(evidence(texts[doc.file], doc.file, a, b) for a, b in d.spans)
+                    seen[signature] = Record(old.kind, old.key, old.fields, old.origin,
+                                             old.evidence + tuple(x for x in evs if x not in old.evidence)[:2])
                 continue
+            evs = tuple(evidence(texts[doc.file], doc.file, a, b) for a, b in d.spans)
             key = f"{d.prefix}-{doc_tag(doc.file)}-{n}-{what}"
             if d.kind == "events":
                 key = f"{d.prefix}-of-{what}"
@@ -289,7 +307,7 @@ def _decision(key: str, reason: str) -> Any:
 def _line(texts: dict[str, str], spans: list[tuple[str, int, int]]) -> int:
     if not spans or spans[0][0] not in texts:
         return 0
-    return texts[spans[0][0]].count("\n", 0, spans[0][1]) + 1
+    return line_of(texts[spans[0][0]], spans[0][1])
 
 
 def _untitled(item: Item) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
@@ -18,8 +19,10 @@ from rdflib import Graph
 
 from hrgraph.config import Settings
 from hrgraph.model.records import Record
+from hrgraph.pipeline.emit import Triple
 from hrgraph.pipeline.ingest.assemble import IngestResult
 from hrgraph.pipeline.ingest.identity import KeyRegistry
+from hrgraph.pipeline.ntriples import nt_lines
 from hrgraph.pipeline.prepare import Select, load_model, prepare, read_inputs
 from hrgraph.pipeline.restrict import Policy, register_keys
 from hrgraph.pipeline.sources import SourceText
@@ -44,6 +47,18 @@ def closure(ingested: list[Record], known: list[Record]) -> list[Record]:
                         out.append(k)
                         todo.append(k)
     return out
+
+
+def _serialize(triples: Iterable[Triple], fmt: str) -> tuple[str, int]:
+    """The RDF text in `fmt` and its number of triples; N-Triples without building an rdflib graph (sorted,
+    canonical: a long page gives hundreds of thousands of triples)."""
+    if fmt == "nt":
+        lines = sorted(nt_lines(triples))
+        return "".join(lines), len(lines)
+    graph = Graph()
+    for t in triples:
+        graph.add(t)
+    return graph.serialize(format=fmt), len(graph)
 
 
 def _ingested_and_cited(result: IngestResult) -> Select:
@@ -87,11 +102,7 @@ def run(settings: Settings, files: list[str], fmt: str, out: str | None, explain
     for p in gated.problems:
         if p.severity == "Violation":
             print(f"hrgraph ingest: violation: {p}", file=err)
-    graph = Graph()
-    for e in gated.published:
-        for t in e.triples:
-            graph.add(t)
-    data = graph.serialize(format=FORMATS.get(fmt, "turtle"))
+    data, triples = _serialize((t for e in gated.published for t in e.triples), FORMATS.get(fmt, "turtle"))
     if out:
         Path(out).write_text(data, encoding="utf-8")
     else:
@@ -100,6 +111,6 @@ def run(settings: Settings, files: list[str], fmt: str, out: str | None, explain
         register_keys(registry, prepared.policy)
     conflicts = sum(p.rule == "ingest-conflict" for p in prepared.problems)
     print(f"hrgraph ingest: {len(result.documents)} document(s), {len(result.records)} records, "
-          f"{len(graph)} triples; {conflicts} conflict(s) with curated records; {len(gated.held_back)} held back"
+          f"{triples} triples; {conflicts} conflict(s) with curated records; {len(gated.held_back)} held back"
           + ("; keys registered in data/keys.tsv" if register else ""), file=err)
     return 1 if gated.held_back else 0

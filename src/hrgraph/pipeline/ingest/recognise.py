@@ -8,8 +8,11 @@ Human Rights House" is an organisation, not a person called Barys Zvozskau.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import accumulate
 
 from hrgraph.pipeline.ingest import lexicon as lx
 from hrgraph.pipeline.ingest.names import fold, is_given_name, name_key, skeleton
@@ -93,9 +96,38 @@ def surname_mentions(text: str, base: int, known: list[Mention]) -> Iterator[Men
 
 # --- lexicon entries ---------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=512)
+def cue(pattern: str, context: str) -> bool:
+    """A document-wide cue, searched once per document (not once per paragraph: that was quadratic)."""
+    return re.search(pattern, context) is not None
+
+
+_DOC_HITS: dict[tuple[int, int], list[tuple[list[int], list[int]]]] = {}
+
+
+def _candidates(entries: list[lx.Entry], text: str, base: int, context: str) -> list[lx.Entry]:
+    """The entries with a match in the whole document that overlaps this span: each entry's pattern runs over
+    the document once, not once per paragraph. (A match in the span is, or overlaps, a match in the document.)"""
+    if len(context) < 20_000 or context[base:base + len(text)] != text:
+        return entries
+    key = (id(entries), id(context))
+    if key not in _DOC_HITS:
+        if len(_DOC_HITS) > 64:
+            _DOC_HITS.clear()
+        _DOC_HITS[key] = [([m.start() for m in hits], list(accumulate((m.end() for m in hits), max)))
+                          for hits in (list(e.pattern.finditer(context)) for e in entries)]
+    end = base + len(text)
+    out = []
+    for e, (starts, reach) in zip(entries, _DOC_HITS[key], strict=True):
+        i = bisect_left(starts, end)  # hits starting before the span's end; one of them reaching into it?
+        if i and reach[i - 1] > base:
+            out.append(e)
+    return out
+
+
 def entries(text: str, base: int, entries: list[lx.Entry], context: str) -> Iterator[Mention]:
-    for e in entries:
-        if e.needs and not re.search(e.needs, context):
+    for e in _candidates(entries, text, base, context):
+        if e.needs and not cue(e.needs, context):
             continue
         for m in e.pattern.finditer(text):
             yield _m(e.kind, e.label, text, base, m, **e.fields)
@@ -217,7 +249,7 @@ def provisions(text: str, base: int, context: str) -> Iterator[Mention]:
         number = f"{m.group('num')}-{m.group('letter')}"
         yield Mention("provisions", f"{GUIDELINES}, paragraph {number}", base + m.start(), base + m.end(),
                       m.group(), {"instrument": GUIDELINES, "number": number})
-    if re.search(r"(?i)definition of (?:a )?\W?political prisoner", context):
+    if cue(r"(?i)definition of (?:a )?\W?political prisoner", context):
         for m in CRITERION_ITEM.finditer(text):
             number = f"3.1-{m.group('letter')}"
             yield Mention("provisions", f"{GUIDELINES}, paragraph {number}", base + m.start(), base + m.end(),
