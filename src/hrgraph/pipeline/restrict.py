@@ -131,6 +131,11 @@ def _unreference(record: Record, gone: set[str]) -> Record | None:
 def _withhold(records: list[Record], policy: Policy) -> list[Record]:
     """Drop withheld persons and what is about them, to a fixpoint (a claim about a dropped claim...)."""
     kept = [r for r in records if not (r.kind == "persons" and r.key in policy.persons)]
+    pages = {f"data/sources/{name}" for name in policy.withheld_sources}
+    for r in [r for r in kept if r.origin.file in pages]:  # ingested from a page withheld whole
+        policy.dropped.add(r.key)
+        policy.report.append(f"withheld {r.kind[:-1]} at {r.origin}: it comes from a withheld source text")
+    kept = [r for r in kept if r.origin.file not in pages]
     while True:
         gone = policy.persons | policy.dropped | policy.withheld_sources
         out: list[Record] = []
