@@ -23,11 +23,11 @@ from hrgraph.config import Settings
 from hrgraph.errors import DataError
 from hrgraph.model.namespaces import Iris
 from hrgraph.model.records import Problem, Record
-from hrgraph.pipeline import restrict
+from hrgraph.pipeline import restrict, review
 from hrgraph.pipeline.curated import load_curated
 from hrgraph.pipeline.emit import Emitted, emit_record, emit_source
 from hrgraph.pipeline.imports import import_rdf
-from hrgraph.pipeline.ingest import IngestResult, KeyRegistry, ingest_files, merge, source_paths
+from hrgraph.pipeline.ingest import IngestResult, KeyRegistry, ingest_files, source_paths
 from hrgraph.pipeline.masking import Masker
 from hrgraph.pipeline.progress import stage
 from hrgraph.pipeline.reason import materialise, superclasses
@@ -127,12 +127,16 @@ class Emission:
     records: list[Record]
 
 
-def emit_inputs(settings: Settings, inputs: Inputs, select: Select = everything,
-                write_private: bool = True) -> Emission:
-    """merge → restrict → resolve → emit. `write_private`: keep the report and salt under var/private/ (build)."""
-    records, conflicts = merge(inputs.curated, inputs.ingested.records)  # curated wins, disagreements reported
-    records, texts, imports, problems, policy = _restrict(settings, inputs, records, inputs.problems + conflicts,
-                                                          write_private)
+def emit_inputs(settings: Settings, inputs: Inputs, select: Select = everything, write_private: bool = True,
+                publish_unreviewed: bool | None = None) -> Emission:
+    """merge → restrict → resolve → emit. `write_private`: keep the report and salt under var/private/ (build).
+
+    Merge is pipeline/review's selection: curated records win, and extracted claims are candidates, published
+    only once a curator accepted them unless `publish_unreviewed` (default: the setting)."""
+    unreviewed = settings.publish_unreviewed if publish_unreviewed is None else publish_unreviewed
+    merged = review.select(inputs.curated, inputs.ingested.records, unreviewed)
+    records, texts, imports, problems, policy = _restrict(settings, inputs, merged.records,
+                                                          inputs.problems + merged.problems, write_private)
     chosen, files = select(records, texts, policy)
     index = Index.of(records, Iris(settings.base))
     meta = {source_key(str(r.fields.get("file", r.key))): r for r in records if r.kind == "sources"}
@@ -142,10 +146,10 @@ def emit_inputs(settings: Settings, inputs: Inputs, select: Select = everything,
 
 
 def prepare(settings: Settings, inputs: Inputs, model: Model, out=sys.stdout, select: Select = everything,
-            write_private: bool = True) -> Prepared:
+            write_private: bool = True, publish_unreviewed: bool | None = None) -> Prepared:
     """Inputs → gated RDF, checked for restricted data (see the module's docstring)."""
     with stage("merge, restrict, resolve and emit", out):
-        em = emit_inputs(settings, inputs, select, write_private)
+        em = emit_inputs(settings, inputs, select, write_private, publish_unreviewed)
     with stage("materialise superclass types", out):
         materialise(em.emitted, superclasses(model.ontology))
     print(f"hrgraph: {len(em.emitted)} records emitted; validating against shapes/ ...", file=out, flush=True)

@@ -15,7 +15,17 @@ import sys
 from functools import cache
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError, create_model
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    create_model,
+)
 
 from hrgraph.pipeline.fields import CLAIM_CLASS, COMMON, FIELDS
 from hrgraph.pipeline.fields import Field as Spec
@@ -48,43 +58,50 @@ VALUE_TYPES: dict[str, Any] = {
     "text": Text, "string": Text, "label": Label, "date": Date, "datetime": Date, "int": StrictInt,
     "posint": Annotated[StrictInt, Field(ge=1)], "bool": StrictBool,
     "uri": Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9+.-]*://\S+$")],
+    "activity": Text, "decimal": StrictFloat | StrictInt,
 }
 # Fields the emitter reads itself (fields.STRUCTURAL), by kind.
 STRUCTURAL: dict[str, dict[str, Any]] = {
     "*": {"key": Key, "label": Text, "evidence": list[Evidence], "source": Text, "quote": Text},
     "organisations": {"class": Text}, "statements": {"class": Text}, "mechanisms": {"class": Text},
-    "events": {"class": Text}, "instruments": {"class": Text, "jurisdiction": Text},
+    "instruments": {"class": Text, "jurisdiction": Text},
     "sources": {"file": Text, "layout": Literal["listing", "tag-listing", "statement-page"]},
-    "claims": {"type": Literal[tuple(CLAIM_CLASS)]},  # type: ignore[misc]
     "persons": {"restricted": StrictBool},
+    "claims": {"type": Literal[tuple(CLAIM_CLASS)], "reviewed_by": Text, "candidate": Text},  # type: ignore[misc]
+    "events": {"class": Text, "reviewed_by": Text, "candidate": Text},
 }
 RETIRED = {"of": Literal[tuple(FIELDS)], "merged_into": Key, "withdrawn": Text, "date": Date}  # type: ignore[misc]
-KINDS = (*FIELDS, "retired")
+# A candidate a curator turned down (data/curated/reviews.yaml, written by `hrgraph review`; never published).
+REJECTED = {"reviewed_by": Text, "reviewed_at": Date, "reason": Text, "was": dict[str, Any]}
+OTHER_KINDS = {"retired": RETIRED, "rejected": REJECTED}
+KINDS = (*FIELDS, *OTHER_KINDS)
 UNION_TAG = re.compile(r"^(?:.*\[.*|constrained-.*|str|int|bool|date|datetime|AltLabel|Evidence|literal.*)$")
 
 
-WORDS = {"text": "text", "string": "text", "label": "text or {text, lang}", "date": "date", "datetime": "datetime",
-         "int": "integer", "posint": "positive integer", "bool": "boolean", "uri": "URL", "ref": "key ({})",
-         "concept": "concept ({})"}
+WORDS = {"activity": "extractor/rule", "decimal": "number", "text": "text", "string": "text",
+         "label": "text or {text, lang}", "date": "date", "datetime": "datetime", "int": "integer",
+         "posint": "positive integer", "bool": "boolean", "uri": "URL", "ref": "key ({})", "concept": "concept ({})"}
 STRUCTURAL_WORDS = {"key": "key", "label": "text", "evidence": "list of {source, quote, occurrence}",
                     "source": "file in data/sources/", "quote": "text", "class": "class name", "jurisdiction": "text",
                     "file": "file in data/sources/", "layout": "listing, tag-listing or statement-page",
                     "type": ", ".join(CLAIM_CLASS), "restricted": "boolean", "of": "kind of record",
                     "merged_into": "key", "withdrawn": "text (why, in general words)", "date": "date",
-                    "note": "text"}
+                    "note": "text", "reviewed_by": "the curator's name (never published)",
+                    "candidate": "text", "reviewed_at": "datetime", "reason": "text",
+                    "was": "the candidate's fields"}
 
 
 def _value_type(spec: Spec) -> tuple[Any, str]:
     kind, _, arg = spec.value.partition(":")
     one = FileName if spec.value == "ref:sources" else Key if kind in ("ref", "concept") else VALUE_TYPES[kind]
-    words = WORDS[kind].replace("{}", arg.removesuffix("s") if arg != "*" else "record")
+    words = WORDS[kind].replace("{}", "record" if arg == "*" else arg.removesuffix("s") if kind == "ref" else arg)
     return (list[one] | one, f"{words} (or a list)") if spec.many else (one, words)  # a single value: a list of one
 
 
 def field_types(kind: str, words: bool = False) -> dict[str, Any]:
     """Every field a record of `kind` may have, with its type (or, `words`, the type in words)."""
-    if kind == "retired":
-        fields = {"key": Key, **RETIRED, "note": Text}
+    if kind in OTHER_KINDS:
+        fields = {"key": Key, **OTHER_KINDS[kind], "note": Text}
         return {n: STRUCTURAL_WORDS[n] for n in fields} if words else fields
     out = {n: (STRUCTURAL_WORDS[n] if words else t) for n, t in {**STRUCTURAL["*"], **STRUCTURAL.get(kind, {})}.items()}
     for name, spec in {**COMMON, **FIELDS[kind]}.items():

@@ -86,7 +86,7 @@ def run(settings: Settings, files: list[str], fmt: str, out: str | None, explain
         print("hrgraph ingest: no file could be ingested", file=err)
         return 2
     prepared = prepare(settings, inputs, load_model(settings), io.StringIO(), _ingested_and_cited(result),
-                       write_private=False)
+                       write_private=False, publish_unreviewed=True)  # shows the candidates, marked unreviewed
     mask = prepared.policy.mask
     for p in prepared.problems:
         print(mask(f"hrgraph ingest: {p.severity.lower()}: {p.record}: {p.message}"), file=err)
