@@ -80,9 +80,9 @@ def load(path: Path, shown: str) -> dict[str, Any]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{shown}:{mark.line + 1}:{mark.column + 1}" if mark else shown
-        raise DataError(f"YAML: {exc.problem or exc}", where, "fix the YAML and build again") from None
+        raise DataError(f"YAML syntax error: {exc.problem or exc}", where, "fix the YAML and build again") from None
     except yaml.YAMLError as exc:
-        raise DataError(f"YAML: {exc}", shown) from None
+        raise DataError(f"YAML syntax error: {exc}", shown) from None
     except RecursionError:
         raise DataError("YAML nested too deeply", shown) from None
     if not isinstance(doc, dict):

@@ -17,7 +17,7 @@ from hrgraph.pipeline.ingest.claims import Draft, ItemContext, Ref, extract
 from hrgraph.pipeline.ingest.identity import KeyRegistry, Resolver
 from hrgraph.pipeline.ingest.names import slug
 from hrgraph.pipeline.ingest.readers import Document, Item, ReadError, Span, read_file
-from hrgraph.pipeline.ingest.recognise import Mention, ident, norm, recognise, surname_mentions
+from hrgraph.pipeline.ingest.recognise import Mention, ident, norm, recognise, surname_index, surname_mentions
 from hrgraph.pipeline.sources import line_of, occurrences
 
 MAX_EVIDENCE = 8  # quotes kept for one claim stated again and again
@@ -137,13 +137,14 @@ class Ingest:
             per_item.append((item, spans, mentions))
         per_item = _latin_labels(per_item)
         people = [m for _, _, ms in per_item for m in ms if m.kind == "persons"]
+        surnames = surname_index(people)
         self._births = {m.ident: b.group(1) for m in people if (b := BORN.match(doc.text[m.end:m.end + 30]))}
         for n, (item, spans, mentions) in enumerate(per_item, 1):
             if doc.signatories and n == len(doc.items):
                 mentions += [m for s in doc.signatories for m in recognise(s.text, s.start, doc.text, year)]
                 mentions += _signatory_orgs(doc, mentions)
             taken = Spans(sorted((m.start, m.end) for m in mentions))
-            mentions += [m for s in spans for m in surname_mentions(s.text, s.start, people)
+            mentions += [m for s in spans for m in surname_mentions(s.text, s.start, surnames)
                          if not taken.overlaps(m.start, m.end)]
             mentions = [self._keyed(m, doc) for m in mentions]
             for m in mentions:

@@ -66,24 +66,38 @@ def persons(text: str, base: int) -> Iterator[Mention]:
         yield Mention("persons", n.label, base + n.start, base + n.end, text[n.start:n.end])
 
 
-def surname_mentions(text: str, base: int, known: list[Mention]) -> Iterator[Mention]:
-    """A surname alone ("Klimovich's death") of a person named in full elsewhere in the same document: the
-    same spelling first, else one romanisation; two persons the surname could be (a son and his mother) leave
-    it unattributed."""
+@dataclass(frozen=True)
+class Surnames:
+    """The persons named in full in a document, by the fold and the skeleton of their surname: built once per
+    document (built per paragraph, it made long pages quadratic)."""
+
+    people: dict[str, Mention]
+    by_fold: dict[str, set[str]]
+    by_skel: dict[str, set[str]]
+
+
+def surname_index(known: list[Mention]) -> Surnames:
     by_fold: dict[str, set[str]] = {}
     by_skel: dict[str, set[str]] = {}
-    people = {p.label: p for p in known}
     for p in known:
         last = p.label.split()[-1]
         by_fold.setdefault(fold(last), set()).add(p.label)
         by_skel.setdefault(skeleton(last), set()).add(p.label)
+    return Surnames({p.label: p for p in known}, by_fold, by_skel)
+
+
+def surname_mentions(text: str, base: int, known: list[Mention] | Surnames) -> Iterator[Mention]:
+    """A surname alone ("Klimovich's death") of a person named in full elsewhere in the same document: the
+    same spelling first, else one romanisation; two persons the surname could be (a son and his mother) leave
+    it unattributed."""
+    index = known if isinstance(known, Surnames) else surname_index(known)
     for t in TOKEN.finditer(text):
         word = re.sub(r"['’]s$", "", t.group())
         if not (word[:1].isupper() and len(word) > 3):
             continue
-        labels = by_fold.get(fold(word)) or by_skel.get(skeleton(word)) or set()
+        labels = index.by_fold.get(fold(word)) or index.by_skel.get(skeleton(word)) or set()
         if len(labels) == 1:
-            p = people[next(iter(labels))]
+            p = index.people[next(iter(labels))]
             yield Mention("persons", p.label, base + t.start(), base + t.start() + len(word), word,
                           {"alone": True, **({"canonical": p.attrs["canonical"]} if "canonical" in p.attrs else {})})
 
