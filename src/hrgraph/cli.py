@@ -45,6 +45,13 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from hrgraph.pipeline.shacl.command import run
+
+    shapes = [Path(p) for p in args.shapes] if args.shapes else None
+    return run(_settings(args), [Path(p) for p in args.data], shapes)
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     from hrgraph.web import serve
 
@@ -84,6 +91,11 @@ def parser() -> argparse.ArgumentParser:
     y.add_argument("--persons", type=int, required=True)
     y.add_argument("--out", required=True, help="file to write (.nt or .nt.gz); source texts go beside it")
     y.add_argument("--seed", type=int, default=0)
+    v = sub.add_parser("validate", help="SHACL validation report (Turtle) of RDF files: exit 0 conforms, "
+                       "1 violations, 3 warnings or info only, 2 input error")
+    v.add_argument("data", nargs="+", metavar="DATA", help="RDF files (.ttl, .nt, .nq, .trig, + .gz)")
+    v.add_argument("--shapes", nargs="+", metavar="S", help="shapes files or folders (default: the project's "
+                   "shapes/, with ontology/ added to the data)")
     s = sub.add_parser("serve", help="serve the last build (waitress)")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
@@ -94,7 +106,8 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-COMMANDS = {"build": _cmd_build, "ingest": _cmd_ingest, "synth": _cmd_synth, "serve": _cmd_serve, "query": _cmd_query}
+COMMANDS = {"build": _cmd_build, "ingest": _cmd_ingest, "synth": _cmd_synth, "validate": _cmd_validate,
+            "serve": _cmd_serve, "query": _cmd_query}
 
 
 def main(argv: list[str] | None = None) -> int:
