@@ -1,12 +1,31 @@
-"""One settings object for every stage: built from defaults, the environment or arguments, never a global."""
+"""One settings object for every stage, built once (defaults, then HRGRAPH_* variables, then command-line
+arguments) and passed explicitly: no other module reads the environment.
+
+The settings table is the `Settings` dataclass itself: each field made by `setting()` is one row (name,
+environment variable, type from the annotation, default, help). `SETTINGS` lists those rows for the README
+(`python -m hrgraph.config` prints the table the README carries, and a test keeps the two in step, as
+Datasette does with its settings). Fields made without `setting()` (`inputs`) are per-run arguments of a
+command, not settings.
+
+A value that cannot be read (`HRGRAPH_QUERY_TIMEOUT=soon`, `HRGRAPH_STORE=sqlite`) or that is out of range
+raises `ConfigError` naming the variable; the CLI prints it and exits 2. An empty variable counts as unset.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+import sys
+from collections.abc import Mapping
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any, get_type_hints
 
+from hrgraph.errors import HrgraphError
 from hrgraph.model.namespaces import CANONICAL_BASE
+
+
+class ConfigError(HrgraphError):
+    """A setting that cannot be read or is out of range; the message names the variable."""
 
 
 def _project_root() -> Path:
@@ -17,40 +36,96 @@ def _project_root() -> Path:
     return Path(__file__).resolve().parents[2]
 
 
+def setting(default: Any, env: str, help: str, *, choices: tuple[str, ...] = (), minimum: float | None = 0,
+            shown: str | None = None) -> Any:
+    """A field of `Settings` that is a row of the settings table. `minimum` bounds numbers (None: any);
+    `shown` is how the README writes a default that is computed (`root`)."""
+    meta = {"env": env, "help": help, "choices": choices, "minimum": minimum, "shown": shown}
+    if callable(default):
+        return field(default_factory=default, metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+MIB = 1024 * 1024
+
+
 @dataclass(frozen=True)
 class Settings:
-    root: Path = field(default_factory=_project_root)
-    base: str = CANONICAL_BASE
-    host: str = "127.0.0.1"
-    port: int = 8000
-    query_timeout_s: float = 30.0
-    max_result_rows: int = 10_000
-    page_size: int = 50
+    # --- where things are and what they are called
+    root: Path = setting(_project_root, "HRGRAPH_ROOT", "project folder holding `data/`, `ontology/`, `shapes/`, "
+                         "`queries/`; `dist/` and `var/` are written under it (also `--root`)",
+                         shown="the working directory if it holds `data/curated/`, else the source checkout")
+    base: str = setting(CANONICAL_BASE, "HRGRAPH_BASE", "base IRI of the data (`{base}id/person/…`); a missing "
+                        "final `/` is added (also `--base`)")
+    # --- serving
+    host: str = setting("127.0.0.1", "HRGRAPH_HOST", "address `serve` listens on (also `serve --host`)")
+    port: int = setting(8000, "HRGRAPH_PORT", "port `serve` listens on (also `serve --port`)", minimum=1)
+    page_size: int = setting(50, "HRGRAPH_PAGE_SIZE", "items per page of an index and of a resource's incoming "
+                             "links", minimum=1)
+    max_result_rows: int = setting(10_000, "HRGRAPH_HTML_MAX_ROWS", "rows shown in an HTML result table (the "
+                                   "machine formats are capped by `HRGRAPH_QUERY_MAX_ROWS`)", minimum=1)
+    index_sort_limit: int = setting(1000, "HRGRAPH_INDEX_SORT_LIMIT", "an index page sorts at most this many "
+                                    "matches by name; beyond, pages come in the store's order and say so")
+    document_cache_mb: int = setting(256, "HRGRAPH_DOCUMENT_CACHE_MB", "MiB of rendered resource documents kept "
+                                     "per build (least recently used out first; 0 turns the cache off)")
+    # --- limits of a public endpoint (README "Limits")
+    query_timeout_s: float = setting(30.0, "HRGRAPH_QUERY_TIMEOUT", "seconds a client query may run; then the "
+                                     "worker is killed and replaced and the client gets 504. `timeout=N` may "
+                                     "shorten it, never lengthen it", minimum=0.001)
+    query_max_rows: int = setting(100_000, "HRGRAPH_QUERY_MAX_ROWS", "rows of a result; beyond, it is cut and "
+                                  "says so (`X-HRGraph-Truncated: rows=N`)", minimum=1)
+    query_max_bytes: int = setting(32 * MIB, "HRGRAPH_QUERY_MAX_BYTES", "bytes of a serialized result; beyond, "
+                                   "it is cut and says so (`X-HRGraph-Truncated: bytes=N`)", minimum=1,
+                                   shown="`33554432` (32 MiB)")
+    query_workers: int = setting(2, "HRGRAPH_QUERY_WORKERS", "worker processes that run client queries over the "
+                                 "embedded store", minimum=1)
+    query_queue: int = setting(16, "HRGRAPH_QUERY_QUEUE", "requests allowed to wait for a worker; beyond, 503 "
+                               "with `Retry-After`")
+    query_memory_mb: int = setting(2048, "HRGRAPH_QUERY_MEMORY_MB", "address-space limit of each query worker "
+                                   "in MiB (0: none; a worker needs some 600 MiB)")
+    max_body_bytes: int = setting(MIB, "HRGRAPH_MAX_BODY", "bytes of a request body; beyond, 413",
+                                  shown="`1048576` (1 MiB)")
+    rate_limit_per_s: float = setting(10.0, "HRGRAPH_RATE_LIMIT", "requests per second per client (token bucket; "
+                                      "0 turns it off); beyond, 429 with `Retry-After`")
+    rate_limit_burst: int = setting(100, "HRGRAPH_RATE_BURST", "requests a client may send at once before the "
+                                    "rate applies", minimum=1)
+    rate_limit_loopback: bool = setting(False, "HRGRAPH_RATE_LIMIT_LOOPBACK", "limit loopback clients too (by "
+                                        "default tests, benchmarks and a local proxy are not limited)")
+    trusted_proxy: str = setting("", "HRGRAPH_TRUSTED_PROXY", "the load balancer's address (`*`: any): the "
+                                 "client address for rate limits is then taken from its `X-Forwarded-For`, and "
+                                 "that header is dropped from anyone else")
+    # --- the store
+    store_backend: str = setting("embedded", "HRGRAPH_STORE", "`embedded` (pyoxigraph under `var/store`) or "
+                                 "`remote` (a SPARQL 1.1 endpoint)", choices=("embedded", "remote"))
+    sparql_url: str = setting("", "HRGRAPH_SPARQL_URL", "the remote endpoint's query URL (readers need only "
+                              "that: anonymous, read-only SPARQL)")
+    remote_build: str = setting("", "HRGRAPH_REMOTE_BUILD", "serve this loaded build instead of the active one "
+                                "(a preview, or pinning a node during a roll-out)")
+    remote_refresh_s: float = setting(5.0, "HRGRAPH_REMOTE_REFRESH", "seconds between two readings of which "
+                                      "build is active on the remote store", minimum=0.001)
+    # --- building
+    gate_engine: str = setting("auto", "HRGRAPH_GATE", "SHACL engine of the build's gate: `auto` (shapes "
+                               "compiled to SPARQL, pySHACL where the compiler does not know a feature) or "
+                               "`pyshacl` (the reference validator, slow)", choices=("auto", "pyshacl"))
+    virtuoso_isql: str = setting("", "HRGRAPH_VIRTUOSO_ISQL", "the build host only: `host:port` of Virtuoso's SQL "
+                                 "port, for publishing to a remote store")
+    virtuoso_user: str = setting("dba", "HRGRAPH_VIRTUOSO_USER", "the build host only: a Virtuoso account "
+                                 "allowed to bulk load")
+    virtuoso_password: str = setting("dba", "HRGRAPH_VIRTUOSO_PASSWORD", "the build host only: its password")
+    virtuoso_load_dir: str = setting("", "HRGRAPH_VIRTUOSO_LOAD_DIR", "the build host only: a folder the build "
+                                     "writes and Virtuoso reads (in its `DirsAllowed`), at the same path on both")
+    publish_unreviewed: bool = setting(False, "HRGRAPH_PUBLISH_UNREVIEWED", "also publish extracted claims no "
+                                       "curator reviewed, marked `hr:reviewStatus` unreviewed and \"(unreviewed)\" "
+                                       "in their label (by default only what a curator accepted with `hrgraph "
+                                       "review` is published; also `build --publish-unreviewed`)")
+    # --- per run, not settings: set by a command's arguments
     inputs: tuple[Path, ...] = ()  # `build --input`: RDF files added to the build
-    store_backend: str = "embedded"  # HRGRAPH_STORE: embedded (pyoxigraph) or remote (SPARQL 1.1 Protocol)
-    sparql_url: str = ""  # HRGRAPH_SPARQL_URL: the remote endpoint's query URL
-    remote_build: str = ""  # HRGRAPH_REMOTE_BUILD: serve this loaded build instead of following `active`
-    remote_refresh_s: float = 5.0  # HRGRAPH_REMOTE_REFRESH: how often a server re-reads the active build
-    # Publishing to a remote store (`build` with HRGRAPH_STORE=remote): Virtuoso's bulk loader through isql-vt.
-    virtuoso_isql: str = ""  # HRGRAPH_VIRTUOSO_ISQL: host:port of Virtuoso's SQL port
-    virtuoso_user: str = "dba"  # HRGRAPH_VIRTUOSO_USER
-    virtuoso_password: str = "dba"  # HRGRAPH_VIRTUOSO_PASSWORD
-    virtuoso_load_dir: str = ""  # HRGRAPH_VIRTUOSO_LOAD_DIR: a folder Virtuoso reads (in its DirsAllowed)
-    # Hardening (docs: README "Limits"): client queries run in killable worker processes.
-    query_workers: int = 2
-    query_queue: int = 16  # requests allowed to wait for a worker; beyond that 503 + Retry-After
-    query_max_rows: int = 100_000
-    query_max_bytes: int = 32 * 1024 * 1024
-    query_memory_mb: int = 2048  # RLIMIT_AS of each worker (0: no limit)
-    max_body_bytes: int = 1024 * 1024
-    rate_limit_per_s: float = 10.0  # per client, token bucket; 0 turns it off
-    rate_limit_burst: int = 100
-    rate_limit_loopback: bool = False  # loopback clients (tests, a local proxy) are not limited unless set
-    # HRGRAPH_TRUSTED_PROXY: the load balancer's address ("*": any); the client address (rate limits) is then
-    # taken from its X-Forwarded-For, and that header is dropped from anyone else.
-    trusted_proxy: str = ""
-    index_sort_limit: int = 1000  # index pages order at most this many matches by name (web/pages.py)
-    document_cache_mb: int = 256  # rendered resource documents kept per build (web/doccache.py); 0: none
+
+    def __post_init__(self) -> None:
+        if not self.base.endswith("/"):
+            object.__setattr__(self, "base", self.base + "/")
+        for row in SETTINGS:
+            row.check(getattr(self, row.name))
 
     @property
     def data_dir(self) -> Path:
@@ -89,31 +164,88 @@ class Settings:
         return replace(self, **changes)
 
     @classmethod
-    def from_env(cls, **overrides: object) -> Settings:
-        """Defaults, then HRGRAPH_* environment variables, then explicit overrides."""
-        env: dict[str, object] = {}
-        if v := os.environ.get("HRGRAPH_ROOT"):
-            env["root"] = Path(v)
-        if v := os.environ.get("HRGRAPH_BASE"):
-            env["base"] = v if v.endswith("/") else v + "/"
-        for name, (attr, kind) in _ENV_FIELDS.items():
-            if v := os.environ.get(name):
-                env[attr] = v.lower() in ("1", "true", "yes", "on") if kind is bool else kind(v)
-        env.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**env)  # type: ignore[arg-type]
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Defaults, then HRGRAPH_* variables (of `environ`, default the process's), then explicit overrides
+        (None: not given). ConfigError names the variable whose value cannot be read."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, object] = {row.name: row.parse(environ[row.env]) for row in SETTINGS if environ.get(row.env)}
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
 
 
-_ENV_FIELDS: dict[str, tuple[str, type]] = {
-    "HRGRAPH_QUERY_TIMEOUT": ("query_timeout_s", float), "HRGRAPH_QUERY_WORKERS": ("query_workers", int),
-    "HRGRAPH_QUERY_QUEUE": ("query_queue", int), "HRGRAPH_QUERY_MAX_ROWS": ("query_max_rows", int),
-    "HRGRAPH_QUERY_MAX_BYTES": ("query_max_bytes", int), "HRGRAPH_QUERY_MEMORY_MB": ("query_memory_mb", int),
-    "HRGRAPH_MAX_BODY": ("max_body_bytes", int), "HRGRAPH_RATE_LIMIT": ("rate_limit_per_s", float),
-    "HRGRAPH_RATE_BURST": ("rate_limit_burst", int), "HRGRAPH_STORE": ("store_backend", str),
-    "HRGRAPH_SPARQL_URL": ("sparql_url", str), "HRGRAPH_RATE_LIMIT_LOOPBACK": ("rate_limit_loopback", bool),
-    "HRGRAPH_TRUSTED_PROXY": ("trusted_proxy", str),
-    "HRGRAPH_REMOTE_BUILD": ("remote_build", str), "HRGRAPH_REMOTE_REFRESH": ("remote_refresh_s", float),
-    "HRGRAPH_VIRTUOSO_ISQL": ("virtuoso_isql", str), "HRGRAPH_VIRTUOSO_USER": ("virtuoso_user", str),
-    "HRGRAPH_VIRTUOSO_PASSWORD": ("virtuoso_password", str), "HRGRAPH_VIRTUOSO_LOAD_DIR": ("virtuoso_load_dir", str),
-    "HRGRAPH_DOCUMENT_CACHE_MB": ("document_cache_mb", int),
-    "HRGRAPH_INDEX_SORT_LIMIT": ("index_sort_limit", int),
-}
+@dataclass(frozen=True)
+class Setting:
+    """One row of the settings table."""
+
+    name: str
+    env: str
+    type: type
+    default: object
+    help: str
+    choices: tuple[str, ...] = ()
+    minimum: float | None = 0
+    shown: str | None = None
+
+    def parse(self, raw: str) -> object:
+        """The value of the variable's text; ConfigError naming the variable when it cannot be read."""
+        text = raw.strip()
+        if self.type is bool:
+            if text.lower() in ("1", "true", "yes", "on"):
+                return True
+            if text.lower() in ("0", "false", "no", "off"):
+                return False
+            raise ConfigError(f"{self.env}={raw!r} is not true or false (use 1/0, true/false, yes/no, on/off)")
+        if self.type in (int, float):
+            try:
+                return self.type(text)
+            except ValueError:
+                kind = "a whole number" if self.type is int else "a number"
+                raise ConfigError(f"{self.env}={raw!r} is not {kind}", hint=self.help) from None
+        return Path(text) if self.type is Path else text
+
+    def check(self, value: object) -> None:
+        """ConfigError when `value` is outside the setting's choices or below its minimum."""
+        if self.choices and value not in self.choices:
+            raise ConfigError(f"{self.env} (setting {self.name}) must be one of {', '.join(self.choices)}, "
+                              f"not {value!r}")
+        if self.type in (int, float) and self.minimum is not None and value < self.minimum:  # type: ignore[operator]
+            raise ConfigError(f"{self.env} (setting {self.name}) must be at least {self.minimum:g}, not {value}")
+
+    @property
+    def type_name(self) -> str:
+        if self.choices:
+            return " \\| ".join(f"`{c}`" for c in self.choices)
+        return {bool: "true/false", int: "integer", float: "number", str: "text", Path: "path"}[self.type]
+
+    @property
+    def default_text(self) -> str:
+        if self.shown:
+            return self.shown
+        if self.type is bool:
+            return "true" if self.default else "false"
+        if self.default == "":
+            return "(empty)"
+        return f"`{self.default}`"
+
+
+def _rows() -> tuple[Setting, ...]:
+    hints = get_type_hints(Settings)
+
+    return tuple(Setting(f.name, f.metadata["env"], hints[f.name], None if f.default is MISSING else f.default,
+                         f.metadata["help"],
+                         f.metadata["choices"], f.metadata["minimum"], f.metadata["shown"])
+                 for f in fields(Settings) if "env" in f.metadata)
+
+
+SETTINGS: tuple[Setting, ...] = _rows()
+
+
+def markdown_table(rows: tuple[Setting, ...] = SETTINGS) -> str:
+    """The settings as the README's table: variable, type, default, what it does."""
+    lines = ["| variable | type | default | what |", "|---|---|---|---|"]
+    lines += [f"| `{r.env}` | {r.type_name} | {r.default_text} | {r.help} |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(markdown_table())

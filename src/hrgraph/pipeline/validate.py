@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -62,20 +61,20 @@ def _problem(row: dict[str, object], owner: Emitted | None) -> Problem:
     )
 
 
-def gate(emitted: list[Emitted], shapes: Graph, ontology: Graph, extra: Graph) -> GateResult:
+def gate(emitted: list[Emitted], shapes: Graph, ontology: Graph, extra: Graph, engine: str = "auto") -> GateResult:
     """Validate the union of records (+ `extra`, the published vocabularies); hold back failing records until
     what remains conforms. Records that failed before SHACL (unfound quotes, bad dates) are held back first.
 
     The shapes run on hrgraph's SHACL engine (pipeline/shacl), or with pySHACL when they use a feature the
-    engine refuses or when HRGRAPH_GATE=pyshacl; both give the same results. Only results that block (severity
-    sh:Violation, not sh:Warning or sh:Info: `shacl.blocks`) hold records back; `conforms` then means that none
-    remains, though a report with warnings does not conform in the SHACL sense."""
+    engine refuses or when `engine` is "pyshacl" (setting HRGRAPH_GATE); both give the same results. Only
+    results that block (severity sh:Violation, not sh:Warning or sh:Info: `shacl.blocks`) hold records back;
+    `conforms` then means that none remains, though a report with warnings does not conform in the SHACL sense."""
     result = GateResult(published=[e for e in emitted if not _has_violation(e.problems)])
     result.held_back = [e for e in emitted if _has_violation(e.problems)]
     result.problems = [p for e in emitted for p in e.problems]
-    engine = _engine(shapes, ontology, extra)
+    validator = _engine(shapes, ontology, extra, engine)
     for _ in range(MAX_ROUNDS):
-        conforms, rows = engine.validate(result.published)
+        conforms, rows = validator.validate(result.published)
         owner = _owners(result.published)
         result.problems += [p for p in dict.fromkeys(_problem(r, owner.get(r["focusNode"])) for r in rows)  # type: ignore
                             if p not in result.problems]
@@ -89,7 +88,7 @@ def gate(emitted: list[Emitted], shapes: Graph, ontology: Graph, extra: Graph) -
             return result  # a violation no record can be blamed for (ontology, vocabularies): publish nothing
         result.held_back += failing.values()
         result.published = [e for e in result.published if id(e) not in failing]
-        engine.hold_back(failing.values(), result.published)
+        validator.hold_back(failing.values(), result.published)
     return result
 
 
@@ -113,8 +112,8 @@ class PyShaclEngine:
         pass
 
 
-def _engine(shapes: Graph, ontology: Graph, extra: Graph) -> PyShaclEngine | FastEngine:
-    if os.environ.get("HRGRAPH_GATE", "").lower() == "pyshacl":
+def _engine(shapes: Graph, ontology: Graph, extra: Graph, engine: str) -> PyShaclEngine | FastEngine:
+    if engine == "pyshacl":
         return PyShaclEngine(shapes, ontology, extra)
     try:
         return FastEngine(shapes, ontology, extra)

@@ -11,8 +11,9 @@ from hrgraph.store.base import Store
 def create_app(settings: Settings, store: Store) -> Flask:
     """Build the WSGI app over an already opened store; no globals, so tests build as many as they like."""
     app = Flask(__name__)
-    app.config["HRGRAPH"] = settings
-    app.extensions["hrgraph_store"] = store
+    from hrgraph.web import context
+
+    context.install(app, settings, store)  # read by routes through get_settings() / get_store()
     # Blueprints are registered by the modules that own them (sparql, resources, pages, downloads).
     from hrgraph.web import blueprints
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, redirect, send_from_directory
+from flask import Blueprint, Response, redirect, send_from_directory
 
-from hrgraph.config import Settings
+from hrgraph.web.context import get_settings
 from hrgraph.web.errors import error_response
 
 bp = Blueprint("downloads", __name__)
@@ -41,10 +41,6 @@ MEDIA_TYPES = (
 )
 
 
-def settings() -> Settings:
-    return current_app.config["HRGRAPH"]
-
-
 def media_type(name: str) -> str:
     return next((mt for suffix, mt in MEDIA_TYPES if name.endswith(suffix)), "application/octet-stream")
 
@@ -60,17 +56,17 @@ def _send(folder: Path, name: str, what: str) -> Response:
 
 @bp.get("/dumps/<name>")
 def dump(name: str) -> Response:
-    return _send(settings().dist_dir, name, "download")
+    return _send(get_settings().dist_dir, name, "download")
 
 
 @bp.get("/sources/<name>")
 def source_text(name: str) -> Response:
     """The stored text of a source document ({base}sources/{file}): evidence offsets count characters in it."""
-    return _send(settings().dist_dir / "sources", name, "source document")
+    return _send(get_settings().dist_dir / "sources", name, "source document")
 
 
 @bp.get("/.well-known/void")
 def well_known_void() -> Response:
-    if not (settings().dist_dir / VOID_FILE).is_file():
+    if not (get_settings().dist_dir / VOID_FILE).is_file():
         return error_response(404, "the dataset description has not been built yet")
     return redirect(f"/dumps/{VOID_FILE}", code=303)

@@ -9,11 +9,11 @@ and PATCH answer 405 with `Allow: GET, HEAD`: the store is published by the buil
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 
 from hrgraph.model.namespaces import PREFIXES
-from hrgraph.store.base import Store
 from hrgraph.web.conneg import JSONLD, NTRIPLES, RDFXML, TURTLE, Format, choose, from_alias
+from hrgraph.web.context import get_store
 from hrgraph.web.describe import sparql_iri
 from hrgraph.web.errors import error_response
 
@@ -21,10 +21,6 @@ bp = Blueprint("graphstore", __name__)
 
 ALLOW = "GET, HEAD"
 FORMATS: tuple[Format, ...] = (TURTLE, JSONLD, NTRIPLES, RDFXML)
-
-
-def store() -> Store:
-    return current_app.extensions["hrgraph_store"]
 
 
 @bp.route("/rdf-graph-store", methods=["PUT", "POST", "DELETE", "PATCH"])
@@ -42,15 +38,15 @@ def get_graph() -> Response:
         types = ", ".join(f.media_type for f in FORMATS)
         return error_response(406, f"none of the formats offered is acceptable: {types}")
     if has_default:
-        triples = store().construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        triples = get_store().construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
     else:
         try:
             node = sparql_iri(graphs[0])
         except ValueError:
             return error_response(400, f"not an IRI: {graphs[0]!r}")
-        if not store().ask(f"ASK {{ GRAPH {node} {{ ?s ?p ?o }} }}"):
+        if not get_store().ask(f"ASK {{ GRAPH {node} {{ ?s ?p ?o }} }}"):
             return error_response(404, f"no graph {graphs[0]} in this store")
-        triples = store().construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }}")
+        triples = get_store().construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }}")
     return respond(triples, fmt)
 
 

@@ -22,9 +22,9 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from hrgraph.config import Settings
 from hrgraph.model.namespaces import HR, PREFIXES
-from hrgraph.store.base import Store
 from hrgraph.web import conneg, errors
 from hrgraph.web.conneg import RESOURCE_FORMATS, Format
+from hrgraph.web.context import SETTINGS, STORES, get_settings, get_store
 from hrgraph.web.describe import Description, LabelMemo, Presenter, describe, sparql_iri
 from hrgraph.web.doccache import MARK, Cached, DocumentCache, FastDocuments, Key
 
@@ -37,23 +37,15 @@ OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 DCT_DESCRIPTION = "http://purl.org/dc/terms/description"
 
 
-def settings() -> Settings:
-    return current_app.config["HRGRAPH"]
-
-
-def store() -> Store:
-    return current_app.extensions["hrgraph_store"]
-
-
 @bp.record_once
 def _install_cache(state: BlueprintSetupState) -> None:
     """Rendered documents are kept per build and served by a WSGI path in front of Flask (`doccache`)."""
     app = state.app
-    conf: Settings = app.config["HRGRAPH"]
+    conf: Settings = app.config[SETTINGS]
     cache = app.extensions[CACHE] = DocumentCache(conf.document_cache_mb * 1024 * 1024)
     app.extensions[LABELS] = LabelMemo()
     app.wsgi_app = FastDocuments(app.wsgi_app, cache, conf, document_path,  # type: ignore[method-assign]
-                                 lambda: app.extensions["hrgraph_store"].build_id)
+                                 lambda: app.extensions[STORES].build_id)
 
 
 def document_path(path: str, page: int) -> tuple[str, str] | None:
@@ -63,13 +55,13 @@ def document_path(path: str, page: int) -> tuple[str, str] | None:
 
 
 def document_key(stem: str, fmt: Format, page: int) -> Key:
-    return (store().build_id, stem, fmt.name, page)
+    return (get_store().build_id, stem, fmt.name, page)
 
 
 @bp.get("/<path:path>")
 def resource(path: str) -> Response:
     stem, fmt = split_extension(path)
-    iri = settings().base + stem
+    iri = get_settings().base + stem
     page = page_number()
     if page is None:
         return error_response(400, "page must be a positive integer", fmt or conneg.HTML)
@@ -105,7 +97,7 @@ def status(iri: str) -> Status:
         node = sparql_iri(iri)
     except ValueError:
         return Status()
-    rows = store().select(f"""SELECT ?same ?why ?live WHERE {{
+    rows = get_store().select(f"""SELECT ?same ?why ?live WHERE {{
         {{ {node} <{OWL_SAME_AS}> ?same }}
         UNION {{ {node} a <{HR.WithdrawnRecord}> ; <{DCT_DESCRIPTION}> ?why }}
         UNION {{ FILTER EXISTS {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }} BIND(true AS ?live) }} }}""")
@@ -116,7 +108,7 @@ def status(iri: str) -> Status:
 
 def retired_response(stem: str, st: Status, fmt: Format | None, document: bool) -> Response | None:
     """301 to the survivor of a merge (a document URL to its document), 410 with a tombstone in `fmt`."""
-    base = settings().base
+    base = get_settings().base
     if st.moved_to and st.moved_to.startswith(base):
         suffix = f".{fmt.extension}" if fmt and document else ""
         resp = Response(status=301)
@@ -147,7 +139,7 @@ def redirect_to_document(stem: str, iri: str) -> Response:
 
 
 def etag_for(path: str, fmt: Format, page: int) -> str:
-    key = f"{store().build_id}|{path}|{fmt.name}|{page}"
+    key = f"{get_store().build_id}|{path}|{fmt.name}|{page}"
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
@@ -163,7 +155,7 @@ def document(stem: str, iri: str, fmt: Format, page: int) -> Response:
         return kept_response(hit)
     else:
         try:
-            d = describe(store(), iri, page, settings().page_size, current_app.extensions[LABELS])
+            d = describe(get_store(), iri, page, get_settings().page_size, current_app.extensions[LABELS])
         except ValueError:
             return error_response(404, f"not an IRI: {iri}", fmt)
         if not d.exists:
@@ -205,7 +197,7 @@ def link_header(stem: str, fmt: Format | None, d: Description | None = None) -> 
 def render(d: Description, stem: str, fmt: Format) -> Response:
     if fmt.serializer == "html":
         template = "person.html" if d.is_person else "resource.html"
-        body = render_template(template, d=d, p=Presenter(settings().base, d.labels), stem=stem,
+        body = render_template(template, d=d, p=Presenter(get_settings().base, d.labels), stem=stem,
                                alternates=alternates(stem, fmt), paging=page_links(stem, fmt, d))
         return Response(body, mimetype="text/html")
     return Response(serialize(d.rdf(), fmt), content_type=content_type(fmt))

@@ -92,7 +92,7 @@ def run(settings: Settings, files: list[str], fmt: str, out: str | None, explain
     materialise(emitted, superclasses(ontology))
     held = 0
     if len(shapes):
-        gated = gate(emitted, shapes, ontology, vocab)
+        gated = gate(emitted, shapes, ontology, vocab, settings.gate_engine)
         emitted, held = gated.published, len(gated.held_back)
         for e in gated.held_back:
             print(f"hrgraph ingest: held back (violates shapes/): {e.record.ref()}", file=err)
