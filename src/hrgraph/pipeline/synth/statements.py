@@ -3,8 +3,10 @@ statement itself claims (co-signatures, demands, a submission to a mechanism, a 
 
 Proportions (per person, decided from the curated data and Viasna's public counts; see `synth` docstring):
 recognised 100 % — 61 % current, 38 % former (hr:former true), 1 in 300 died in custody; charged 100 %
-(30 % twice, 1 in 10 under the administrative code); held in a colony 60 % of the current; a trial event
-15 %, an arrest 10 %, a release event for a third of the former. Every claim and event carries evidence.
+(30 % twice, 1 in 10 under the administrative code, 1 in 10 charged but not yet convicted); held in a colony
+60 % of the current; a trial event 15 %, an arrest 10 %, a release event for a third of the former. Every
+claim and event carries evidence. The claims of news items (15 % of statements) were made by the extractor
+and accepted by a curator (1 in 7 edited): prov:wasGeneratedBy its activity, hr:confidence, hr:reviewStatus.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from hrgraph.pipeline.synth.world import World
+from hrgraph.pipeline.synth.world import RULES, World
 from hrgraph.pipeline.synth.writer import DC, PV, SK, Doc, H, Quote, Writer, en, iri, lit
 
 PERSONS_PER_STATEMENT = 25
@@ -62,6 +64,7 @@ class Statement:
     doc: Doc
     publisher: str
     signatories: list[str]
+    extracted: bool = False  # its claims were made by the extractor and reviewed
     quotes: list[Quote] = field(default_factory=list)
 
     def claim(self, kind: str, key: str, cls: str, label: str, sentence: str) -> str:
@@ -70,6 +73,12 @@ class Statement:
         self.w.labelled(s, cls, label)
         self.w.t(s, H.statedIn, self.iri)
         self.w.t(s, H.date, lit(date(self.rnd), datatype="date"))
+        if self.extracted:
+            self.w.t(s, PV.wasGeneratedBy, self.world.activities[RULES[kind]])
+            self.w.t(s, H.confidence, lit("0.9", datatype="decimal"))
+            review = "edited" if len(self.quotes) % 7 == 3 else "accepted"
+            self.w.t(s, H.reviewStatus, self.concept("review-status", review))
+            self.w.t(s, H.reviewedAt, lit(f"{date(self.rnd)}T09:30:00Z", datatype="dateTime"))
         start, end = self.doc.add(sentence)
         self.quotes.append(Quote(s, start, end))
         return s
@@ -105,6 +114,7 @@ def person(st: Statement, n: int) -> tuple[str, str]:
     w.t(rec, H.criterion, st.concept("pp-guidelines-2013", CRITERIA[n % len(CRITERIA)]))
     if state == "former":
         w.t(rec, H.former, lit("true", datatype="boolean"))
+    w.t(rec, H.recognitionStatus, lit("deceased" if state == "died" else state))
     w.t(p, H.recognisedAsPoliticalPrisoner, rec)
     _charges(st, n, name, key, p)
     _events(st, n, name, key, p, state)
@@ -117,13 +127,19 @@ def _charges(st: Statement, n: int, name: str, key: str, p: str) -> None:
         admin = n % 10 == 7 and k == 0
         art = rnd.choice(world.admin_articles if admin else world.articles)
         court, sentence = rnd.choice(world.courts), rnd.choice(SENTENCES)
-        chg = st.claim("charge", f"chg-{key}-{k + 1}", H.Charge, f"Charge against {name} under Article "
-                       f"{world.names[art]}", f"{name} (no. {n}) was sentenced by the {world.names[court]} under "
-                       f"Article {world.names[art]} to {sentence}.")
+        label = f"Charge against {name} under Article {world.names[art]}"
+        if n % 10 == 4 and k == 0:  # charged, awaiting trial
+            chg = st.claim("charge", f"chg-{key}-{k + 1}", H.Charge, label, f"{name} (no. {n}) is charged under "
+                           f"Article {world.names[art]}.")
+            w.t(chg, H.chargeStage, lit("charged"))
+        else:
+            chg = st.claim("charge", f"chg-{key}-{k + 1}", H.Charge, label, f"{name} (no. {n}) was sentenced by the "
+                           f"{world.names[court]} under Article {world.names[art]} to {sentence}.")
+            w.t(chg, H.chargeStage, lit("convicted"))
+            w.t(chg, H.court, court)
+            w.t(chg, H.sentence, en(sentence))
         w.t(chg, H.person, p)
         w.t(chg, H.provision, art)
-        w.t(chg, H.court, court)
-        w.t(chg, H.sentence, en(sentence))
 
 
 def _events(st: Statement, n: int, name: str, key: str, p: str, state: str) -> None:
@@ -155,7 +171,7 @@ def statement(w: Writer, world: World, rnd: random.Random, j: int, persons: rang
     pool = world.hros + world.associations
     signatories = [pool[(j + 2 * k) % len(pool)] for k in range(2 + j % 4)] if joint else [world.hros[j % 6]]
     st = Statement(w, world, rnd, j, iri(w.iris.record("statements", key)), iri(w.iris.record("sources", key)),
-                   Doc(f"{key}.txt"), publisher, signatories)
+                   Doc(f"{key}.txt"), publisher, signatories, extracted=cls == "NewsItem")
     st.doc.add(f"Statement no. {j} of Belarusian human rights organisations.")
     named = [person(st, n) for n in persons]
     if joint:

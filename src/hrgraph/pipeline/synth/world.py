@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hrgraph.model.namespaces import Iris
+from hrgraph.pipeline.emit import activity_triples, extraction_activity
+from hrgraph.pipeline.ntriples import nt_term
+from hrgraph.pipeline.resolve import Index
 from hrgraph.pipeline.synth.writer import DC, SK, E, H, Writer, en, iri, lit
 
 CITIES = ("Minsk", "Homiel", "Mahilou", "Viciebsk", "Hrodna", "Brest", "Babrujsk", "Baranavichy", "Pinsk", "Orsha")
@@ -53,6 +56,10 @@ LEGISLATION = (
         ("3.1-b", "detention for purely political reasons"))),
 )
 REPLACED = ("by-extremism-law-synth-2007", "Law on Countering Extremism of 2007 (synthetic)")
+# the extractor rule that makes each kind of claim (an event: "event") in the news items, as "<version>/<rule>"
+RULES = {"recognition": "synth/recognition-subject", "charge": "synth/charge-subject", "demand": "synth/demand",
+         "signature": "synth/signature", "submission": "synth/submission", "statistic": "synth/statistic",
+         "event": "synth/event-subject"}
 # (key, class, name, kind, parent key, session number)
 MECHANISMS = (
     ("synth-un-hrc", "CharterBody", "UN Human Rights Council (synthetic)", "charter-body", None, None),
@@ -93,6 +100,7 @@ class World:
     mechanisms: list[str] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
     place_of: dict[str, str] = field(default_factory=dict)  # court or colony -> its city
+    activities: dict[str, str] = field(default_factory=dict)  # "<version>/<rule>" -> the extraction activity
 
     def concept(self, iris: Iris, scheme: str, key: str) -> str:
         return iri(iris.concept(scheme, key))
@@ -127,7 +135,17 @@ def build_world(w: Writer) -> World:
         world.place_of[court] = world.place_of[colony] = place
     _legislation(w, world)
     _mechanisms(w, world)
+    _activities(w, world)
     return world
+
+
+def _activities(w: Writer, world: World) -> None:
+    """The extractor's activities, described by the emitter itself (a handful: rdflib terms are fine here)."""
+    index = Index.of([], w.iris)
+    for made_by in RULES.values():
+        world.activities[made_by] = iri(extraction_activity(index, made_by))
+        for s, p, o in activity_triples(index, made_by):
+            w.t(nt_term(s), nt_term(p), nt_term(o))
 
 
 def _legislation(w: Writer, world: World) -> None:

@@ -33,7 +33,7 @@ class NT:
 
 H, E = NT(HR), NT(ELI)
 R, RS, SK, DC, PV = NT(RDF), NT(RDFS), NT(SKOS), NT(DCTERMS), NT(PROV)
-_XSD = {name: str(XSD[name]) for name in ("date", "dateTime", "integer", "boolean", "positiveInteger")}
+_XSD = {name: str(XSD[name]) for name in ("date", "dateTime", "integer", "decimal", "boolean", "positiveInteger")}
 
 
 def iri(term: str) -> str:
