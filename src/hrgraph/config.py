@@ -104,9 +104,9 @@ class Settings:
     remote_refresh_s: float = setting(5.0, "HRGRAPH_REMOTE_REFRESH", "seconds between two readings of which "
                                       "build is active on the remote store", minimum=0.001)
     # --- building
-    gate_engine: str = setting("auto", "HRGRAPH_GATE", "SHACL engine of the build's gate: `auto` (shapes "
-                               "compiled to SPARQL, pySHACL where the compiler does not know a feature) or "
-                               "`pyshacl` (the reference validator, slow)", choices=("auto", "pyshacl"))
+    gate_engine: str = setting("auto", "HRGRAPH_GATE", "SHACL engine of the build's gate: `auto` (hrgraph's "
+                               "engine, pySHACL for shapes it refuses) or `pyshacl` (the reference validator, "
+                               "slow)", choices=("auto", "pyshacl"))
     virtuoso_isql: str = setting("", "HRGRAPH_VIRTUOSO_ISQL", "the build host only: `host:port` of Virtuoso's SQL "
                                  "port, for publishing to a remote store")
     virtuoso_user: str = setting("dba", "HRGRAPH_VIRTUOSO_USER", "the build host only: a Virtuoso account "

@@ -21,6 +21,7 @@ from typing import IO
 from pyshacl import validate as pyshacl_validate
 from rdflib import Graph
 from rdflib.namespace import RDF
+from rdflib.term import Node
 
 from hrgraph.config import Settings
 from hrgraph.errors import DataError
@@ -28,7 +29,7 @@ from hrgraph.model.namespaces import SH
 from hrgraph.pipeline.imports import read_quads
 from hrgraph.pipeline.oxterms import to_rdflib
 from hrgraph.pipeline.shacl.engine import validate
-from hrgraph.pipeline.shacl.graph import DataGraph
+from hrgraph.pipeline.shacl.graph import DataGraph, Triple
 from hrgraph.pipeline.shacl.paths import BadShape
 from hrgraph.pipeline.shacl.report import blocks, report_graph
 from hrgraph.pipeline.shacl.shapes import Shapes, Unsupported
@@ -49,25 +50,45 @@ def files(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def read_graph(paths: Iterable[Path]) -> Graph:
-    """The triples of the files (quads' graph names dropped), literals exactly as written."""
-    g = Graph()
+def read_triples(paths: Iterable[Path]) -> list[Triple]:
+    """The triples of the files (quads' graph names dropped), literals exactly as written. A term that recurs
+    is converted once (and is then the same object, which makes the engine's lookups identity checks)."""
+    out: list[Triple] = []
+    terms: dict[object, Node] = {}
+
+    def conv(term: object) -> Node:
+        if (hit := terms.get(term)) is None:
+            hit = terms[term] = to_rdflib(term, normalize=False)  # type: ignore[assignment]
+        return hit  # type: ignore[return-value]
+
     for path in files(paths):
         try:
-            for q in read_quads(path, base_iri=path.resolve().as_uri()):
-                g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object, normalize=False)))
+            out += [(conv(q.subject), conv(q.predicate), conv(q.object))
+                    for q in read_quads(path, base_iri=path.resolve().as_uri())]
         except (OSError, UnicodeDecodeError) as exc:
             raise DataError(f"cannot read: {exc}", str(path)) from None
+    return out
+
+
+def read_graph(paths: Iterable[Path]) -> Graph:
+    g = Graph()
+    for t in read_triples(paths):
+        g.add(t)
     return g
 
 
-def report_for(data: Graph, shapes: Graph, background: Graph) -> Graph:
+def report_for(data: list[Triple], shapes: Graph, background: list[Triple]) -> Graph:
     """The validation report: hrgraph's engine, or pySHACL for shapes the engine refuses."""
     try:
         compiled = Shapes(shapes)
         return report_graph(validate(DataGraph(chain(data, background)), compiled), shapes)
     except Unsupported:
-        _, report, _ = pyshacl_validate(data, shacl_graph=shapes, ont_graph=background or None, inference="none",
+        graph, ontology = Graph(), Graph()
+        for t in data:
+            graph.add(t)
+        for t in background:
+            ontology.add(t)
+        _, report, _ = pyshacl_validate(graph, shacl_graph=shapes, ont_graph=ontology or None, inference="none",
                                         advanced=True, allow_warnings=False)
         return report
 
@@ -81,14 +102,14 @@ def exit_code(report: Graph) -> int:
 
 
 def run(settings: Settings, data: list[Path], shapes: list[Path] | None, out: IO[bytes] | None = None) -> int:
-    graph = read_graph(data)
+    triples = read_triples(data)
     if shapes:
-        shapes_graph, background = read_graph(shapes), Graph()
+        shapes_graph, background = read_graph(shapes), []
     else:
         shapes_graph = read_graph([settings.shapes_dir])
-        background = read_graph([settings.ontology_dir, settings.ontology_dir / "vocab"])
+        background = read_triples([settings.ontology_dir, settings.ontology_dir / "vocab"])
     try:
-        report = report_for(graph, shapes_graph, background)
+        report = report_for(triples, shapes_graph, background)
     except BadShape as exc:
         where = ", ".join(str(p) for p in shapes) if shapes else str(settings.shapes_dir)
         raise DataError(f"the shapes are not well-formed SHACL: {exc}", where) from None
@@ -99,6 +120,6 @@ def run(settings: Settings, data: list[Path], shapes: list[Path] | None, out: IO
         name = str(r).rsplit("#", 1)[-1]
         counts[name] = counts.get(name, 0) + 1
     summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "no results"
-    print(f"hrgraph validate: {len(graph)} triples, {summary}: "
+    print(f"hrgraph validate: {len(triples)} triples read, {summary}: "
           f"{'conforms' if code == OK else 'does not conform'}", file=sys.stderr)
     return code

@@ -77,12 +77,6 @@ class DataGraph:
         self._in.clear()
         self._sub.clear()
 
-    def triples(self, predicates: Iterable[Node] | None = None) -> Iterable[Triple]:
-        for p in self.out if predicates is None else predicates:
-            for s, objects in self.out.get(p, {}).items():
-                for o in objects:
-                    yield s, p, o
-
     def objects(self, s: Node, p: Node) -> list[Node] | tuple[Node, ...]:
         return self.out.get(p, {}).get(s, NONE)
 

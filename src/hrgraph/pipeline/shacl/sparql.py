@@ -20,7 +20,7 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
-from hrgraph.pipeline.ntriples import nt_lines
+from hrgraph.pipeline.ntriples import nt_term
 from hrgraph.pipeline.oxterms import to_oxigraph, to_rdflib
 from hrgraph.pipeline.shacl.graph import DataGraph, Triple, paused_gc
 from hrgraph.pipeline.shacl.report import Result
@@ -43,7 +43,7 @@ class Mirror:
         self.predicates = predicates
         self.store = ox.Store()
         with paused_gc():
-            text = "".join(nt_lines(data.triples(predicates))).encode("utf-8")
+            text = "".join(_lines(data, predicates)).encode("utf-8")
         self.store.bulk_load(text, format=ox.RdfFormat.N_TRIPLES)
 
     def remove(self, triples: Iterable[Triple]) -> None:
@@ -63,6 +63,19 @@ def read_predicates(shapes: Iterable[Shape]) -> frozenset[Node] | None:
                     return None
                 found |= preds
     return frozenset(found)
+
+
+def _lines(data: DataGraph, predicates: frozenset[Node] | None) -> Iterable[str]:
+    """N-Triples of the data graph's triples with these predicates (its lists hold no duplicates)."""
+    for p in data.out if predicates is None else predicates:
+        by_subject = data.out.get(p)
+        if not by_subject:
+            continue
+        pn = nt_term(p)
+        for s, objects in by_subject.items():
+            sn = nt_term(s)
+            for o in objects:
+                yield f"{sn} {pn} <{o}> .\n" if type(o) is URIRef else f"{sn} {pn} {nt_term(o)} .\n"
 
 
 def mirror(data: DataGraph, predicates: frozenset[Node] | None) -> Mirror:
