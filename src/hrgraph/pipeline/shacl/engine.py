@@ -52,18 +52,19 @@ class Validator:
                 out.extend([r] * n if n > 1 else (r,))
         return out
 
-    def targets(self, shape: Shape) -> list[Node]:
-        nodes: dict[Node, None] = {}
+    def targets(self, shape: Shape) -> dict[Node, int]:
+        """The shape's focus nodes from its own targets (a set, each counted once)."""
+        nodes: dict[Node, int] = {}
         for kind, t in shape.targets:
             if kind == "targetNode":
-                nodes[t] = None
+                nodes[t] = 1
             elif kind == "targetClass":
-                nodes.update(dict.fromkeys(self.data.instances(t)))
+                nodes.update(dict.fromkeys(self.data.instances(t), 1))
             elif kind == "targetSubjectsOf":
-                nodes.update(dict.fromkeys(self.data.by_subject(t)))
+                nodes.update(dict.fromkeys(self.data.by_subject(t), 1))
             else:
-                nodes.update(dict.fromkeys(self.data.by_object(t)))
-        return list(nodes)
+                nodes.update(dict.fromkeys(self.data.by_object(t), 1))
+        return nodes
 
     def _focus(self) -> dict[Shape, dict[Node, int]]:
         """Focus node -> how many routes reach it, per shape: targets first, then down sh:property."""
@@ -83,7 +84,7 @@ class Validator:
         given: dict[Shape, list[dict[Node, int]]] = {}
         for shape in self.shapes.targeted:
             if shape.targets:
-                given.setdefault(shape, []).append(dict.fromkeys(self.targets(shape), 1))
+                given.setdefault(shape, []).append(self.targets(shape))
         focus: dict[Shape, dict[Node, int]] = {}
         for shape in reversed(order):  # parents before children (recursive shapes were refused)
             parts = given.get(shape)

@@ -52,7 +52,7 @@ def check_class(v: Validator, shape: Shape, c: Constraint, pairs: Pairs) -> list
     types = v.data.by_subject(RDF.type)
     comp = c.component
     return [v.result(shape, f, x, comp) for f, values in pairs for x in values
-            if not any(t in classes for t in types.get(x, NONE))]
+            if classes.isdisjoint(types.get(x, NONE))]
 
 
 def check_datatype(v: Validator, shape: Shape, c: Constraint, pairs: Pairs) -> list[Result]:
