@@ -17,13 +17,13 @@ from hrgraph.pipeline.emit import Emitted, emit_record, emit_source
 from hrgraph.pipeline.imports import import_rdf
 from hrgraph.pipeline.ingest import ingest_files, source_paths
 from hrgraph.pipeline.progress import stage
-from hrgraph.pipeline.publish import publish
+from hrgraph.pipeline.publish import clean_leftovers, publish
 from hrgraph.pipeline.reason import materialise, superclasses
 from hrgraph.pipeline.resolve import Index, source_key
 from hrgraph.pipeline.review import select
 from hrgraph.pipeline.sources import SourceText, read_sources
 from hrgraph.pipeline.validate import gate
-from hrgraph.store.embedded import reconcile_published
+from hrgraph.store.backends import build_lock, reconcile
 
 
 def read_turtle(paths: list[Path], root: Path) -> Graph:
@@ -57,8 +57,15 @@ def _emit_all(settings: Settings) -> tuple[list[Emitted], list[Problem], dict[st
 
 
 def build(settings: Settings, out=sys.stdout) -> BuildResult:
-    """Run the pipeline; a data error raises DataError before anything under dist/ is touched."""
-    reconcile_published(settings.dist_dir, settings.store_dir)  # finish a publish a kill interrupted
+    """Run the pipeline under the build lock (a second build at once exits 2: `backends.BuildRunning`);
+    a data error raises DataError before anything under dist/ is touched."""
+    with build_lock(settings):
+        reconcile(settings)  # finish a publish a kill interrupted
+        clean_leftovers(settings)  # and remove what killed builds left
+        return _build(settings, out)
+
+
+def _build(settings: Settings, out) -> BuildResult:
     ontology_files = sorted(settings.ontology_dir.glob("*.ttl"))
     vocab = read_turtle(sorted((settings.ontology_dir / "vocab").glob("*.ttl")), settings.root)
     ontology = read_turtle(ontology_files, settings.root) + vocab
