@@ -378,7 +378,6 @@ def test_ingest_register_keys_writes_no_name(tmp_path: Path) -> None:
 
 
 @EMBEDDED
-@pytest.mark.xfail(reason="a running server follows publishes: #12 (core-store), not on main yet", strict=False)
 def test_a_running_server_stops_serving_a_person_once_withheld(tmp_path: Path) -> None:
     import time
 

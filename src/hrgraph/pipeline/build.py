@@ -9,17 +9,25 @@ from hrgraph.model.records import BuildResult
 from hrgraph.pipeline.ingest import KeyRegistry
 from hrgraph.pipeline.prepare import load_model, prepare, read_inputs, read_turtle
 from hrgraph.pipeline.progress import stage
-from hrgraph.pipeline.publish import publish
+from hrgraph.pipeline.publish import clean_leftovers, publish
 from hrgraph.pipeline.restrict import register_keys
-from hrgraph.store.embedded import reconcile_published
+from hrgraph.store.backends import build_lock, reconcile
 
 __all__ = ["build", "read_turtle"]
 
 
 def build(settings: Settings, out=sys.stdout) -> BuildResult:
-    """Run the pipeline; a data error raises DataError before anything under dist/ is touched. New keys are
-    registered in data/keys.tsv (atomically, nothing that names a withheld person) once the gate has run."""
-    reconcile_published(settings.dist_dir, settings.store_dir)  # finish a publish a kill interrupted
+    """Run the pipeline under the build lock (a second build at once exits 2: `backends.BuildRunning`);
+    a data error raises DataError before anything under dist/ is touched."""
+    with build_lock(settings):
+        reconcile(settings)  # finish a publish a kill interrupted
+        clean_leftovers(settings)  # and remove what killed builds left
+        return _build(settings, out)
+
+
+def _build(settings: Settings, out) -> BuildResult:
+    """Every input through the one preparation path, then publish. New keys are registered in data/keys.tsv
+    (atomically, nothing that names a withheld person) once the gate has run."""
     model = load_model(settings)
     registry = KeyRegistry.load(settings.data_dir / "keys.tsv")
     with stage("read inputs", out):
