@@ -16,12 +16,13 @@ from urllib.parse import urlencode
 
 from flask import Response, request
 
-from hrgraph.web.conneg import negotiate
-from hrgraph.web.errors import Refused
+from hrgraph.web.conneg import Format, negotiate
+from hrgraph.web.errors import Refused, answer_errors_as
 from hrgraph.xref.table import write
 
 HTML, CSV, JSON = "text/html", "text/csv", "application/json"
 FORMATS = {"html": HTML, "csv": CSV, "json": JSON}
+JSON_ERRORS = Format("json", JSON, "json", "JSON_LD")  # errors of a `.json` list: the JSON error object
 
 
 def list_format(ext: str | None) -> str:
@@ -31,6 +32,8 @@ def list_format(ext: str | None) -> str:
         media = FORMATS.get(named.lower())
         if media is None:
             raise Refused(404 if ext else 400, f"lists are offered as .html, .csv or .json, not {named!r}")
+        if media == JSON:
+            answer_errors_as(JSON_ERRORS)
         return media
     media = negotiate(request.headers.get("Accept"), (HTML, CSV, JSON))
     if media is None:
