@@ -14,6 +14,7 @@ raises `ConfigError` naming the variable; the CLI prints it and exits 2. An empt
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields, replace
@@ -47,6 +48,7 @@ def setting(default: Any, env: str, help: str, *, choices: tuple[str, ...] = (),
 
 
 MIB = 1024 * 1024
+CONTACT = re.compile(r"^(?:mailto:)?[^@\s:/]+@[^@\s/]+\.[^@\s/]+$|^https?://\S+$")
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,15 @@ class Settings:
                                     "matches by name; beyond, pages come in the store's order and say so")
     document_cache_mb: int = setting(256, "HRGRAPH_DOCUMENT_CACHE_MB", "MiB of rendered resource documents kept "
                                      "per build (least recently used out first; 0 turns the cache off)")
+    # --- the dataset as it is cited and described (VoID, every page's footer)
+    publisher: str = setting("hrgraph", "HRGRAPH_PUBLISHER", "who publishes the dataset: its name in VoID "
+                             "(`dct:publisher`) and in the citation every page gives")
+    contact: str = setting("", "HRGRAPH_CONTACT", "where readers write about the data (corrections, questions): "
+                           "an e-mail or https address, in VoID (`dcat:contactPoint`) and every page's footer; "
+                           "empty: the site's home page says the operator has not given one")
+    source_date_epoch: int = setting(0, "SOURCE_DATE_EPOCH", "the day the build gives as the data's last "
+                                     "modification (VoID `dct:modified`), in seconds since 1970, as reproducible "
+                                     "builds set it; 0: the day the newest input file was modified")
     # --- cross-referencing (README "Cross-referencing a list of names")
     search_max_chars: int = setting(200, "HRGRAPH_SEARCH_MAX_CHARS", "characters of a search, suggestion or "
                                     "reconciliation query; longer ones are refused with 400", minimum=1)
@@ -138,6 +149,15 @@ class Settings:
             object.__setattr__(self, "base", self.base + "/")
         for row in SETTINGS:
             row.check(getattr(self, row.name))
+        if self.contact and not CONTACT.match(self.contact):
+            raise ConfigError(f"HRGRAPH_CONTACT must be an e-mail address or an http(s) URL, not {self.contact!r}")
+
+    @property
+    def contact_iri(self) -> str:
+        """The contact as an IRI (`mailto:` for an e-mail address), "" when none is set."""
+        if not self.contact or self.contact.startswith(("http://", "https://", "mailto:")):
+            return self.contact
+        return "mailto:" + self.contact
 
     @property
     def data_dir(self) -> Path:

@@ -75,6 +75,33 @@ def test_void_declares_space_endpoint_dumps_and_class_counts(live: LiveServer) -
     assert partitions[rdflib.URIRef(HR + "Recognition")] == 37  # claims.yaml: 37 recognitions
 
 
+def test_void_says_who_publishes_where_to_write_the_licence_and_the_services(live: LiveServer) -> None:
+    g = rdflib.Graph().parse(data=requests.get(live.url + "/.well-known/void", timeout=10).text, format="turtle")
+    ds, dct = rdflib.URIRef("https://w3id.org/hrgraph/dataset"), rdflib.namespace.DCTERMS
+    assert g.value(ds, dct.license) == rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")
+    publisher = g.value(ds, dct.publisher)
+    assert str(g.value(publisher, rdflib.namespace.FOAF.name)) == "hrgraph"
+    modified = g.value(ds, dct.modified)
+    assert modified is not None and modified.datatype == rdflib.namespace.XSD.date
+    service = rdflib.URIRef("https://w3id.org/hrgraph/reconcile")
+    assert (service, rdflib.namespace.DCAT.servesDataset, ds) in g
+    assert g.value(service, dct.conformsTo) == rdflib.URIRef("https://reconciliation-api.github.io/specs/0.2/")
+    # The contact is the operator's (HRGRAPH_CONTACT): none here, and the home page says so.
+    assert g.value(ds, rdflib.namespace.DCAT.contactPoint) is None
+    home = requests.get(live.url + "/", timeout=10).text
+    assert "has not given a contact address" in home and "CC BY 4.0" in home and str(modified) in home
+
+
+def test_every_page_states_the_licence_and_how_to_cite(live: LiveServer) -> None:
+    for path in ("/", "/persons", "/search?q=Kazak", "/sparql", "/queries", "/xref",
+                 "/id/person/zinaida-kazak", "/id/source/002_8785cdd713b65339", "/no/such/page"):
+        html = requests.get(live.url + path, headers={"Accept": "text/html"}, timeout=30).text
+        assert 'rel="license" href="https://creativecommons.org/licenses/by/4.0/"' in html, path
+        assert "Cite the dataset: " in html and "https://w3id.org/hrgraph/dataset" in html, path
+    person = requests.get(live.url + "/id/person/zinaida-kazak", timeout=30).text
+    assert "Cite this record: " in person and "https://w3id.org/hrgraph/id/person/zinaida-kazak. Licensed" in person
+
+
 def test_health(live: LiveServer) -> None:
     r = get(live, "/health")
     body = r.json()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from hrgraph.web import (
+    citation,
     crossref,
     docs,
     downloads,
@@ -22,6 +23,7 @@ from hrgraph.web import (
 
 
 def register_all(app: Flask) -> None:
+    citation.install(app)  # every page: the licence and how to cite
     errors.install(app)  # one handler: our errors, Flask's own 404/405 and anything unexpected, one shape
     # resources last: it answers every other path
     for module in (sparql, queries, docs, health, graphstore, downloads, pages, indexes, search, reconcile, crossref,
