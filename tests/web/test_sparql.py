@@ -176,6 +176,34 @@ def test_malformed_query_is_400_with_the_parsers_message(endpoint: str) -> None:
     assert "malformed query" in r.text and "1:" in r.text  # the parser says where
 
 
+def test_common_prefixes_are_predeclared(endpoint: str) -> None:
+    query = "SELECT ?name WHERE { ?p a hr:Person ; rdfs:label ?name } ORDER BY ?name"
+    r = requests.get(endpoint, params={"query": query}, headers={"Accept": "text/csv"}, timeout=10)
+    assert r.status_code == 200 and "Ivan Sample" in r.text
+    # A query's own PREFIX line wins over the predeclared one.
+    own = "PREFIX hr: <http://example.org/nothing#> ASK { ?p a hr:Person }"
+    r = requests.get(endpoint, params={"query": own}, headers={"Accept": "application/sparql-results+json"},
+                     timeout=10)
+    assert r.status_code == 200 and r.json()["boolean"] is False
+
+
+def test_an_unknown_prefix_is_named(endpoint: str, backend: Backend) -> None:
+    r = requests.get(endpoint, params={"query": "SELECT * WHERE { ?s a foo:Person } LIMIT 1"}, timeout=10)
+    assert r.status_code == 400 and r.text.startswith("400 Bad Request: unknown prefix foo:")
+    assert "hr:, schema:" in r.text and "\\u{" not in r.text  # the predeclared ones, no parser character ranges
+    # Another error in a query that leans on a predeclared prefix: the column is the query's own (pyoxigraph's
+    # message; Virtuoso words its own).
+    r = requests.get(endpoint, params={"query": "SELECT * WHERE { ?s a hr:Person . FILTER( }"}, timeout=10)
+    assert r.status_code == 400 and ("error at 1:44" in r.text or backend.remote)
+
+
+def test_the_editor_lists_the_predeclared_prefixes(endpoint: str) -> None:
+    html = requests.get(endpoint, headers={"Accept": BROWSER}, timeout=10).text
+    assert "Predeclared prefixes" in html and "<code>hr:</code>" in html
+    assert "https://w3id.org/hrgraph/ontology#" in html
+    assert 'id="starter"' in html and "PREFIX hr: " in html  # the editor opens with them spelt out
+
+
 def test_more_than_one_query_is_400(endpoint: str) -> None:
     r = requests.get(endpoint + "?query=ASK%7B%7D&query=ASK%7B%7D", timeout=10)
     assert r.status_code == 400
@@ -297,6 +325,16 @@ def test_editor_renders_results_server_side(endpoint: str) -> None:
     assert r.status_code == 200 and '<table class="results">' in r.text
     assert "https://w3id.org/hrgraph/id/person/" in r.text
     assert "format=csv" in r.text  # the CSV download link
+
+
+def test_result_tables_label_iris_and_keep_language_tags_apart(endpoint: str) -> None:
+    query = "SELECT ?p ?name WHERE { ?p a hr:Person ; rdfs:label ?name } ORDER BY ?name"
+    html = requests.get(endpoint, params={"query": query}, headers={"Accept": BROWSER}, timeout=10).text
+    table = html.split('<table class="results">')[1].split("</table>")[0]
+    # The IRI's label, linked, with the IRI beside it; the literal's text, with its language tag apart.
+    assert '<a href="/id/person/ivan-sample">Ivan Sample</a> <span class="iri"' in table
+    assert '<span lang="en">Ivan Sample</span> <span class="lang" title="language">en</span>' in table
+    assert "Ivan Sample@en" not in table
 
 
 def test_editor_shows_errors_in_the_page(endpoint: str) -> None:

@@ -197,30 +197,44 @@ def _boolean(value: bool, fmt: ox.QueryResultsFormat) -> bytes:
 
 
 @dataclass(frozen=True)
+class Cell:
+    """One value of a result table: an IRI, a literal (its language tag or datatype kept apart from the text),
+    a blank node, or nothing (an unbound variable)."""
+
+    value: str
+    kind: str = "literal"  # iri, literal, bnode, or "" (unbound)
+    language: str = ""
+    datatype: str = ""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
 class Table:
-    """A result as strings for an HTML page: column names, rows, and whether rows were cut at the cap."""
+    """A result for an HTML page: column names, rows of cells, and whether rows were cut at the cap."""
 
     columns: list[str]
-    rows: list[list[str]]
+    rows: list[list[Cell]]
     truncated: bool = False
 
 
 def tabulate(result: QueryResult, limit: int) -> Table:
     """At most `limit` rows; fetch one more than that so the page can say honestly that it was cut."""
     if result.kind == BOOLEAN:
-        return Table(["boolean"], [[result.data.decode()]])
+        return Table(["boolean"], [[Cell(result.data.decode())]])
     value = result.value()
     if result.kind == GRAPH:
         triples: list[ox.Triple] = value  # type: ignore[assignment]
-        rows = _take(([_text(t.subject), _text(t.predicate), _text(t.object)] for t in triples), limit + 1)
+        rows = _take(([_cell(t.subject), _cell(t.predicate), _cell(t.object)] for t in triples), limit + 1)
         return Table(["subject", "predicate", "object"], rows[:limit], len(rows) > limit)
     solutions: ox.QuerySolutions = value  # type: ignore[assignment]
     columns = [v.value for v in solutions.variables]
-    rows = _take(([_text(s[c]) if s[c] is not None else "" for c in columns] for s in solutions), limit + 1)
+    rows = _take(([_cell(s[c]) for c in columns] for s in solutions), limit + 1)
     return Table(columns, rows[:limit], len(rows) > limit)
 
 
-def _take(rows: Iterable[list[str]], n: int) -> list[list[str]]:
+def _take(rows: Iterable[list[Cell]], n: int) -> list[list[Cell]]:
     out = []
     for row in rows:
         if len(out) >= n:
@@ -229,12 +243,17 @@ def _take(rows: Iterable[list[str]], n: int) -> list[list[str]]:
     return out
 
 
-def _text(term: object) -> str:
-    """IRIs bare, literals as their lexical form with a language tag where there is one."""
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _cell(term: object) -> Cell:
+    if term is None:
+        return Cell("", "")
     if isinstance(term, ox.NamedNode):
-        return term.value
+        return Cell(term.value, "iri")
     if isinstance(term, ox.Literal):
-        return f"{term.value}@{term.language}" if term.language else term.value
+        datatype = term.datatype.value if not term.language and term.datatype.value != XSD_STRING else ""
+        return Cell(term.value, "literal", term.language or "", datatype)
     if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return str(term)
+        return Cell(f"_:{term.value}", "bnode")
+    return Cell(str(term))

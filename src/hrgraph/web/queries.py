@@ -11,6 +11,8 @@ term serializer, so nothing from the request is ever spliced into the query as t
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -19,12 +21,12 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
 from hrgraph.store.base import Dataset, QueryError
-from hrgraph.store.results import serialize, tabulate
-from hrgraph.web import limits, saved
+from hrgraph.store.results import Table, serialize, tabulate
+from hrgraph.web import limits, lists, query_params, saved, tables
 from hrgraph.web.conneg import from_alias, negotiate, parse_accept, score
 from hrgraph.web.context import get_settings
-from hrgraph.web.describe import Presenter
 from hrgraph.web.errors import Refused
+from hrgraph.web.lookup import catalogue
 from hrgraph.web.sparql import check_query, choose_format, with_cors
 
 bp = Blueprint("queries", __name__)
@@ -33,6 +35,7 @@ bp.after_request(with_cors)  # every answer, errors included, is readable from a
 HTML = "text/html"
 QUERY_TEXT = "application/sparql-query"
 RESERVED = ("format", "output", "run", "timeout")
+EXTENSIONS = ("rq", "csv", "json", "tsv", "xml", "html")
 MAX_VALUE = 2000
 PARAM = re.compile(r"^#\s*param\s*:\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:[—–:-]+\s*(.*))?$")
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
@@ -89,7 +92,8 @@ def term_for(raw: str) -> ox.NamedNode | ox.Literal:
 
 
 def bind(query: saved.SavedQuery, args: dict[str, str]) -> tuple[str, dict[str, str]]:
-    """The query text with the requested parameter values in place of the defaults, and the values used."""
+    """The query text with the requested parameter values in place of the defaults, and the values used (an
+    entity given by name or key as the IRI it resolved to)."""
     params = {p.name: p for p in params_of(query)}
     unknown = sorted(set(args) - set(params) - set(RESERVED))
     if unknown:
@@ -99,22 +103,40 @@ def bind(query: saved.SavedQuery, args: dict[str, str]) -> tuple[str, dict[str, 
     text, used = query.text, {}
     for name, param in params.items():
         if name in args:
-            term = str(term_for(args[name]))
+            value = entity(name, param, args[name])
+            term = str(term_for(value))
             text = values_clause(name).sub(lambda _m, n=name, t=term: f"VALUES ?{n} {{ {t} }}", text, count=1)
-            used[name] = args[name].strip().strip("<>")
+            used[name] = value.strip().strip("<>")
         else:
             used[name] = param.default.strip("<>")
     return text, used
+
+
+def entity(name: str, param: Param, raw: str) -> str:
+    """A parameter that takes an entity (its default is one), given by name, key, path or IRI, as `<IRI>`
+    (web/query_params.py); any other parameter's value as given."""
+    kind = query_params.kind_of(param.default)
+    value = raw.strip()
+    if kind is None or not value or len(value) > MAX_VALUE:
+        return raw
+    try:
+        return f"<{query_params.resolve(catalogue(), name, value, kind)}>"
+    except query_params.Unresolved as exc:
+        raise Refused(400, str(exc)) from None
 
 
 # --- routes -----------------------------------------------------------------------------------------------
 
 @bp.get("/queries")
 @bp.get("/queries/")
-def index() -> Response:
-    """The saved queries: JSON for programs (the default), an HTML list for browsers."""
+@bp.get("/queries.<ext>")
+def index(ext: str | None = None) -> Response:
+    """The saved queries: JSON for programs (the default), an HTML list for browsers (`.json`, `.html`)."""
     queries = saved.load_all(get_settings().queries_dir)
-    chosen = from_alias(request.args.get("format"), ("application/json", HTML)) if request.args.get("format") \
+    if ext is not None and ext not in ("json", "html"):
+        raise Refused(404, f"the list of saved queries is offered as /queries.json or /queries.html, not .{ext}")
+    named = {"json": "application/json", "html": HTML}.get(ext or "") or request.args.get("format")
+    chosen = from_alias(named, ("application/json", HTML)) if named \
         else negotiate(request.headers.get("Accept"), ("application/json", HTML))
     if chosen is None:
         raise Refused(406, "the list of saved queries is offered as application/json or text/html")
@@ -130,15 +152,29 @@ def index() -> Response:
 
 @bp.get("/queries/<name>")
 def run_saved(name: str) -> Response:
-    """The query run (`?NAME=value` binds a parameter), negotiated like any SPARQL result; `.rq` is its text."""
-    as_text = name.endswith(".rq") or asks_for_text()
-    found = saved.load(get_settings().queries_dir, name.removesuffix(".rq"))
+    """The query run (`?NAME=value` binds a parameter), negotiated like any SPARQL result, or in the format its
+    extension names (`.csv`, `.json`, `.tsv`, `.xml`, `.html`); `.rq` is its text."""
+    stem, dot, ext = name.rpartition(".")
+    ext = ext.lower() if dot and ext.lower() in EXTENSIONS else ""
+    name = stem if ext else name
+    as_text = ext == "rq" or asks_for_text()
+    found = saved.load(get_settings().queries_dir, name)
     if found is None:
         raise Refused(404, f"no saved query named '{name}'; the list is at /queries")
-    text, used = bind(found, request.args.to_dict())
+    fmt = (ext if ext != "rq" else None) or request.args.get("format") or request.args.get("output")
+    try:
+        text, used = bind(found, request.args.to_dict())
+    except Refused as exc:
+        if as_text or not wants_html(fmt):
+            raise
+        return page(found, found.text, {}, None, exc.what, exc.status)  # the form again, with what was wrong
     if as_text:
         return Response(text, content_type=f"{QUERY_TEXT}; charset=utf-8")
-    return answer(found, text, used)
+    return answer(found, text, used, fmt)
+
+
+def wants_html(fmt: str | None) -> bool:
+    return fmt == "html" if fmt else negotiate(request.headers.get("Accept"), ("text/plain", HTML)) == HTML
 
 
 def asks_for_text() -> bool:
@@ -147,34 +183,48 @@ def asks_for_text() -> bool:
     return q > 0 and specificity >= 2 or request.args.get("format") in ("rq", "sparql", QUERY_TEXT)
 
 
-def answer(query: saved.SavedQuery, text: str, used: dict[str, str]) -> Response:
+def answer(query: saved.SavedQuery, text: str, used: dict[str, str], fmt: str | None) -> Response:
     check_query(text)
     try:  # in the query workers, under the same limits as /sparql: a saved query can be slow at scale too
         result = limits.run_query(text, Dataset(), request.url_root.rstrip("/") + "/sparql")
     except QueryError as exc:
         raise Refused(400, f"the saved query failed: {exc.what}") from exc
-    fmt = request.args.get("format") or request.args.get("output")
     media_type = choose_format(result, fmt)
     if media_type == HTML:
         table = tabulate(result, get_settings().max_result_rows)
-        return limits.mark_truncated(html_response(render_template(
-            "query.html", q=query, params=params_of(query), used=used, table=table, text=text,
-            p=Presenter(get_settings().base), links=format_links(query, used),
-            editor="/sparql?" + urlencode({"query": text}))), result)
+        return limits.mark_truncated(page(query, text, used, table), result)
     body = serialize(result, media_type)
-    textual = media_type.startswith("text/") or media_type.endswith(("xml", "json"))
-    response = Response(body, content_type=f"{media_type}; charset=utf-8" if textual else media_type)
-    response.headers["Vary"] = "Accept"
+    if media_type == "text/csv":  # a download for a spreadsheet: through the writer that writes no formula
+        response = lists.csv_response(*csv_rows(body), query.name)
+    else:
+        textual = media_type.startswith("text/") or media_type.endswith(("xml", "json"))
+        response = Response(body, content_type=f"{media_type}; charset=utf-8" if textual else media_type)
+        response.headers["Vary"] = "Accept"
     return limits.mark_truncated(response, result)
+
+
+def csv_rows(body: bytes) -> tuple[list[str], list[list[str]]]:
+    """The engine's SPARQL CSV as a header and rows (a boolean result is one cell)."""
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8"), newline="")))
+    return (rows[0], rows[1:]) if rows else ([], [])
+
+
+def page(query: saved.SavedQuery, text: str, used: dict[str, str], table: Table | None, error: str = "",
+         status: int = 200) -> Response:
+    body = render_template("query.html", q=query, params=params_of(query), used=used, table=table, text=text,
+                           p=tables.presenter(table, used.values()), links=format_links(query, used), error=error,
+                           asked=request.args, editor="/sparql?" + urlencode({"query": text}))
+    response = html_response(body)
+    response.status_code = status
+    return response
 
 
 def format_links(query: saved.SavedQuery, used: dict[str, str]) -> dict[str, str]:
     defaults = {p.name: p.default.strip("<>") for p in params_of(query)}
     chosen = {k: v for k, v in used.items() if defaults.get(k) != v}
-    out = {}
-    for fmt in ("json", "xml", "csv", "tsv"):
-        out[fmt.upper()] = f"/queries/{query.name}?" + urlencode({**chosen, "format": fmt})
-    out["SPARQL text"] = f"/queries/{query.name}.rq" + (f"?{urlencode(chosen)}" if chosen else "")
+    query_string = f"?{urlencode(chosen)}" if chosen else ""
+    out = {fmt.upper(): f"/queries/{query.name}.{fmt}{query_string}" for fmt in ("csv", "json", "xml", "tsv")}
+    out["SPARQL text"] = f"/queries/{query.name}.rq{query_string}"
     return out
 
 

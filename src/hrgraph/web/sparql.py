@@ -8,6 +8,7 @@ server never makes outgoing requests on a client's behalf.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -16,10 +17,11 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
 from hrgraph.errors import HrgraphError
+from hrgraph.model.namespaces import PREFIXES
 from hrgraph.store import querytext
 from hrgraph.store.base import Dataset, QueryError
 from hrgraph.store.results import QueryResult, serialize, tabulate
-from hrgraph.web import limits, saved
+from hrgraph.web import limits, saved, tables
 from hrgraph.web.conneg import from_alias, negotiate
 from hrgraph.web.context import get_settings, get_store
 from hrgraph.web.errors import Refused
@@ -35,6 +37,19 @@ SD_FORMATS = ("text/turtle", "application/ld+json", "application/rdf+xml", "appl
 CORS = {"Access-Control-Allow-Origin": "*"}
 SD = "http://www.w3.org/ns/sparql-service-description#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+# Prefixes a query may use without declaring them: the one prefix table, in its order.
+PREDECLARED = {name: str(ns) for name, ns in PREFIXES.items()}
+ERROR_AT = re.compile(r"\berror at 1:(\d+)")
+# What the editor opens with: the prefixes spelt out (the editor checks them) and a first question.
+STARTER = "".join(f"PREFIX {name}: <{ns}>\n" for name, ns in PREDECLARED.items() if name in (
+    "hr", "rdfs", "skos", "schema", "dct", "prov", "oa", "eli", "xsd")) + """
+# Persons recognised as political prisoners, with who recognised them and when
+SELECT ?person ?name ?organisation ?date WHERE {
+  ?recognition a hr:Recognition ; hr:person ?person ; hr:recognisedBy ?organisation .
+  OPTIONAL { ?recognition hr:date ?date }
+  ?person rdfs:label ?name .
+} ORDER BY ?name LIMIT 100
+"""
 
 
 @dataclass(frozen=True)
@@ -122,11 +137,12 @@ def prefers_html(fmt: str | None) -> bool:
 def answer(query: str, dataset: Dataset, fmt: str | None) -> Response:
     """Evaluate a client's query and write the result in the negotiated format."""
     check_query(query)
+    text, added = with_prefixes(query)
     try:
         # Relative IRIs resolve against the endpoint's own URL (SPARQL 1.1 Protocol: the service's BASE).
-        result = limits.run_query(query, dataset, request.base_url)
+        result = limits.run_query(text, dataset, request.base_url)
     except QueryError as exc:
-        raise Refused(400, f"malformed query: {exc.what}") from exc
+        raise Refused(400, f"malformed query: {shifted(exc.what, added)}") from exc
     media_type = choose_format(result, fmt)
     if media_type == HTML:
         return limits.mark_truncated(editor_page(query=query, result=result, status=200), result)
@@ -136,6 +152,27 @@ def answer(query: str, dataset: Dataset, fmt: str | None) -> Response:
     if fmt in ("csv", "tsv", "text/csv", "text/tab-separated-values"):  # a download link in the editor
         response.headers["Content-Disposition"] = f'attachment; filename="results.{fmt[-3:]}"'
     return limits.mark_truncated(response, result)  # X-HRGraph-Truncated when a cap cut the result
+
+
+def with_prefixes(query: str) -> tuple[str, int]:
+    """The query with the predeclared prefixes (the one prefix table, model/namespaces.py) it uses without
+    declaring them, and how many characters that added to its first line; Refused naming a prefix that is
+    neither declared nor predeclared (rather than the parser's list of the characters it expected)."""
+    used, declared = querytext.prefixes(query)
+    unknown = sorted(used - declared - set(PREDECLARED))
+    if unknown:
+        name = unknown[0]
+        raise Refused(400, f"unknown prefix {name or '(empty)'}: declare it before the query "
+                           f"(PREFIX {name}: <…>), or use one of the prefixes predeclared here: "
+                           f"{', '.join(p + ':' for p in PREDECLARED)}")
+    return querytext.predeclare(query, PREDECLARED)
+
+
+def shifted(message: str, added: int) -> str:
+    """A parser message's column on line 1 as the client wrote the query, before prefixes were added to it."""
+    if not added:
+        return message
+    return ERROR_AT.sub(lambda m: f"error at 1:{max(int(m.group(1)) - added, 1)}", message)
 
 
 def check_query(query: str) -> None:
@@ -244,9 +281,10 @@ def editor_page(query: str | None = None, result: QueryResult | None = None, sta
                 error: str | None = None) -> Response:
     table = tabulate(result, get_settings().max_result_rows) if result is not None else None
     examples = saved.load_all(get_settings().queries_dir)
-    text = query if query is not None else (examples[0].text if examples else "SELECT * WHERE { ?s ?p ?o } LIMIT 10")
+    text = query if query is not None else STARTER
     links = {fmt: "/sparql?" + urlencode({"query": query, "format": fmt}) for fmt in ("csv", "json")} if query else {}
     html = render_template("sparql.html", query=text, table=table, examples=examples, error=error,
+                           p=tables.presenter(table), prefixes=PREDECLARED, starter=STARTER,
                            saved_json=[asdict(q) for q in examples],
                            yasgui=yasgui_available(), links=links, kind=result.kind if result else None,
                            permalink="/sparql?" + urlencode({"query": query}) if query else None)
