@@ -15,7 +15,9 @@ from hrgraph.web import (
     indexes,
     pages,
     queries,
+    readable,
     reconcile,
+    record_pages,
     resources,
     search,
     sparql,
@@ -24,6 +26,8 @@ from hrgraph.web import (
 
 def register_all(app: Flask) -> None:
     citation.install(app)  # every page: the licence and how to cite
+    readable.install(app)  # property tables named for people
+    record_pages.install(app)  # dates in words, links to other sites by their address
     errors.install(app)  # one handler: our errors, Flask's own 404/405 and anything unexpected, one shape
     # resources last: it answers every other path
     for module in (sparql, queries, docs, health, graphstore, downloads, pages, indexes, search, reconcile, crossref,

@@ -19,7 +19,7 @@ from flask.blueprints import BlueprintSetupState
 
 from hrgraph.config import Settings
 from hrgraph.model.namespaces import HR, PREFIXES
-from hrgraph.web import conneg, errors
+from hrgraph.web import conneg, errors, record_pages
 from hrgraph.web.conneg import RESOURCE_FORMATS, Format
 from hrgraph.web.context import SETTINGS, current_build_id, get_settings, get_store
 from hrgraph.web.describe import Description, LabelMemo, Presenter, describe, sparql_iri
@@ -194,9 +194,10 @@ def link_header(stem: str, fmt: Format | None, d: Description | None = None) -> 
 
 def render(d: Description, stem: str, fmt: Format) -> Response:
     if fmt.serializer == "html":
-        template = "person.html" if d.is_person else "resource.html"
-        body = render_template(template, d=d, p=Presenter(get_settings().base, d.labels), stem=stem,
-                               alternates=alternates(stem, fmt), paging=page_links(stem, fmt, d))
+        p = Presenter(get_settings().base, d.labels)
+        template, extra = record_pages.view(d, p)
+        body = render_template(template, d=d, p=p, stem=stem, alternates=alternates(stem, fmt),
+                               paging=page_links(stem, fmt, d), **extra)
         return Response(body, mimetype="text/html")
     return Response(serialize(d.rdf(), fmt), content_type=content_type(fmt))
 
