@@ -29,7 +29,7 @@ from hrgraph.web import create_app
 from hrgraph.web.doccache import Cached, DocumentCache
 from hrgraph.web.resources import CACHE
 
-from conftest import LiveServer, serving
+from conftest import Backend, LiveServer, serving
 
 PERSON = "/id/person/cache-test"
 HR = BASE + "ontology#"
@@ -133,11 +133,11 @@ def test_cache_is_bounded_by_bytes() -> None:
 # --- index pages paged by the engine -------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def unsorted_site(site: LiveServer) -> Iterator[LiveServer]:  # noqa: F811
+def unsorted_site(site: LiveServer, backend: Backend) -> Iterator[LiveServer]:  # noqa: F811
     """The `site` graph served with a sort limit below its class sizes: pages come from LIMIT/OFFSET."""
     os.environ["HRGRAPH_INDEX_SORT_LIMIT"] = "3"
     try:
-        with serving(site.settings.root) as server:
+        with serving(site.settings.root, backend=backend) as server:
             yield server
     finally:
         del os.environ["HRGRAPH_INDEX_SORT_LIMIT"]

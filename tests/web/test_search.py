@@ -14,7 +14,7 @@ import requests
 from hrgraph.config import Settings
 from hrgraph.pipeline.build import build
 
-from conftest import LiveServer, copy_project, embedded_only, serving
+from conftest import Backend, LiveServer, copy_project, serving
 
 BASE = "https://w3id.org/hrgraph/"
 ZELIANKEVICH = BASE + "id/person/valiantsina-zeliankevich"
@@ -92,9 +92,8 @@ def restricted_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@embedded_only("the build withholds the person before any store is written; the back-end changes nothing")
-def test_a_restricted_person_is_never_found(restricted_site: Path) -> None:
-    with serving(restricted_site) as live:
+def test_a_restricted_person_is_never_found(restricted_site: Path, backend: Backend) -> None:
+    with serving(restricted_site, backend=backend) as live:
         for q in ("Varantsevich", "Zmitser Varantsevich", "Варанцэвіч", "zmitser-varantsevich"):
             assert found(live, q) == [], q
         r = requests.post(f"{live.url}/reconcile", timeout=60,
