@@ -20,17 +20,13 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from hrgraph.model.namespaces import HR, OA, PREFIXES
+from hrgraph.model.namespaces import curie
+from hrgraph.model.vocab import DCTERMS, ELI, HR, OA, PROV, RDF, RDFS, SKOS
 from hrgraph.store.base import Store, Term
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-ELI_TITLE = "http://data.europa.eu/eli/ontology#title"
-RDFS_LABEL = RDFS + "label"
+RDF_TYPE, RDFS_LABEL, DCT_TITLE = str(RDF.type), str(RDFS.label), str(DCTERMS.title)
 # Label properties in order of preference.
-LABEL_PROPERTIES = (RDFS_LABEL, SKOS + "prefLabel", DCT + "title", ELI_TITLE, DCT + "identifier")
+LABEL_PROPERTIES = tuple(str(p) for p in (RDFS.label, SKOS.prefLabel, DCTERMS.title, ELI.title, DCTERMS.identifier))
 MAX_LABELLED = 2000
 MAX_MENTIONS = 20  # statements that merely mention it; all of them are in the paged incoming links
 
@@ -44,8 +40,8 @@ AGENT_CLASSES = {str(HR.Person), str(HR.Organisation)}
 CLAIM_CLASSES = {str(HR[c]) for c in ("Claim", "Recognition", "Charge", "Demand", "Submission", "Signature",
                                       "StatisticalClaim", "Event", "Detention", "Trial", "DeathInCustody",
                                       "Liquidation")}
-STATEMENT_FIELDS = (RDF_TYPE, DCT + "title", str(HR.date), str(HR.addressedTo), DCT + "publisher",
-                    str(HR.publishedBy), "http://www.w3.org/ns/prov#wasDerivedFrom", DCT + "issued")
+STATEMENT_FIELDS = tuple(str(p) for p in (RDF.type, DCTERMS.title, HR.date, HR.addressedTo, DCTERMS.publisher,
+                                          HR.publishedBy, PROV.wasDerivedFrom, DCTERMS.issued))
 
 
 def sparql_iri(iri: str) -> str:
@@ -115,7 +111,7 @@ class Description:
 
     def statements(self) -> list[str]:
         return self.about(HR_STATEMENT) or sorted(
-            {t.subject.value for t in self.context if t.predicate.value == DCT + "title"})
+            {t.subject.value for t in self.context if t.predicate.value == DCT_TITLE})
 
     def evidence(self, claim: str) -> list[Evidence]:
         nodes = self.nodes()
@@ -189,7 +185,7 @@ def own_query(iri: str) -> str:
     return f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
   {{ BIND({node} AS ?s) {node} ?p ?o }}
   UNION {{ {{ {node} ?p1 ?s {fragment} }} UNION {{ {node} ?p1 ?m . ?m ?p2 ?s {fragment} }}
-          UNION {{ ?s <{RDFS}isDefinedBy> {node} {fragment} }}
+          UNION {{ ?s <{RDFS.isDefinedBy}> {node} {fragment} }}
           ?s ?p ?o }}
 }}"""
 
@@ -333,10 +329,7 @@ class Presenter:
     def curie(self, term: Term | str) -> str:
         """`schema:Person` rather than a bare label: classes of several vocabularies share local names."""
         iri = term if isinstance(term, str) else term.value
-        for prefix, ns in PREFIXES.items():
-            if iri.startswith(str(ns)) and len(iri) > len(str(ns)):
-                return f"{prefix}:{iri[len(str(ns)):]}"
-        return self.label(term)
+        return curie(iri) or self.label(term)
 
     def is_iri(self, term: Term | str) -> bool:
         return isinstance(term, str) or isinstance(term, NamedNode)

@@ -15,25 +15,25 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import pyoxigraph as ox
 import rdflib
 from flask import Blueprint, Response, current_app, render_template, request
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib.namespace import VOID
 
 from hrgraph.config import Settings
-from hrgraph.model.namespaces import CANONICAL_BASE, HR, PREFIXES
+from hrgraph.formats import media
+from hrgraph.formats.media import HTML, JSON, RDF_DOCUMENT_FORMATS, RESOURCE_FORMATS, TEXT
+from hrgraph.model.namespaces import CANONICAL_BASE, SH
+from hrgraph.model.vocab import HR, ONTOLOGY, OWL, RDF, RDFS, SKOS
 from hrgraph.store.base import Store
-from hrgraph.web.conneg import by_extension, from_alias, negotiate
+from hrgraph.web.conneg import pick
 from hrgraph.web.describe import Presenter, fetch_labels, local_name, sparql_iri
-from hrgraph.web.downloads import SAFE_NAME
+from hrgraph.web.downloads import SAFE_NAME, dump_context
 from hrgraph.web.errors import error_response
+from hrgraph.web.responses import html_page, rdf_document
 
 bp = Blueprint("docs", __name__)
 
-HTML = "text/html"
-OWL = "http://www.w3.org/2002/07/owl#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDF_OFFERS = ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")
+# rdflib's names of the syntaxes the shapes are written in (they have blank nodes: rdflib keeps them nested).
 RDFLIB_FORMATS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt",
                   "application/rdf+xml": "xml"}
 
@@ -48,18 +48,11 @@ def store() -> Store:
 
 def chosen_format(offers: tuple[str, ...]) -> str | None:
     """`format=` first, then Accept; None when the client accepts none of the offers (406)."""
-    fmt = request.args.get("format")
-    return from_alias(fmt, offers) if fmt else negotiate(request.headers.get("Accept"), offers)
+    return pick(request.headers.get("Accept"), request.args.get("format"), offers)
 
 
 def not_acceptable(offers: tuple[str, ...]) -> Response:
     return error_response(406, f"none of the formats offered is acceptable: {', '.join(offers)}")
-
-
-def html(body: str) -> Response:
-    response = Response(body, content_type="text/html; charset=utf-8")
-    response.headers["Vary"] = "Accept"
-    return response
 
 
 # --- the ontology -----------------------------------------------------------------------------------------
@@ -80,13 +73,13 @@ class Term:
 
 
 TERMS_QUERY = f"""SELECT ?t ?kind ?p ?o WHERE {{
-  VALUES ?kind {{ <{OWL}Class> <{OWL}ObjectProperty> <{OWL}DatatypeProperty> <{OWL}AnnotationProperty> }}
+  VALUES ?kind {{ <{OWL.Class}> <{OWL.ObjectProperty}> <{OWL.DatatypeProperty}> <{OWL.AnnotationProperty}> }}
   ?t a ?kind . FILTER(STRSTARTS(STR(?t), "{HR}"))
-  VALUES ?p {{ <{RDFS}label> <{SKOS}definition> <{RDFS}comment> <{RDFS}subClassOf> <{OWL}equivalentClass>
-              <{RDFS}subPropertyOf> <{RDFS}domain> <{RDFS}range> }}
+  VALUES ?p {{ <{RDFS.label}> <{SKOS.definition}> <{RDFS.comment}> <{RDFS.subClassOf}> <{OWL.equivalentClass}>
+              <{RDFS.subPropertyOf}> <{RDFS.domain}> <{RDFS.range}> }}
   OPTIONAL {{ ?t ?p ?o }}
 }}"""
-FIELDS = {str(RDFS.subClassOf): "supers", OWL + "equivalentClass": "supers", str(RDFS.subPropertyOf): "supers",
+FIELDS = {str(RDFS.subClassOf): "supers", str(OWL.equivalentClass): "supers", str(RDFS.subPropertyOf): "supers",
           str(RDFS.domain): "domains", str(RDFS.range): "ranges"}
 
 
@@ -101,7 +94,7 @@ def ontology_terms() -> list[Term]:
         prop = row["p"].value
         if prop == str(RDFS.label):
             term.label = obj.value
-        elif prop in (SKOS + "definition", str(RDFS.comment)) and not term.definition:
+        elif prop in (str(SKOS.definition), str(RDFS.comment)) and not term.definition:
             term.definition = obj.value
         elif prop in FIELDS and obj.value.startswith(("http://", "https://")):
             values = getattr(term, FIELDS[prop])
@@ -116,32 +109,28 @@ def ontology_page() -> Response:
     if not terms:
         return error_response(404, "the ontology is not in the published store")
     linked = {i for t in terms for i in (t.iri, *t.supers, *t.domains, *t.ranges)}
-    head = store().select(f"""SELECT ?p ?o WHERE {{ <{CANONICAL_BASE}ontology> ?p ?o
-      FILTER(isLiteral(?o) || ?p = <{OWL}versionIRI>) }}""")
+    head = store().select(f"""SELECT ?p ?o WHERE {{ <{ONTOLOGY}> ?p ?o
+      FILTER(isLiteral(?o) || ?p = <{OWL.versionIRI}>) }}""")
     about = {local_name(r["p"].value): r["o"].value for r in head}
     by_kind = defaultdict(list)
     for t in terms:
         by_kind[t.kind].append(t)
     p = Presenter(settings().base, fetch_labels(store(), sorted(linked)))
-    return html(render_template("ontology.html", about=about, by_kind=by_kind, p=p, hr=str(HR),
-                                iri=CANONICAL_BASE + "ontology"))
+    return html_page(render_template("ontology.html", about=about, by_kind=by_kind, p=p, hr=str(HR),
+                                iri=str(ONTOLOGY)))
 
 
 @bp.get("/ontology.<ext>")
 def ontology_rdf(ext: str) -> Response:
     """The whole ontology (every class and property, not only the ontology header) as RDF."""
-    fmt = by_extension(ext)
-    if fmt is None or fmt.serializer == "html":
+    fmt = media.for_extension(ext, RESOURCE_FORMATS)
+    if fmt is None or fmt is HTML:
         return error_response(404, f"the ontology is offered as .html, .ttl, .jsonld, .nt or .rdf, not .{ext}")
-    iri = sparql_iri(CANONICAL_BASE + "ontology")
     triples = store().construct(f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
-      {{ SELECT ?g WHERE {{ GRAPH ?g {{ {iri} a <{OWL}Ontology> }} }} LIMIT 1 }} GRAPH ?g {{ ?s ?p ?o }} }}""")
+      {{ SELECT ?g WHERE {{ GRAPH ?g {{ <{ONTOLOGY}> a <{OWL.Ontology}> }} }} LIMIT 1 }} GRAPH ?g {{ ?s ?p ?o }} }}""")
     if not triples:
         return error_response(404, "the ontology is not in the published store")
-    prefixes = None if fmt.serializer == "N_TRIPLES" else {n: str(ns) for n, ns in PREFIXES.items()}
-    body = ox.serialize(triples, format=getattr(ox.RdfFormat, fmt.serializer), prefixes=prefixes)
-    textual = fmt.media_type.startswith("text/") or fmt.media_type.endswith("xml")
-    response = Response(body, content_type=f"{fmt.media_type}; charset=utf-8" if textual else fmt.media_type)
+    response = rdf_document(triples, fmt, context=dump_context(settings()))
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
 
@@ -155,13 +144,13 @@ def scheme_page(scheme: str) -> Response:
         node = sparql_iri(iri)
     except ValueError:
         return error_response(404, f"no concept scheme {scheme!r}")
-    head = store().select(f"SELECT ?p ?o WHERE {{ {node} a <{SKOS}ConceptScheme> ; ?p ?o FILTER(isLiteral(?o)) }}")
+    head = store().select(f"SELECT ?p ?o WHERE {{ {node} a <{SKOS.ConceptScheme}> ; ?p ?o FILTER(isLiteral(?o)) }}")
     if not head:
         return error_response(404, f"no concept scheme {iri} in this dataset")
     about = {local_name(r["p"].value): r["o"].value for r in head}
-    rows = store().select(f"""SELECT ?c ?p ?o WHERE {{ ?c <{SKOS}inScheme> {node} .
-      VALUES ?p {{ <{SKOS}prefLabel> <{SKOS}notation> <{SKOS}definition> <{SKOS}altLabel> <{SKOS}closeMatch>
-                  <{SKOS}exactMatch> <{SKOS}broader> <{SKOS}scopeNote> }}
+    rows = store().select(f"""SELECT ?c ?p ?o WHERE {{ ?c <{SKOS.inScheme}> {node} .
+      VALUES ?p {{ <{SKOS.prefLabel}> <{SKOS.notation}> <{SKOS.definition}> <{SKOS.altLabel}> <{SKOS.closeMatch}>
+                  <{SKOS.exactMatch}> <{SKOS.broader}> <{SKOS.scopeNote}> }}
       OPTIONAL {{ ?c ?p ?o }} }}""")
     concepts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for r in rows:
@@ -169,7 +158,7 @@ def scheme_page(scheme: str) -> Response:
         if "o" in r and r["o"].value not in props[local_name(r["p"].value)]:
             props[local_name(r["p"].value)].append(r["o"].value)
     ordered = sorted(concepts.items(), key=lambda kv: (kv[1].get("notation", [""])[0], kv[0]))
-    return html(render_template("scheme.html", iri=iri, scheme=scheme, about=about, concepts=ordered,
+    return html_page(render_template("scheme.html", iri=iri, scheme=scheme, about=about, concepts=ordered,
                                 p=Presenter(settings().base), alternates=[]))
 
 
@@ -217,18 +206,18 @@ def shapes(graph: rdflib.Graph) -> list[Shape]:
 @bp.get("/shapes")
 @bp.get("/shapes/")
 def shapes_document() -> Response:
-    offers = (*RDF_OFFERS, HTML)
+    offers = (*(f.media_type for f in RDF_DOCUMENT_FORMATS), HTML.media_type)
     chosen = chosen_format(offers)
     if chosen is None:
         return not_acceptable(offers)
     graph = shapes_graph()
     if not len(graph):
         return error_response(404, "no shapes are published")
-    if chosen == HTML:
-        return html(render_template("shapes.html", shapes=shapes(graph), p=Presenter(settings().base),
+    if chosen == HTML.media_type:
+        return html_page(render_template("shapes.html", shapes=shapes(graph), p=Presenter(settings().base),
                                     iri=CANONICAL_BASE + "shapes"))
     body = graph.serialize(format=RDFLIB_FORMATS[chosen])
-    response = Response(body, content_type=f"{chosen}; charset=utf-8")
+    response = Response(body, content_type=media.by_offer(RDF_DOCUMENT_FORMATS)[chosen].content_type)
     response.headers["Vary"] = "Accept"
     return response
 
@@ -258,17 +247,17 @@ def dump_files(dist: Path) -> list[dict[str, object]]:
 @bp.get("/dumps/")
 def dumps_listing() -> Response:
     """The build's files: plain URLs for scripts (the default), HTML for people, JSON with checksums."""
-    offers = ("text/plain", HTML, "application/json")
+    offers = (TEXT.media_type, HTML.media_type, JSON.media_type)
     chosen = chosen_format(offers)
     if chosen is None:
         return not_acceptable(offers)
     files = dump_files(settings().dist_dir)
-    if chosen == HTML:
-        return html(render_template("dumps.html", files=files))
-    if chosen == "application/json":
+    if chosen == HTML.media_type:
+        return html_page(render_template("dumps.html", files=files))
+    if chosen == JSON.media_type:
         response = current_app.json.response(files)
     else:
-        response = Response("".join(f"{f['url']}\n" for f in files), content_type="text/plain; charset=utf-8")
+        response = Response("".join(f"{f['url']}\n" for f in files), content_type=TEXT.content_type)
     response.headers["Vary"] = "Accept"
     return response
 
@@ -279,8 +268,8 @@ def triple_count() -> int | None:
     """The dataset's size as its VoID description states it (counted by the build), None when the served
     store has no VoID graph: counting here would walk the whole store (minutes at 10M triples), and a load
     balancer probes /health every few seconds."""
-    rows = store().select("SELECT ?n WHERE { GRAPH ?g { ?d <http://rdfs.org/ns/void#triples> ?n ; "
-                          "<http://rdfs.org/ns/void#uriSpace> ?space } } LIMIT 1")
+    rows = store().select(f"SELECT ?n WHERE {{ GRAPH ?g {{ ?d <{VOID.triples}> ?n ; <{VOID.uriSpace}> ?space }} }} "
+                          "LIMIT 1")
     return int(rows[0]["n"].value) if rows else None
 
 

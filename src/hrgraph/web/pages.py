@@ -23,9 +23,9 @@ from flask import Blueprint, Response, current_app, render_template, request
 from flask.blueprints import BlueprintSetupState
 
 from hrgraph.config import Settings
-from hrgraph.model.namespaces import HR
+from hrgraph.model.vocab import HR, SKOS
 from hrgraph.store.base import Store, iris
-from hrgraph.web.describe import LABEL_PROPERTIES, SKOS, Presenter, fetch_labels, sparql_iri, sparql_string
+from hrgraph.web.describe import LABEL_PROPERTIES, Presenter, fetch_labels, sparql_iri, sparql_string
 from hrgraph.web.errors import error_response
 from hrgraph.web.memo import PerBuild
 
@@ -90,7 +90,7 @@ PERSON_FACETS = (
 )
 YEAR = re.compile(r"^[0-9]{4}$")
 FOLD = str.maketrans({"ł": "l", "Ł": "l", "đ": "d", "ø": "o", "ß": "ss", "ı": "i", "’": "'"})
-SEARCHED = (*LABEL_PROPERTIES, SKOS + "altLabel")
+SEARCHED = (*LABEL_PROPERTIES, str(SKOS.altLabel))
 REGEX_SPECIAL = set("\\.*+?()[]{}|^$-")
 
 
