@@ -24,8 +24,7 @@ from test_resources import BASE, HUB_MENTIONS, site  # noqa: F401  (the shared s
 from hrgraph.config import Settings
 from hrgraph.store.embedded import open_current, publish
 from hrgraph.web import create_app
-from hrgraph.web.doccache import Cached, DocumentCache
-from hrgraph.web.resources import CACHE
+from hrgraph.web.doccache import CACHE, Cached, DocumentCache
 
 from conftest import LiveServer, serving
 

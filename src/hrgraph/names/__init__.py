@@ -24,6 +24,7 @@ What is equal, from the letter up:
 from hrgraph.names.fold import fold
 from hrgraph.names.index import Match, Mention, Name, NameIndex, given_mentions, in_context, parse, tokens
 from hrgraph.names.keys import given_groups, surname_key, word_keys
+from hrgraph.names.titles import TitleIndex
 
 __all__ = ["Match", "Mention", "Name", "NameIndex", "fold", "given_groups", "given_mentions", "in_context",
-           "parse", "surname_key", "tokens", "word_keys"]
+           "parse", "surname_key", "tokens", "word_keys", "TitleIndex"]

@@ -70,7 +70,7 @@ def readings(word: str) -> tuple[str, ...]:
         if s := _script(ch):
             scripts[s] = scripts.get(s, 0) + 1
     digits = any(ch.isdigit() for ch in word)
-    if len(scripts) <= 1 and not digits:
+    if not scripts or (len(scripts) == 1 and not digits):  # a number is itself, never the letters it resembles
         return (word,)
     to_latin, to_cyrillic = _lookalikes()
     out = []

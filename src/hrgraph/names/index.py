@@ -79,6 +79,7 @@ class Match:
     entity: str
     score: float  # 0..100
     spelling: str  # the indexed spelling that matched best
+    form: str = "full"  # what the query gave: full (given name + surname), initial, surname, given (alone)
 
 
 def tokens(text: str) -> list[Token]:
@@ -258,16 +259,30 @@ class NameIndex:
         """Mentions in an IRI or a file name (percent-escapes decoded first; offsets are into the decoded text)."""
         return self.find(unquote(iri))
 
-    def lookup(self, query: str, limit: int = 10) -> list[Match]:
+    def lookup(self, query: str, limit: int = 10, *, given_alone: bool = False) -> list[Match]:
         """Indexed people whose names fit `query` (any word order, script, case, diacritics or spelling), best
-        first, each with the spelling that matched best and a 0–100 score."""
+        first, each with the spelling that matched best (on a tie, one in the query's script), a 0–100 score
+        and the form of the query. `given_alone`: a one-word query that is no indexed surname finds the
+        people with that given name (in any of its spellings), as search does; identity never does."""
         folded = normalise(fold(query))
+        parsed = parse(query)
+        people = self.match(query)
+        form = "surname" if parsed is None or not (parsed.given or parsed.initials) else \
+            "full" if parsed.given else "initial"
+        words = tokens(query)
+        if not people and given_alone and len(words) == 1 and not words[0].is_initial:
+            people, form = {e for k in given_keys(words[0].text) for e in self.by_given.get(k, ())}, "given"
+        cyrillic = _is_cyrillic(query)
         out = []
-        for e in self.match(query):
-            score, spelling = max((fuzz.token_sort_ratio(folded, normalise(fold(n.spelling))), n.spelling)
-                                  for n in self.names[e])
-            out.append(Match(e, score, spelling))
+        for e in people:
+            score, _, spelling = max((fuzz.token_sort_ratio(folded, normalise(fold(n.spelling))),
+                                      _is_cyrillic(n.spelling) == cyrillic, n.spelling) for n in self.names[e])
+            out.append(Match(e, score, spelling, form))
         return sorted(out, key=lambda m: (-m.score, m.entity))[:limit]
+
+
+def _is_cyrillic(text: str) -> bool:
+    return any("\u0400" <= c <= "\u04ff" for c in text)
 
 
 def in_context(mentions: list[Mention], text: str) -> list[Mention]:

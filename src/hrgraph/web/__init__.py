@@ -11,16 +11,18 @@ from hrgraph.store.base import Store
 def create_app(settings: Settings, store: Store) -> Flask:
     """Build the WSGI app over an already opened store; no globals, so tests build as many as they like."""
     app = Flask(__name__)
-    app.config["HRGRAPH"] = settings
-    app.extensions["hrgraph_store"] = store
+    from hrgraph.web import context
+
+    context.install(app, settings, store)  # read by routes through get_settings() / get_store()
     # Blueprints are registered by the modules that own them (sparql, resources, pages, downloads).
     from hrgraph.web import blueprints
 
     blueprints.register_all(app)
-    from hrgraph.web import limits, security
+    from hrgraph.web import doccache, limits, resources, security
 
     security.install(app)  # CSP, nosniff, Referrer-Policy on every response; debug off
     limits.install(app)  # body cap (413), rate limiting (429), Retry-After
+    doccache.install(app, settings, resources.document_path)  # kept documents answered before Flask
     return app
 
 

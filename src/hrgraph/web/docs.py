@@ -19,13 +19,12 @@ import rdflib
 from flask import Blueprint, Response, current_app, render_template, request
 from rdflib.namespace import VOID
 
-from hrgraph.config import Settings
 from hrgraph.formats import media
 from hrgraph.formats.media import HTML, JSON, RDF_DOCUMENT_FORMATS, RESOURCE_FORMATS, TEXT
 from hrgraph.model.namespaces import CANONICAL_BASE, SH
 from hrgraph.model.vocab import HR, ONTOLOGY, OWL, RDF, RDFS, SKOS
-from hrgraph.store.base import Store
 from hrgraph.web.conneg import pick
+from hrgraph.web.context import get_settings, get_store
 from hrgraph.web.describe import Presenter, fetch_labels, local_name, sparql_iri
 from hrgraph.web.downloads import SAFE_NAME, dump_context
 from hrgraph.web.errors import error_response
@@ -36,14 +35,6 @@ bp = Blueprint("docs", __name__)
 # rdflib's names of the syntaxes the shapes are written in (they have blank nodes: rdflib keeps them nested).
 RDFLIB_FORMATS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt",
                   "application/rdf+xml": "xml"}
-
-
-def settings() -> Settings:
-    return current_app.config["HRGRAPH"]
-
-
-def store() -> Store:
-    return current_app.extensions["hrgraph_store"]
 
 
 def chosen_format(offers: tuple[str, ...]) -> str | None:
@@ -85,7 +76,7 @@ FIELDS = {str(RDFS.subClassOf): "supers", str(OWL.equivalentClass): "supers", st
 
 def ontology_terms() -> list[Term]:
     terms: dict[str, Term] = {}
-    for row in store().select(TERMS_QUERY):
+    for row in get_store().select(TERMS_QUERY):
         iri, kind = row["t"].value, local_name(row["kind"].value)
         term = terms.setdefault(iri, Term(iri, kind))
         obj = row.get("o")
@@ -109,13 +100,13 @@ def ontology_page() -> Response:
     if not terms:
         return error_response(404, "the ontology is not in the published store")
     linked = {i for t in terms for i in (t.iri, *t.supers, *t.domains, *t.ranges)}
-    head = store().select(f"""SELECT ?p ?o WHERE {{ <{ONTOLOGY}> ?p ?o
+    head = get_store().select(f"""SELECT ?p ?o WHERE {{ <{ONTOLOGY}> ?p ?o
       FILTER(isLiteral(?o) || ?p = <{OWL.versionIRI}>) }}""")
     about = {local_name(r["p"].value): r["o"].value for r in head}
     by_kind = defaultdict(list)
     for t in terms:
         by_kind[t.kind].append(t)
-    p = Presenter(settings().base, fetch_labels(store(), sorted(linked)))
+    p = Presenter(get_settings().base, fetch_labels(get_store(), sorted(linked)))
     return html_page(render_template("ontology.html", about=about, by_kind=by_kind, p=p, hr=str(HR),
                                 iri=str(ONTOLOGY)))
 
@@ -126,11 +117,11 @@ def ontology_rdf(ext: str) -> Response:
     fmt = media.for_extension(ext, RESOURCE_FORMATS)
     if fmt is None or fmt is HTML:
         return error_response(404, f"the ontology is offered as .html, .ttl, .jsonld, .nt or .rdf, not .{ext}")
-    triples = store().construct(f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+    triples = get_store().construct(f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
       {{ SELECT ?g WHERE {{ GRAPH ?g {{ <{ONTOLOGY}> a <{OWL.Ontology}> }} }} LIMIT 1 }} GRAPH ?g {{ ?s ?p ?o }} }}""")
     if not triples:
         return error_response(404, "the ontology is not in the published store")
-    response = rdf_document(triples, fmt, context=dump_context(settings()))
+    response = rdf_document(triples, fmt, context=dump_context(get_settings()))
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
 
@@ -144,11 +135,11 @@ def scheme_page(scheme: str) -> Response:
         node = sparql_iri(iri)
     except ValueError:
         return error_response(404, f"no concept scheme {scheme!r}")
-    head = store().select(f"SELECT ?p ?o WHERE {{ {node} a <{SKOS.ConceptScheme}> ; ?p ?o FILTER(isLiteral(?o)) }}")
+    head = get_store().select(f"SELECT ?p ?o WHERE {{ {node} a <{SKOS.ConceptScheme}> ; ?p ?o FILTER(isLiteral(?o)) }}")
     if not head:
         return error_response(404, f"no concept scheme {iri} in this dataset")
     about = {local_name(r["p"].value): r["o"].value for r in head}
-    rows = store().select(f"""SELECT ?c ?p ?o WHERE {{ ?c <{SKOS.inScheme}> {node} .
+    rows = get_store().select(f"""SELECT ?c ?p ?o WHERE {{ ?c <{SKOS.inScheme}> {node} .
       VALUES ?p {{ <{SKOS.prefLabel}> <{SKOS.notation}> <{SKOS.definition}> <{SKOS.altLabel}> <{SKOS.closeMatch}>
                   <{SKOS.exactMatch}> <{SKOS.broader}> <{SKOS.scopeNote}> }}
       OPTIONAL {{ ?c ?p ?o }} }}""")
@@ -159,7 +150,7 @@ def scheme_page(scheme: str) -> Response:
             props[local_name(r["p"].value)].append(r["o"].value)
     ordered = sorted(concepts.items(), key=lambda kv: (kv[1].get("notation", [""])[0], kv[0]))
     return html_page(render_template("scheme.html", iri=iri, scheme=scheme, about=about, concepts=ordered,
-                                p=Presenter(settings().base), alternates=[]))
+                                p=Presenter(get_settings().base), alternates=[]))
 
 
 # --- shapes -----------------------------------------------------------------------------------------------
@@ -174,7 +165,7 @@ def _shapes_graph(paths: tuple[tuple[str, float], ...]) -> rdflib.Graph:
 
 def shapes_graph() -> rdflib.Graph:
     """shapes/*.ttl as one graph, re-read when a file changes."""
-    files = sorted(settings().shapes_dir.glob("*.ttl")) if settings().shapes_dir.is_dir() else []
+    files = sorted(get_settings().shapes_dir.glob("*.ttl")) if get_settings().shapes_dir.is_dir() else []
     return _shapes_graph(tuple((str(p), p.stat().st_mtime) for p in files))
 
 
@@ -214,7 +205,7 @@ def shapes_document() -> Response:
     if not len(graph):
         return error_response(404, "no shapes are published")
     if chosen == HTML.media_type:
-        return html_page(render_template("shapes.html", shapes=shapes(graph), p=Presenter(settings().base),
+        return html_page(render_template("shapes.html", shapes=shapes(graph), p=Presenter(get_settings().base),
                                     iri=CANONICAL_BASE + "shapes"))
     body = graph.serialize(format=RDFLIB_FORMATS[chosen])
     response = Response(body, content_type=media.by_offer(RDF_DOCUMENT_FORMATS)[chosen].content_type)
@@ -251,7 +242,7 @@ def dumps_listing() -> Response:
     chosen = chosen_format(offers)
     if chosen is None:
         return not_acceptable(offers)
-    files = dump_files(settings().dist_dir)
+    files = dump_files(get_settings().dist_dir)
     if chosen == HTML.media_type:
         return html_page(render_template("dumps.html", files=files))
     if chosen == JSON.media_type:
@@ -268,7 +259,7 @@ def triple_count() -> int | None:
     """The dataset's size as its VoID description states it (counted by the build), None when the served
     store has no VoID graph: counting here would walk the whole store (minutes at 10M triples), and a load
     balancer probes /health every few seconds."""
-    rows = store().select(f"SELECT ?n WHERE {{ GRAPH ?g {{ ?d <{VOID.triples}> ?n ; <{VOID.uriSpace}> ?space }} }} "
+    rows = get_store().select(f"SELECT ?n WHERE {{ GRAPH ?g {{ ?d <{VOID.triples}> ?n ; <{VOID.uriSpace}> ?space }} }} "
                           "LIMIT 1")
     return int(rows[0]["n"].value) if rows else None
 
@@ -277,9 +268,9 @@ def triple_count() -> int | None:
 def health() -> Response:
     """200 with the build and its size when the store answers a query; 503 otherwise."""
     try:
-        if not store().ask("ASK { ?s ?p ?o }"):
+        if not get_store().ask("ASK { ?s ?p ?o }"):
             raise RuntimeError("the store is empty")
-        body, status = {"status": "ok", "build_id": store().build_id, "triples": triple_count()}, 200
+        body, status = {"status": "ok", "build_id": get_store().build_id, "triples": triple_count()}, 200
     except Exception as exc:  # noqa: BLE001 — any failure of the store means "not healthy", never a 500
         body, status = {"status": "unavailable", "error": str(exc) or type(exc).__name__}, 503
     response = current_app.json.response(body)

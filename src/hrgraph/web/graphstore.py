@@ -9,13 +9,12 @@ and PATCH answer 405 with `Allow: GET, HEAD`: the store is published by the buil
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 
-from hrgraph.config import Settings
 from hrgraph.formats import media
 from hrgraph.formats.media import RDF_DOCUMENT_FORMATS, MediaFormat
-from hrgraph.store.base import Store
 from hrgraph.web.conneg import choose
+from hrgraph.web.context import get_settings, get_store
 from hrgraph.web.describe import sparql_iri
 from hrgraph.web.downloads import dump_context
 from hrgraph.web.errors import error_response
@@ -25,13 +24,6 @@ bp = Blueprint("graphstore", __name__)
 
 ALLOW = "GET, HEAD"
 
-
-def settings() -> Settings:
-    return current_app.config["HRGRAPH"]
-
-
-def store() -> Store:
-    return current_app.extensions["hrgraph_store"]
 
 
 @bp.route("/rdf-graph-store", methods=["PUT", "POST", "DELETE", "PATCH"])
@@ -49,15 +41,15 @@ def get_graph() -> Response:
         types = ", ".join(f.media_type for f in RDF_DOCUMENT_FORMATS)
         return error_response(406, f"none of the formats offered is acceptable: {types}")
     if has_default:
-        triples = store().construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        triples = get_store().construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
     else:
         try:
             node = sparql_iri(graphs[0])
         except ValueError:
             return error_response(400, f"not an IRI: {graphs[0]!r}")
-        if not store().ask(f"ASK {{ GRAPH {node} {{ ?s ?p ?o }} }}"):
+        if not get_store().ask(f"ASK {{ GRAPH {node} {{ ?s ?p ?o }} }}"):
             return error_response(404, f"no graph {graphs[0]} in this store")
-        triples = store().construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }}")
+        triples = get_store().construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }}")
     return respond(triples, fmt)
 
 
@@ -70,6 +62,6 @@ def chosen_format() -> MediaFormat | None:
 
 
 def respond(triples: list[ox.Triple], fmt: MediaFormat) -> Response:
-    response = rdf_document(triples, fmt, context=dump_context(settings()))
+    response = rdf_document(triples, fmt, context=dump_context(get_settings()))
     response.headers["Allow"] = ALLOW
     return response

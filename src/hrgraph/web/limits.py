@@ -26,6 +26,7 @@ from hrgraph.store.base import Dataset, Store
 from hrgraph.store.pool import TRUNCATED_HEADER, PooledStore, PoolError
 from hrgraph.store.remote import RemoteStore
 from hrgraph.store.results import QueryResult
+from hrgraph.web.context import SETTINGS
 from hrgraph.web.errors import error_response
 
 RETRY_AFTER_DEFAULT = "5"
@@ -38,10 +39,6 @@ class Refused(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status, self.message = status, message
-
-
-def settings() -> Settings:
-    return current_app.config["HRGRAPH"]
 
 
 # --- query limits -------------------------------------------------------------------------------------------
@@ -149,7 +146,7 @@ def _retry_after(response: Response) -> Response:
 
 def install(app: Flask) -> None:
     """Body cap, rate limiting and Retry-After on every route of `app`."""
-    conf: Settings = app.config["HRGRAPH"]
+    conf: Settings = app.config[SETTINGS]
     app.config["MAX_CONTENT_LENGTH"] = conf.max_body_bytes
     app.register_error_handler(RequestEntityTooLarge, _too_large)
     app.after_request(_retry_after)

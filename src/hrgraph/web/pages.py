@@ -22,9 +22,9 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, render_template, request
 from flask.blueprints import BlueprintSetupState
 
-from hrgraph.config import Settings
 from hrgraph.model.vocab import HR, SKOS
-from hrgraph.store.base import Store, iris
+from hrgraph.store.base import iris
+from hrgraph.web.context import get_settings, get_store
 from hrgraph.web.describe import LABEL_PROPERTIES, Presenter, fetch_labels, sparql_iri, sparql_string
 from hrgraph.web.errors import error_response
 from hrgraph.web.memo import PerBuild
@@ -94,14 +94,6 @@ SEARCHED = (*LABEL_PROPERTIES, str(SKOS.altLabel))
 REGEX_SPECIAL = set("\\.*+?()[]{}|^$-")
 
 
-def settings() -> Settings:
-    return current_app.config["HRGRAPH"]
-
-
-def store() -> Store:
-    return current_app.extensions["hrgraph_store"]
-
-
 @bp.record_once
 def _install_memo(state: BlueprintSetupState) -> None:
     state.app.extensions[MEMO] = PerBuild()
@@ -109,7 +101,7 @@ def _install_memo(state: BlueprintSetupState) -> None:
 
 def per_build(key: Hashable, compute: Callable[[], T]) -> T:
     """`compute()` once per published build (see `memo.PerBuild`)."""
-    return current_app.extensions[MEMO].get(store().build_id, key, compute)
+    return current_app.extensions[MEMO].get(get_store().build_id, key, compute)
 
 
 def fold(text: str) -> str:
@@ -147,7 +139,7 @@ VARIANTS = _variants()
 
 @bp.get("/")
 def home() -> str:
-    dist = settings().dist_dir
+    dist = get_settings().dist_dir
     dumps = sorted(p.name for p in dist.iterdir() if p.is_file()) if dist.is_dir() else []
     return render_template("home.html", counts=per_build("counts", counts),
                            by_year=per_build("by_year", recognitions_per_year),
@@ -156,23 +148,23 @@ def home() -> str:
 
 def counts() -> list[tuple[Kind, int]]:
     values = " ".join(sparql_iri(k.cls) for k in KINDS)
-    rows = store().select(f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?c {{ {values} }} ?s a ?c }} "
+    rows = get_store().select(f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?c {{ {values} }} ?s a ?c }} "
                           "GROUP BY ?c")
     found = {r["c"].value: int(r["n"].value) for r in rows}
     return [(k, found.get(k.cls, 0)) for k in KINDS]
 
 
 def recognitions_per_year() -> list[tuple[str, int, str]]:
-    rows = store().select(f"""SELECT ?y (COUNT(DISTINCT ?r) AS ?n) WHERE {{
+    rows = get_store().select(f"""SELECT ?y (COUNT(DISTINCT ?r) AS ?n) WHERE {{
   ?r a <{HR.Recognition}> ; <{HR.date}> ?d . FILTER(REGEX(STR(?d), "^[0-9]{{4}}"))
   BIND(SUBSTR(STR(?d), 1, 4) AS ?y) }} GROUP BY ?y ORDER BY ?y""")
     return [(r["y"].value, int(r["n"].value), persons_url(year=r["y"].value)) for r in rows]
 
 
 def persons_per_article(limit: int = 15) -> list[tuple[str, int, str]]:
-    rows = store().select(f"""SELECT ?a (COUNT(DISTINCT ?p) AS ?n) WHERE {{
+    rows = get_store().select(f"""SELECT ?a (COUNT(DISTINCT ?p) AS ?n) WHERE {{
   ?c <{HR.person}> ?p ; <{HR.provision}> ?a }} GROUP BY ?a ORDER BY DESC(?n) ?a LIMIT {limit}""")
-    labels = fetch_labels(store(), [r["a"].value for r in rows])
+    labels = fetch_labels(get_store(), [r["a"].value for r in rows])
     return [(labels.get(r["a"].value, r["a"].value), int(r["n"].value), persons_url(article=r["a"].value))
             for r in rows]
 
@@ -205,8 +197,8 @@ def index(slug: str) -> Response | str:
     facet_values = {f.name: per_build(("facet", slug, f.name, chosen_key), partial(facet_counts, kind, f, chosen))
                     for f in facets}
     return render_template("index.html", kind=kind, q=q, listing=listing, facets=facets, chosen=chosen,
-                           facet_values=facet_values, p=Presenter(settings().base), args=request.args,
-                           size=settings().page_size, sort_limit=settings().index_sort_limit)
+                           facet_values=facet_values, p=Presenter(get_settings().base), args=request.args,
+                           size=get_settings().page_size, sort_limit=get_settings().index_sort_limit)
 
 
 for _kind in KINDS:
@@ -251,36 +243,36 @@ def members(kind: Kind, q: str, chosen: dict[str, str], page: int) -> Listing:
     LIMIT/OFFSET, because ORDER BY reads every term: over a second per request at 10,000 persons.
     A search reads every label of the class (no text index): its matches come back in one query."""
     pattern = member_pattern(kind, q, chosen)
-    size, limit = settings().page_size, settings().index_sort_limit
+    size, limit = get_settings().page_size, get_settings().index_sort_limit
     if q:  # one scan finds the matches; counting them separately would scan twice
-        matches = iris(store().select(f"SELECT DISTINCT ?s WHERE {{ {pattern} }}"), "s")
+        matches = iris(get_store().select(f"SELECT DISTINCT ?s WHERE {{ {pattern} }}"), "s")
         total = len(matches)
     else:  # a class or facet count is a scan too (seconds for a facet at 10,000 persons): kept per build
         total = per_build(("count", pattern), partial(count, pattern))
-        matches = [] if total > limit else iris(store().select(f"SELECT DISTINCT ?s WHERE {{ {pattern} }}"), "s")
+        matches = [] if total > limit else iris(get_store().select(f"SELECT DISTINCT ?s WHERE {{ {pattern} }}"), "s")
     start = (page - 1) * size
     if total <= limit:
-        labels = fetch_labels(store(), matches)
+        labels = fetch_labels(get_store(), matches)
         ordered = sorted(matches, key=lambda s: (fold(labels.get(s, s)), s))[start:start + size]
         return Listing([(s, labels.get(s, s)) for s in ordered], total, page, total > start + size)
-    chunk = matches[start:start + size] if q else iris(store().select(
+    chunk = matches[start:start + size] if q else iris(get_store().select(
         f"SELECT DISTINCT ?s WHERE {{ {pattern} }} LIMIT {size} OFFSET {start}"), "s")
-    labels = fetch_labels(store(), chunk)
+    labels = fetch_labels(get_store(), chunk)
     return Listing([(s, labels.get(s, s)) for s in chunk], total, page, total > start + size, ordered=False)
 
 
 def count(pattern: str) -> int:
-    rows = store().select(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {pattern} }}")
+    rows = get_store().select(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {pattern} }}")
     return int(rows[0]["n"].value) if rows and "n" in rows[0] else 0
 
 
 def facet_counts(kind: Kind, facet: Facet, chosen: dict[str, str]) -> list[tuple[str, str, int]]:
     """(value, label, persons) for one facet, counted within the other facets chosen. Seconds at 10,000
     persons (an aggregate over every claim), hence kept per build by the caller."""
-    rows = store().select(f"""SELECT ?v (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+    rows = get_store().select(f"""SELECT ?v (COUNT(DISTINCT ?s) AS ?n) WHERE {{
   {facet.triples()} {restrictions(chosen, skip=facet.name)} ?s a {sparql_iri(kind.cls)} . {facet.condition()}
   BIND({facet.expression()} AS ?v) }} GROUP BY ?v ORDER BY DESC(?n) ?v LIMIT 50""")
     values = [r["v"].value for r in rows]
-    labels = fetch_labels(store(), values) if facet.is_iri else {}
+    labels = fetch_labels(get_store(), values) if facet.is_iri else {}
     out = [(v, labels.get(v, v), int(r["n"].value)) for v, r in zip(values, rows, strict=True)]
     return sorted(out, key=lambda t: t[0]) if not facet.is_iri else out

@@ -19,12 +19,12 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 from rdflib.namespace import RDF, RDFS, SDO, SH, XSD
 
-from hrgraph.config import Settings
 from hrgraph.formats import media
-from hrgraph.store.base import Dataset, Store
+from hrgraph.store.base import Dataset
 from hrgraph.store.results import QueryError, tabulate
 from hrgraph.web import limits, saved
 from hrgraph.web.conneg import parse_accept, pick, score
+from hrgraph.web.context import get_settings, get_store
 from hrgraph.web.describe import Presenter
 from hrgraph.web.errors import error_response
 from hrgraph.web.responses import html_page, rdf_document
@@ -47,14 +47,6 @@ class Param:
     name: str
     description: str
     default: str  # the term in the VALUES clause, as written
-
-
-def settings() -> Settings:
-    return current_app.config["HRGRAPH"]
-
-
-def store() -> Store:
-    return current_app.extensions["hrgraph_store"]
 
 
 # --- parameters -------------------------------------------------------------------------------------------
@@ -116,7 +108,7 @@ def bind(query: saved.SavedQuery, args: dict[str, str]) -> tuple[str, dict[str, 
 @bp.get("/queries/")
 def index() -> Response:
     """The saved queries: JSON for programs (the default), an HTML list for browsers."""
-    queries = saved.load_all(settings().queries_dir)
+    queries = saved.load_all(get_settings().queries_dir)
     chosen = pick(request.headers.get("Accept"), request.args.get("format"), (JSON, HTML))
     if chosen is None:
         return with_cors(error_response(406, f"the list of saved queries is offered as {JSON} or {HTML}"))
@@ -134,7 +126,7 @@ def index() -> Response:
 def run_saved(name: str) -> Response:
     """The query run (`?NAME=value` binds a parameter), negotiated like any SPARQL result; `.rq` is its text."""
     as_text = name.endswith(".rq") or asks_for_text()
-    found = saved.load(settings().queries_dir, name.removesuffix(".rq"))
+    found = saved.load(get_settings().queries_dir, name.removesuffix(".rq"))
     if found is None:
         return with_cors(error_response(404, f"no saved query named '{name}'; the list is at /queries"))
     try:
@@ -156,7 +148,7 @@ def asks_for_text() -> bool:
 def answer(query: saved.SavedQuery, text: str, used: dict[str, str]) -> Response:
     check_query(text)
     try:  # in the query workers, under the same limits as /sparql: a saved query can be slow at scale too
-        result = limits.run_query(store(), text, Dataset(), request.url_root.rstrip("/") + "/sparql")
+        result = limits.run_query(get_store(), text, Dataset(), request.url_root.rstrip("/") + "/sparql")
     except QueryError as exc:
         raise ProtocolError(400, f"the saved query failed: {exc.what}") from exc
     except limits.Refused as exc:
@@ -164,10 +156,10 @@ def answer(query: saved.SavedQuery, text: str, used: dict[str, str]) -> Response
     fmt = request.args.get("format") or request.args.get("output")
     media_type = choose_format(result, fmt)
     if media_type == HTML:
-        table = tabulate(result, settings().max_result_rows)
+        table = tabulate(result, get_settings().max_result_rows)
         return limits.mark_truncated(html_page(render_template(
             "query.html", q=query, params=params_of(query), used=used, table=table, text=text,
-            p=Presenter(settings().base), links=format_links(query, used),
+            p=Presenter(get_settings().base), links=format_links(query, used),
             editor="/sparql?" + urlencode({"query": text}))), result)
     return result_response(result, media_type)
 
@@ -194,7 +186,7 @@ def examples() -> Response:
     if chosen == HTML:
         return index()
     root = request.url_root.rstrip("/")
-    triples = examples_rdf(saved.load_all(settings().queries_dir), root + "/.well-known/sparql-examples/",
+    triples = examples_rdf(saved.load_all(get_settings().queries_dir), root + "/.well-known/sparql-examples/",
                            root + "/sparql")
     # schema: is https://schema.org/ here, as in the SIB convention (the data's is http://schema.org/).
     prefixes = {"sh": str(SH), "rdfs": str(RDFS), "rdf": str(RDF), "schema": str(SDO),

@@ -18,41 +18,25 @@ from flask.blueprints import BlueprintSetupState
 from markupsafe import escape
 from werkzeug.http import HTTP_STATUS_CODES
 
-from hrgraph.config import Settings
 from hrgraph.formats import media
 from hrgraph.formats.media import HTML, JSON_LD, RDF_XML, RESOURCE_FORMATS, MediaFormat
 from hrgraph.model.vocab import DCTERMS, HR, OWL, RDF
-from hrgraph.store.base import Store
-from hrgraph.web import conneg, errors
+from hrgraph.web import conneg, doccache, errors
+from hrgraph.web.context import get_settings, get_store
 from hrgraph.web.describe import Description, LabelMemo, Presenter, describe, sparql_iri
-from hrgraph.web.doccache import MARK, Cached, DocumentCache, FastDocuments, Key
+from hrgraph.web.doccache import MARK, Cached, Key
 from hrgraph.web.downloads import dump_context
 from hrgraph.web.responses import rdf_document
 
 bp = Blueprint("resources", __name__)
-CACHE = "hrgraph_document_cache"
 LABELS = "hrgraph_label_memo"
 
 CACHE_CONTROL = "public, max-age=300"
 
 
-def settings() -> Settings:
-    return current_app.config["HRGRAPH"]
-
-
-def store() -> Store:
-    return current_app.extensions["hrgraph_store"]
-
-
 @bp.record_once
-def _install_cache(state: BlueprintSetupState) -> None:
-    """Rendered documents are kept per build and served by a WSGI path in front of Flask (`doccache`)."""
-    app = state.app
-    conf: Settings = app.config["HRGRAPH"]
-    cache = app.extensions[CACHE] = DocumentCache(conf.document_cache_mb * 1024 * 1024)
-    app.extensions[LABELS] = LabelMemo()
-    app.wsgi_app = FastDocuments(app.wsgi_app, cache, conf, document_path,  # type: ignore[method-assign]
-                                 lambda: app.extensions["hrgraph_store"].build_id)
+def _install_labels(state: BlueprintSetupState) -> None:
+    state.app.extensions[LABELS] = LabelMemo()
 
 
 def document_path(path: str, page: int) -> tuple[str, str] | None:
@@ -62,13 +46,13 @@ def document_path(path: str, page: int) -> tuple[str, str] | None:
 
 
 def document_key(stem: str, fmt: MediaFormat, page: int) -> Key:
-    return (store().build_id, stem, fmt.name, page)
+    return (get_store().build_id, stem, fmt.name, page)
 
 
 @bp.get("/<path:path>")
 def resource(path: str) -> Response:
     stem, fmt = split_extension(path)
-    iri = settings().base + stem
+    iri = get_settings().base + stem
     page = page_number()
     if page is None:
         return error_response(400, "page must be a positive integer", fmt or HTML)
@@ -104,7 +88,7 @@ def status(iri: str) -> Status:
         node = sparql_iri(iri)
     except ValueError:
         return Status()
-    rows = store().select(f"""SELECT ?same ?why ?live WHERE {{
+    rows = get_store().select(f"""SELECT ?same ?why ?live WHERE {{
         {{ {node} <{OWL.sameAs}> ?same }}
         UNION {{ {node} a <{HR.WithdrawnRecord}> ; <{DCTERMS.description}> ?why }}
         UNION {{ FILTER EXISTS {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }} BIND(true AS ?live) }} }}""")
@@ -115,7 +99,7 @@ def status(iri: str) -> Status:
 
 def retired_response(stem: str, st: Status, fmt: MediaFormat | None, document: bool) -> Response | None:
     """301 to the survivor of a merge (a document URL to its document), 410 with a tombstone in `fmt`."""
-    base = settings().base
+    base = get_settings().base
     if st.moved_to and st.moved_to.startswith(base):
         suffix = f".{fmt.extension}" if fmt and document else ""
         resp = Response(status=301)
@@ -146,13 +130,13 @@ def redirect_to_document(stem: str, iri: str) -> Response:
 
 
 def etag_for(path: str, fmt: MediaFormat, page: int) -> str:
-    key = f"{store().build_id}|{path}|{fmt.name}|{page}"
+    key = f"{get_store().build_id}|{path}|{fmt.name}|{page}"
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def document(stem: str, iri: str, fmt: MediaFormat, page: int) -> Response:
     key = document_key(stem, fmt, page)
-    hit = current_app.extensions[CACHE].get(key)  # a kept 200 of this build: not retired, no query needed
+    hit = doccache.of(current_app).get(key)  # a kept 200 of this build: not retired, no query needed
     if hit is None and (retired := retired_response(stem, status(iri), fmt, document=True)) is not None:
         return retired
     etag = etag_for(stem, fmt, page)
@@ -162,7 +146,7 @@ def document(stem: str, iri: str, fmt: MediaFormat, page: int) -> Response:
         return kept_response(hit)
     else:
         try:
-            d = describe(store(), iri, page, settings().page_size, current_app.extensions[LABELS])
+            d = describe(get_store(), iri, page, get_settings().page_size, current_app.extensions[LABELS])
         except ValueError:
             return error_response(404, f"not an IRI: {iri}", fmt)
         if not d.exists:
@@ -204,11 +188,11 @@ def link_header(stem: str, fmt: MediaFormat | None, d: Description | None = None
 def render(d: Description, stem: str, fmt: MediaFormat) -> Response:
     if fmt is HTML:
         template = "person.html" if d.is_person else "resource.html"
-        body = render_template(template, d=d, p=Presenter(settings().base, d.labels), stem=stem,
+        body = render_template(template, d=d, p=Presenter(get_settings().base, d.labels), stem=stem,
                                alternates=alternates(stem, fmt), paging=page_links(stem, fmt, d))
         return Response(body, content_type=HTML.content_type)
     # JSON-LD compacted with the dump's own @context; the other syntaxes written by the engine (pyoxigraph).
-    return rdf_document(d.rdf(), fmt, context=dump_context(settings()))
+    return rdf_document(d.rdf(), fmt, context=dump_context(get_settings()))
 
 
 def error_response(status: int, message: str, fmt: MediaFormat | None) -> Response:

@@ -15,15 +15,15 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from hrgraph.config import Settings
 from hrgraph.formats import media
 from hrgraph.model.namespaces import FORMATS, SD
 from hrgraph.model.vocab import RDF
 from hrgraph.store import querytext
-from hrgraph.store.base import Dataset, Store
+from hrgraph.store.base import Dataset
 from hrgraph.store.results import QueryError, QueryResult, tabulate
 from hrgraph.web import limits, saved
 from hrgraph.web.conneg import negotiate, pick
+from hrgraph.web.context import get_settings, get_store
 from hrgraph.web.errors import error_response
 from hrgraph.web.responses import html_page, rdf_document
 
@@ -56,14 +56,6 @@ class Operation:
     query: str | None
     dataset: Dataset
     format: str | None  # the `format=` / `output=` override, as given
-
-
-def settings() -> Settings:
-    return current_app.config["HRGRAPH"]
-
-
-def store() -> Store:
-    return current_app.extensions["hrgraph_store"]
 
 
 # --- reading a request ------------------------------------------------------------------------------------
@@ -143,7 +135,7 @@ def answer(query: str, dataset: Dataset, fmt: str | None) -> Response:
     check_query(query)
     try:
         # Relative IRIs resolve against the endpoint's own URL (SPARQL 1.1 Protocol: the service's BASE).
-        result = limits.run_query(store(), query, dataset, request.base_url)  # timeout=, pool refusals
+        result = limits.run_query(get_store(), query, dataset, request.base_url)  # timeout=, pool refusals
     except QueryError as exc:
         raise ProtocolError(400, f"malformed query: {exc.what}") from exc
     except limits.Refused as exc:
@@ -159,7 +151,7 @@ def answer(query: str, dataset: Dataset, fmt: str | None) -> Response:
 
 def result_response(result: QueryResult, media_type: str) -> Response:
     """A query's result written in `media_type`, marked `X-HRGraph-Truncated` when a cap cut it."""
-    response = Response(store().serialize(result, media_type), content_type=media.content_type_for(media_type))
+    response = Response(get_store().serialize(result, media_type), content_type=media.content_type_for(media_type))
     response.headers["Vary"] = "Accept"
     return limits.mark_truncated(response, result)
 
@@ -213,7 +205,7 @@ def describe_service(op: Operation) -> Response:
 
 
 def named_graphs() -> list[str]:
-    rows = store().select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } } ORDER BY ?g")
+    rows = get_store().select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } } ORDER BY ?g")
     return [r["g"].value for r in rows if isinstance(r.get("g"), ox.NamedNode)]
 
 
@@ -253,8 +245,8 @@ def yasgui_available() -> bool:
 
 def editor_page(query: str | None = None, result: QueryResult | None = None, status: int = 200,
                 error: str | None = None) -> Response:
-    table = tabulate(result, settings().max_result_rows) if result is not None else None
-    examples = saved.load_all(settings().queries_dir)
+    table = tabulate(result, get_settings().max_result_rows) if result is not None else None
+    examples = saved.load_all(get_settings().queries_dir)
     text = query if query is not None else (examples[0].text if examples else "SELECT * WHERE { ?s ?p ?o } LIMIT 10")
     links = {fmt: "/sparql?" + urlencode({"query": query, "format": fmt}) for fmt in ("csv", "json")} if query else {}
     html = render_template("sparql.html", query=text, table=table, examples=examples, error=error,
