@@ -26,6 +26,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from hrgraph.store import remote_publish
 
     settings = _settings(args).with_(inputs=tuple(Path(f).resolve() for f in args.input or ()))
+    if args.publish_unreviewed:
+        settings = settings.with_(publish_unreviewed=True)
     if remote_publish.reconcile(settings, settings.dist_dir):  # a publish cut after its commit point
         print("hrgraph build: finished the remote publish of the last build", file=sys.stderr)
     return build(settings).exit_code
@@ -35,6 +37,12 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     from hrgraph.pipeline.ingest.command import run
 
     return run(_settings(args), args.files, args.format, args.out, args.explain, args.report)
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    from hrgraph.pipeline.review.command import run
+
+    return run(_settings(args), args)
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
@@ -75,12 +83,23 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="curated records -> RDF -> SHACL gate -> dist/ dumps and the store")
     b.add_argument("--input", nargs="+", metavar="FILE", help="RDF files (.ttl, .nt, .nq, .trig, + .gz) to add")
+    b.add_argument("--publish-unreviewed", action="store_true",
+                   help="also publish extracted claims no curator reviewed, marked unreviewed")
     i = sub.add_parser("ingest", help="statement pages (text or HTML) -> RDF in the project's ontology")
     i.add_argument("files", nargs="+", metavar="FILE")
     i.add_argument("--format", default="turtle", choices=["turtle", "nt", "jsonld"])
     i.add_argument("--out", help="write the RDF here (default: stdout)")
     i.add_argument("--explain", metavar="KEY", help="say why the entity KEY got its key (merges, spellings)")
     i.add_argument("--report", action="store_true", help="list every identity decision on stderr")
+    r = sub.add_parser("review", help="accept, edit or reject extracted claims before they are published")
+    r.add_argument("--list", action="store_true", help="list the pending candidates")
+    r.add_argument("--accept", metavar="KEY")
+    r.add_argument("--reject", metavar="KEY")
+    r.add_argument("--edit", nargs="+", metavar="KEY field=value", help="KEY then field=value pairs")
+    r.add_argument("--reason", help="why (kept with the decision)")
+    r.add_argument("--by", help="the curator's name (default: $HRGRAPH_CURATOR or the login name)")
+    r.add_argument("--serve", action="store_true", help="serve the review page on 127.0.0.1 instead")
+    r.add_argument("--port", type=int, default=8010)
     y = sub.add_parser("synth", help="write a synthetic graph (N-Triples, valid under shapes/) for scale tests")
     y.add_argument("--persons", type=int, required=True)
     y.add_argument("--out", required=True, help="file to write (.nt or .nt.gz); source texts go beside it")
@@ -95,7 +114,9 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-COMMANDS = {"build": _cmd_build, "ingest": _cmd_ingest, "synth": _cmd_synth, "serve": _cmd_serve, "query": _cmd_query}
+COMMANDS = {
+    "review": _cmd_review, "build": _cmd_build, "ingest": _cmd_ingest, "synth": _cmd_synth,
+    "serve": _cmd_serve, "query": _cmd_query}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -114,6 +114,10 @@ class Settings:
     virtuoso_password: str = setting("dba", "HRGRAPH_VIRTUOSO_PASSWORD", "the build host only: its password")
     virtuoso_load_dir: str = setting("", "HRGRAPH_VIRTUOSO_LOAD_DIR", "the build host only: a folder the build "
                                      "writes and Virtuoso reads (in its `DirsAllowed`), at the same path on both")
+    publish_unreviewed: bool = setting(False, "HRGRAPH_PUBLISH_UNREVIEWED", "also publish extracted claims no "
+                                       "curator reviewed, marked `hr:reviewStatus` unreviewed and \"(unreviewed)\" "
+                                       "in their label (by default only what a curator accepted with `hrgraph "
+                                       "review` is published; also `build --publish-unreviewed`)")
     # --- per run, not settings: set by a command's arguments
     inputs: tuple[Path, ...] = ()  # `build --input`: RDF files added to the build
 

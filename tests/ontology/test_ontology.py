@@ -238,6 +238,7 @@ SCHEMES = {
             "trial",
             "conviction",
             "death-in-custody",
+            "death",
             "liquidation",
             "extremist-designation",
             "release",
@@ -245,6 +246,7 @@ SCHEMES = {
             "other",
         )
     ),
+    "review-status": dict.fromkeys(("accepted", "edited", "unreviewed")),
 }
 
 CROSSWALKS = [

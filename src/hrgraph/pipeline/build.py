@@ -15,11 +15,12 @@ from hrgraph.pipeline import restrict
 from hrgraph.pipeline.curated import load_curated
 from hrgraph.pipeline.emit import Emitted, emit_record, emit_source
 from hrgraph.pipeline.imports import import_rdf
-from hrgraph.pipeline.ingest import ingest_files, merge, source_paths
+from hrgraph.pipeline.ingest import ingest_files, source_paths
 from hrgraph.pipeline.progress import stage
 from hrgraph.pipeline.publish import publish
 from hrgraph.pipeline.reason import materialise, superclasses
 from hrgraph.pipeline.resolve import Index, source_key
+from hrgraph.pipeline.review import select
 from hrgraph.pipeline.sources import SourceText, read_sources
 from hrgraph.pipeline.validate import gate
 from hrgraph.store.embedded import reconcile_published
@@ -39,8 +40,11 @@ def _emit_all(settings: Settings) -> tuple[list[Emitted], list[Problem], dict[st
     texts, unreadable = read_sources(settings.sources_dir)
     records, problems = load_curated(settings.curated_dir, settings.root)
     ingested = ingest_files(source_paths(settings.sources_dir), records, settings.data_dir / "keys.tsv")
-    records, conflicts = merge(records, ingested.records)  # curated wins; each disagreement is reported
-    problems += ingested.problems + conflicts
+    # Extracted claims are candidates: only those a curator accepted are published (unless the setting says
+    # otherwise); each disagreement with curated data is reported (pipeline/review).
+    selection = select(records, ingested.records, settings.publish_unreviewed)
+    records = selection.records
+    problems += ingested.problems + selection.problems
     texts.update({f: SourceText(f, t) for f, t in ingested.texts.items()})  # HTML: quotes point into its text
     records, texts, problems = restrict.apply(records, texts, problems, settings)  # protected persons
     problems += [Problem(msg.split(":", 1)[0], "source-encoding", msg.split(": ", 1)[-1], "Warning")

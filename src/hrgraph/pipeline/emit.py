@@ -80,10 +80,28 @@ def _values(spec: Field, raw: Any, index: Index, rec: Emitted) -> Iterator[URIRe
             yield Literal(str(int(item)), datatype=datatype) if str(item).lstrip("-").isdigit() else Literal(str(item))
         elif kind == "bool":
             yield Literal(bool(item))
+        elif kind == "decimal":
+            yield Literal(str(item), datatype=XSD.decimal)
+        elif kind == "activity":
+            yield extraction_activity(index, str(item))
         elif kind == "uri":
             yield URIRef(str(item))
         else:
             yield Literal(str(item))
+
+
+def extraction_activity(index: Index, made_by: str) -> URIRef:
+    """The IRI of the extraction activity "<version>/<rule>" (its description: `activity_triples`)."""
+    version, _, rule = made_by.partition("/")
+    return URIRef(f"{index.iris.base}id/extraction/{version}/{rule or 'unknown'}")
+
+
+def activity_triples(index: Index, made_by: str) -> list[Triple]:
+    act = extraction_activity(index, made_by)
+    version, _, rule = made_by.partition("/")
+    label = Literal(f"Extraction by hrgraph ingest {version}, rule {rule}", lang="en")
+    return [(act, RDF.type, HR.ExtractionActivity), (act, RDFS.label, label), (act, SKOS.prefLabel, label),
+            (act, HR.extractorVersion, Literal(version)), (act, HR.extractionRule, Literal(rule))]
 
 
 def _rdf_class(record: Record) -> URIRef:
@@ -173,6 +191,8 @@ def emit_record(record: Record, index: Index, texts: dict[str, SourceText]) -> E
     rec = Emitted(record, index.iri(record))
     s = rec.subject
     label = record.label or (claim_label(record, index) if record.kind == "claims" else "")
+    if label and record.fields.get("review") == "unreviewed":
+        label = f"(unreviewed) {label}"  # the mark every page, SPARQL result and dump shows
     rec.triples.append((s, RDF.type, _rdf_class(record)))
     if label:
         rec.triples += [(s, RDFS.label, Literal(label, lang="en")), (s, SKOS.prefLabel, Literal(label, lang="en"))]
@@ -189,6 +209,8 @@ def emit_record(record: Record, index: Index, texts: dict[str, SourceText]) -> E
                                         severity="Warning", focus=str(s)))
             continue
         rec.triples.extend((s, spec.predicate, v) for v in _values(spec, raw, index, rec))
+    if record.fields.get("extracted_by"):
+        rec.triples += activity_triples(index, str(record.fields["extracted_by"]))
     if record.kind == "claims":
         if record.fields.get("type") == "recognition" and not record.fields.get("criterion"):
             # The Guidelines' criterion is recorded only where the text states it; say so explicitly.

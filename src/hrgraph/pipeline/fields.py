@@ -23,6 +23,14 @@ COMMON = {
     "description": Field(DCTERMS.description, "text"),
 }
 
+# How a machine-made claim or event was made and reviewed (pipeline/review.py).
+EXTRACTED = {
+    "extracted_by": Field(PROV.wasGeneratedBy, "activity"),
+    "confidence": Field(HR.confidence, "decimal"),
+    "review": Field(HR.reviewStatus, "concept:review-status"),
+    "reviewed_at": Field(HR.reviewedAt, "datetime"),
+}
+
 FIELDS: dict[str, dict[str, Field]] = {
     "persons": {},
     "organisations": {},
@@ -59,6 +67,7 @@ FIELDS: dict[str, dict[str, Field]] = {
         "persons": Field(HR.person, "ref:persons", many=True),
         "organisations": Field(HR.organisation, "ref:organisations", many=True),
         "statement": Field(HR.statedIn, "ref:statements", many=True),
+        **EXTRACTED,
     },
     "claims": {
         "statement": Field(HR.statedIn, "ref:statements", many=True),
@@ -79,11 +88,15 @@ FIELDS: dict[str, dict[str, Field]] = {
         "value": Field(HR.statisticValue, "int"),
         "qualifier": Field(HR.qualifier, "string"),
         "of": Field(HR.statisticOf, "text"),
+        "stage": Field(HR.chargeStage, "string"),
+        "status": Field(HR.recognitionStatus, "string"),
+        **EXTRACTED,
     },
 }
 
 # Fields read by the emitter itself (class, identity, evidence) rather than mapped by the table.
-STRUCTURAL = {"key", "label", "class", "type", "source", "quote", "file", "layout", "jurisdiction"}
+STRUCTURAL = {"key", "label", "class", "type", "source", "quote", "file", "layout", "jurisdiction",
+              "reviewed_by", "candidate"}  # a curator's name stays in data/curated/, never published
 
 # rdf:type of a record: its `class` field where the kind allows several, else the kind's class.
 DEFAULT_CLASS = {

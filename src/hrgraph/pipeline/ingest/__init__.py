@@ -46,32 +46,13 @@ def _differences(curated: Record, ingested: Record) -> list[str]:
     return diffs
 
 
-def _set(value: object) -> frozenset[str]:
-    if isinstance(value, list):
-        return frozenset(map(str, value))
-    return frozenset([str(value)]) if value else frozenset()
-
-
-def _covers(curated: Record, ingested: Record) -> bool:
-    """The curated claim already states what the ingested one says: same type and statement, the ingested
-    persons among the curated ones, and no disagreement on what was demanded, cited or addressed."""
-    c, i = curated.fields, ingested.fields
-    if c.get("type") != i.get("type") or not (_set(i.get("statement")) & _set(c.get("statement"))):
-        return False
-    persons = _set(c.get("person")) | _set(c.get("persons"))
-    if not (_set(i.get("person")) | _set(i.get("persons"))) <= persons:
-        return False
-    return all(not i.get(name) or not c.get(name) or _set(i.get(name)) <= _set(c.get(name))
-               for name in ("demand_type", "provision", "addressed_to", "signatories"))
-
-
 def merge(curated: Iterable[Record], ingested: Iterable[Record]) -> tuple[list[Record], list[Problem]]:
     """Curated records plus the ingested ones. Curated wins: on a (kind, key) both have (a Warning names what
-    the ingested one said differently), on an ingested claim a curated claim already covers, and on an
-    ingested entity whose name a curated record of another kind carries (it was curated as something else)."""
+    the ingested one said differently), and on an ingested entity whose name a curated record of another kind
+    carries (it was curated as something else). Ingested claims and events pass through: which of them are
+    published, and how they compare with curated claims, is pipeline/review's business (never silent)."""
     out = list(curated)
     have = {(r.kind, r.key): r for r in out}
-    claims = [r for r in out if r.kind == "claims"]
     names = {n: r for r in out if r.kind not in ("claims", "sources") for n in _alt(r) if n}
     problems: list[Problem] = []
     for r in ingested:
@@ -81,8 +62,6 @@ def merge(curated: Iterable[Record], ingested: Iterable[Record]) -> tuple[list[R
                 problems.append(Problem(r.ref(), "ingest-conflict", f"curated {mine.ref()} wins over the ingested "
                                         f"record: {'; '.join(diffs)}", "Warning"))
             continue
-        if r.kind == "claims" and any(_covers(c, r) for c in claims):
-            continue  # the same claim under another key: one node per claim
         other = names.get(norm(r.label)) if r.kind not in ("claims", "sources") else None
         if other is not None and other.kind != r.kind:
             problems.append(Problem(r.ref(), "ingest-conflict", f"left out: the same name is curated as "

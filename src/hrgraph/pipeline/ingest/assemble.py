@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -84,7 +85,8 @@ class Ingest:
         canonical = canonical or m.ident.split(":", 1)[1]
         e = self.entities.setdefault(f"{m.kind}:{canonical}", Entity(m.kind, canonical, m.label, {}))
         for k, v in m.attrs.items():
-            if v is not None and k not in ("alone", "generic", "relative", "assumed", "part"):
+            if v is not None and k not in ("alone", "generic", "relative", "assumed", "part", "canonical",
+                                                         "list_start", "list_end"):
                 e.fields.setdefault(k, v)
         if m.attrs.get("assumed"):
             e.fields.setdefault("note", "The text does not name the instrument; the one named before is assumed.")
@@ -111,42 +113,58 @@ class Ingest:
     # --- documents -------------------------------------------------------------------------------------
 
     def add(self, doc: Document) -> None:
+        if doc.language:
+            return  # not English: the rules would invent facts; the text is kept as a source
         year = (doc.date or doc.issued or "")[:4] or None
-        for n, item in enumerate(doc.items, 1):
+        end = len(doc.text.rstrip())
+        per_item = []
+        for item in doc.items:
             spans = ([item.headline] if item.headline else []) + list(item.subtitles) + list(item.paragraphs)
             mentions = [m for s in spans for m in recognise(s.text, s.start, doc.text, (item.date or "")[:4] or year)]
+            if doc.truncated:  # a name cut by the end of the page is no person
+                mentions = [m for m in mentions if not (m.kind == "persons" and m.end >= end - 1)]
+            per_item.append((item, spans, mentions))
+        per_item = _latin_labels(per_item)
+        people = [m for _, _, ms in per_item for m in ms if m.kind == "persons"]
+        self._births = {m.ident: b.group(1) for m in people if (b := BORN.match(doc.text[m.end:m.end + 30]))}
+        for n, (item, spans, mentions) in enumerate(per_item, 1):
             if doc.signatories and n == len(doc.items):
                 mentions += [m for s in doc.signatories for m in recognise(s.text, s.start, doc.text, year)]
                 mentions += _signatory_orgs(doc, mentions)
-            people = [m for m in mentions if m.kind == "persons"]
             taken = [(m.start, m.end) for m in mentions]
             mentions += [m for s in spans for m in surname_mentions(s.text, s.start, people)
                          if not any(a < m.end and m.start < b for a, b in taken)]
-            self._births = {m.ident: b.group(1) for m in people if (b := BORN.match(doc.text[m.end:m.end + 30]))}
+            mentions = [self._keyed(m, doc) for m in mentions]
             for m in mentions:
                 if m.kind != "dates":
-                    self.entity(m, doc.file, self._person_canonical(m, doc) if m.kind == "persons" else None)
+                    self.entity(m, doc.file)
             statement = self.statement(doc, n, item, spans)
             author = self.author(doc, item, mentions)
             ctx = ItemContext(doc, n, item, mentions, Ref(statement.ident), author, item.date or doc.date)
             statement.fields.setdefault("mentions", [])
-            statement.fields["mentions"] += [Ref(self._ident(m, doc)) for m in mentions
+            statement.fields["mentions"] += [Ref(m.ident) for m in mentions
                                              if m.kind in ("persons", "organisations", "mechanisms", "provisions")]
             if author:
                 statement.fields.setdefault("publisher", author)
             self.drafts += [(doc, n, d) for d in extract(ctx)]
 
+    def _keyed(self, m: Mention, doc: Document) -> Mention:
+        """A person mention whose ident says which person: namesakes of different documents stay apart."""
+        if m.kind != "persons":
+            return m
+        return Mention(m.kind, m.label, m.start, m.end, m.text, {**m.attrs, "canonical":
+                                                                 self._person_canonical(m, doc)})
+
     def _person_canonical(self, m: Mention, doc: Document) -> str:
-        """The person's name key, + the birth year the same document gives (namesakes stay apart); a page
-        without a year joins the only dated namesake, else the undated one."""
+        """The person's name key, + the birth year the document gives (the same year in two documents is one
+        person), else + the document: two documents naming "Ivan Petrash" are not merged on the name alone. A
+        name a curated person carries is that person (the curator decided)."""
         base = m.ident.split(":", 1)[1]
         if year := getattr(self, "_births", {}).get(m.ident):
             return f"{base}#born={year}"
-        same = [k for k in self.entities if k.startswith(f"persons:{base}#")]
-        return same[0].split(":", 1)[1] if len(same) == 1 and f"persons:{base}" not in self.entities else base
-
-    def _ident(self, m: Mention, doc: Document) -> str:
-        return f"persons:{self._person_canonical(m, doc)}" if m.kind == "persons" else m.ident
+        if self.resolver.known_match("persons", base, [m.label], {}) is not None:
+            return base
+        return f"{base}#in={doc_tag(doc.file)}"
 
     def statement(self, doc: Document, n: int, item: Item, spans: list[Span]) -> Entity:
         title = item.headline.text if item.headline else ""
@@ -213,7 +231,8 @@ class Ingest:
                 self.resolver.decisions[e.ident] = _decision(key, "matches a curated statement by title or quote")
                 return key
         key = self.resolver.resolve(e.kind, e.canonical, e.label, [e.label, *e.variants], file, fields, preferred)
-        extra = "namesake kept apart by birth year" if "#born=" in e.canonical else ""
+        extra = "namesake kept apart by birth year" if "#born=" in e.canonical else \
+            "not merged with a namesake of another document on the name alone" if "#in=" in e.canonical else ""
         self.resolver.note(e.ident, e.variants, [s[0] for s in e.spans], extra)
         return key
 
@@ -260,24 +279,54 @@ class Ingest:
         return value
 
     def _claims(self, texts: dict[str, str]) -> list[Record]:
-        seen: dict[tuple[Any, ...], Record] = {}
-        for doc, n, d in self.drafts:
+        """Candidate claims and events: one per (document, kind, what), its evidence the union of the
+        repeats, its key a hash of what it says (so a curator's decision on it holds across rebuilds)."""
+        seen: dict[tuple[Any, ...], tuple[Record, Draft]] = {}
+        for doc, _n, d in self.drafts:
             fields = {k: self._resolve(k, v, d.kind) for k, v in d.fields.items()}
-            what = self._resolve("what", d.what, d.kind) if isinstance(d.what, Ref) else d.what
-            signature = (d.prefix, str(fields.get("statement")), what, str(fields.get("persons")))
+            what = "|".join(str(fields.get(k)) for k in WHAT.get(d.prefix, ()))
+            signature = (doc.file, d.prefix, str(fields.get("statement")), what)
             evs = tuple(evidence(texts[doc.file], doc.file, a, b) for a, b in d.spans)
             if signature in seen:
-                old = seen[signature]
-                seen[signature] = Record(old.kind, old.key, old.fields, old.origin,
-                                         old.evidence + tuple(x for x in evs if x not in old.evidence)[:2])
+                old, first = seen[signature]
+                merged = dict(old.fields)
+                if d.prefix == "dem":
+                    merged["persons"] = list(dict.fromkeys(list(merged["persons"]) + list(fields["persons"])))
+                seen[signature] = (Record(old.kind, old.key, merged, old.origin,
+                                          old.evidence + tuple(x for x in evs if x not in old.evidence)[:2]), first)
                 continue
-            key = f"{d.prefix}-{doc_tag(doc.file)}-{n}-{what}"
+            digest = hashlib.sha1("|".join(map(str, signature)).encode()).hexdigest()[:10]
+            fields["key"] = f"{d.prefix}-{doc_tag(doc.file)}-{digest}"
             if d.kind == "events":
-                key = f"{d.prefix}-of-{what}"
-            fields["key"] = key
-            seen[signature] = Record(d.kind, key, fields, Origin(f"data/sources/{doc.file}", _line(
-                texts, [(doc.file, *d.spans[0])] if d.spans else [])), evs)
-        return list(seen.values())
+                who = ", ".join(self.entities[r.ident].label for r in d.fields.get("persons", [])
+                                if r.ident in self.entities)
+                fields["label"] = f"{EVENT_LABEL.get(str(d.fields.get('kind')), 'Event')} of {who}"
+            fields["extracted_by"] = f"{EXTRACTOR_VERSION}/{d.rule}"
+            fields["confidence"] = round(d.confidence, 2)
+            fields["review"] = "unreviewed"  # a candidate until a curator decides (pipeline/review)
+            seen[signature] = (Record(d.kind, fields["key"], fields, Origin(f"data/sources/{doc.file}", _line(
+                texts, [(doc.file, *d.spans[0])] if d.spans else [])), evs), d)
+        return [r for r, _ in seen.values()]
+
+
+# What a candidate says, for telling repeats apart (and hashing its key).
+WHAT = {"rec": ("person", "status"), "chg": ("person", "provision"), "dem": ("demand_type",),
+        "sub": ("addressed_to", "submitted_by"), "sig": ("signatories",), "death": ("persons",),
+        "detention": ("persons",)}
+EXTRACTOR_VERSION = "2"
+EVENT_LABEL = {"death": "Death", "death-in-custody": "Death in custody", "detention": "Detention"}
+
+
+def _latin_labels(per_item: list[tuple[Item, list[Span], list[Mention]]]) -> \
+        list[tuple[Item, list[Span], list[Mention]]]:
+    """A name written in Cyrillic is the person the page spells in Latin beside it ("Юрась Шыдлоўскі (Yuras
+    Shydlouski)"): every Cyrillic mention of that name takes the Latin label."""
+    latin = {m.text: m.label for _, _, ms in per_item for m in ms
+             if m.kind == "persons" and re.search(r"[\u0400-\u04ff]", m.text) and not re.search(r"[\u0400-\u04ff]",
+                                                                                                 m.label)}
+    return [(item, spans, [Mention(m.kind, latin[m.text], m.start, m.end, m.text, m.attrs)
+                           if m.kind == "persons" and m.text in latin else m for m in ms])
+            for item, spans, ms in per_item]
 
 
 def _decision(key: str, reason: str) -> Any:

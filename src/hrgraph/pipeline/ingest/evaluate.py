@@ -155,14 +155,33 @@ def _set_score(kind: str, pred: set[Any], gold: set[Any]) -> Score:
 
 
 def evaluate(records: list[Record], gold: dict[str, Any], texts: dict[str, str]) -> list[Score]:
-    scores, persons = [], {}
+    scores, maps = [], {}
     for kind in ("persons", "provisions", "mechanisms", "organisations", "places"):
-        score, mapping = score_entities(kind, records, gold, texts)
+        score, maps[kind] = score_entities(kind, records, gold, texts)
         scores.append(score)
-        if kind == "persons":
-            persons = mapping
     signature_spans(records, texts)
-    return scores + score_claims(records, gold, persons)
+    return scores + score_claims(records, gold, maps["persons"]) + score_facts(records, gold, maps)
+
+
+def score_facts(records: list[Record], gold: dict[str, Any], maps: dict[str, dict[str, str]]) -> list[Score]:
+    """Charges (file, person, provision), deaths (file, person) and submissions (file, mechanism) of the seeds."""
+    rels = gold.get("relations") or []
+    persons, provs, mechs = maps["persons"], maps["provisions"], maps["mechanisms"]
+    gold_chg = {(f, r["subject"], r["object"]) for r in rels if r["type"] in ("convictedUnder", "heldLiableUnder")
+                for f in _files(r)}
+    gold_death = {(f, r["subject"]) for r in rels if r["type"] in ("died", "diedIn") for f in _files(r)}
+    gold_sub = {(f, r["object"]) for r in rels if r["type"] in ("submittedTo", "spokeAt") for f in _files(r)}
+    pred_chg, pred_death, pred_sub = set(), set(), set()
+    for c in records:
+        for f in _stated_files(c):
+            if c.fields.get("type") == "charge":
+                pred_chg.add((f, persons.get(str(c.fields["person"]), "?"), provs.get(str(c.fields["provision"]), "?")))
+            elif c.fields.get("type") == "submission":
+                pred_sub |= {(f, mechs.get(str(m), "?")) for m in c.fields.get("addressed_to") or []}
+            elif c.kind == "events" and str(c.fields.get("kind", "")).startswith("death"):
+                pred_death |= {(f, persons.get(str(p), "?")) for p in c.fields.get("persons") or []}
+    return [_set_score("claims: charges", pred_chg, gold_chg), _set_score("events: deaths", pred_death, gold_death),
+            _set_score("claims: submissions", pred_sub, gold_sub)]
 
 
 def signature_spans(records: list[Record], texts: dict[str, str]) -> None:
@@ -174,3 +193,125 @@ def signature_spans(records: list[Record], texts: dict[str, str]) -> None:
 
 def table(scores: list[Score]) -> str:
     return "\n".join([HEADER] + [s.row() for s in scores])
+
+
+# --- pages with hand-written gold (tests/fixtures/devset/gold.yaml and heldout/gold.yaml) -------------------
+
+PAGE_KINDS = ("persons", "recognitions", "charges", "detentions", "deaths", "submissions", "demands", "signatures")
+
+
+def _person_names(records: list[Record]) -> dict[str, list[str]]:
+    return {r.key: [r.label] + [str(a) for a in r.fields.get("alt_labels") or []]
+            for r in records if r.kind == "persons"}
+
+
+def _gold_person(names: list[str], gold: list[str]) -> str:
+    """The gold name one of `names` denotes, else the first predicted name (a false positive)."""
+    for n in names:
+        for gname in gold:
+            if same_person_name(name_key(n), name_key(gname)):
+                return gname
+    return names[0] if names else "?"
+
+
+def _norm_org(label: str) -> str:
+    from hrgraph.pipeline.ingest.recognise import norm
+
+    return norm(label).replace("center", "centre")
+
+
+def _same_org(a: str, b: str) -> bool:
+    x, y = _norm_org(a), _norm_org(b)
+    return bool(x and y) and (x == y or x in y or y in x)
+
+
+def predicted_facts(records: list[Record], gold_pages: dict[str, Any]) -> dict[str, set[tuple[Any, ...]]]:
+    """Every fact the records state, as tuples (file, ...) comparable with `gold_facts`."""
+    names, labels = _person_names(records), {(r.kind, r.key): r.label for r in records}
+    out: dict[str, set[tuple[Any, ...]]] = {k: set() for k in PAGE_KINDS}
+    for r in records:
+        files = {ev.source for ev in r.evidence}
+        for f in files:
+            gp = list((gold_pages.get(f) or {}).get("persons") or [])
+
+            def who(key: object, gp: list[str] = gp) -> str:
+                return _gold_person(names.get(str(key), [str(key)]), gp)
+
+            f_ = r.fields
+            if r.kind == "persons":
+                out["persons"].add((f, who(r.key)))
+            elif f_.get("type") == "recognition":
+                out["recognitions"].add((f, who(f_["person"]), f_.get("status") or
+                                         ("former" if f_.get("former") else "current")))
+            elif f_.get("type") == "charge":
+                number = labels.get(("provisions", str(f_["provision"])), str(f_["provision"])).rsplit(" ", 1)[-1]
+                out["charges"].add((f, who(f_["person"]), number))
+            elif f_.get("type") == "demand":
+                out["demands"].add((f, f_["demand_type"], None))
+                out["demands"] |= {(f, f_["demand_type"], who(p)) for p in f_.get("persons") or []}
+            elif f_.get("type") == "submission":
+                for by in f_.get("submitted_by") or ["?"]:
+                    for to in f_.get("addressed_to") or []:
+                        out["submissions"].add((f, labels.get(("organisations", by), by),
+                                                labels.get(("mechanisms", to), to)))
+            elif f_.get("type") == "signature":
+                out["signatures"] |= {(f, labels.get(("organisations", o), o)) for o in f_["signatories"]}
+            elif r.kind == "events" and f_.get("kind") in ("death", "death-in-custody"):
+                out["deaths"] |= {(f, who(p)) for p in f_.get("persons") or []}
+            elif r.kind == "events" and f_.get("kind") == "detention":
+                out["detentions"] |= {(f, who(p)) for p in f_.get("persons") or []}
+    return out
+
+
+def gold_facts(gold_pages: dict[str, Any]) -> dict[str, set[tuple[Any, ...]]]:
+    out: dict[str, set[tuple[Any, ...]]] = {k: set() for k in PAGE_KINDS}
+    for f, page in gold_pages.items():
+        page = page or {}
+        out["persons"] |= {(f, p) for p in page.get("persons") or []}
+        out["recognitions"] |= {(f, r["person"], r["status"]) for r in page.get("recognitions") or []}
+        out["charges"] |= {(f, c["person"], str(c["article"])) for c in page.get("charges") or []}
+        out["detentions"] |= {(f, p) for p in page.get("detentions") or []}
+        out["deaths"] |= {(f, p) for p in page.get("deaths") or []}
+        out["submissions"] |= {(f, s["by"], s["to"]) for s in page.get("submissions") or []}
+        out["demands"] |= {(f, d["type"], d.get("person")) for d in page.get("demands") or []}
+        out["signatures"] |= {(f, s) for s in page.get("signatures") or []}
+    return out
+
+
+def _matches(kind: str, p: tuple[Any, ...], g: tuple[Any, ...]) -> bool:
+    if p[0] != g[0]:
+        return False
+    if kind == "submissions":
+        return _same_org(p[1], g[1]) and _same_org(p[2], g[2])
+    if kind == "signatures":
+        return _same_org(p[1], g[1])
+    if kind == "demands" and p[2] is None:
+        return p[1] == g[1]  # a general demand is right when the page demands that at all
+    return p == g
+
+
+def score_pages(records: list[Record], gold_pages: dict[str, Any]) -> list[Score]:
+    """Precision and recall per kind of fact over pages with hand-written gold."""
+    pred, gold = predicted_facts(records, gold_pages), gold_facts(gold_pages)
+    scores = []
+    for kind in PAGE_KINDS:
+        true_pred = sum(any(_matches(kind, p, g) for g in gold[kind]) for p in pred[kind])
+        true_gold = sum(any(_matches(kind, p, g) for p in pred[kind] if p[2:3] != (None,) or kind != "demands")
+                        for g in gold[kind])
+        if kind == "demands":  # recall: a general gold demand is found by the general prediction too
+            true_gold = sum(any(p == g or (g[2] is None and p[:2] == g[:2]) for p in pred[kind]) for g in gold[kind])
+        scores.append(Score(kind, len(pred[kind]), len(gold[kind]), true_pred, true_gold))
+    return scores
+
+
+def misses(records: list[Record], gold_pages: dict[str, Any]) -> list[str]:
+    """Each false positive and each miss, one line each (for tuning on the dev set, never on held-out pages)."""
+    pred, gold = predicted_facts(records, gold_pages), gold_facts(gold_pages)
+    lines = []
+    for kind in PAGE_KINDS:
+        lines += [f"FP {kind}: {p}" for p in sorted(pred[kind], key=str)
+                  if not any(_matches(kind, p, g) for g in gold[kind])]
+        lines += [f"FN {kind}: {g}" for g in sorted(gold[kind], key=str)
+                  if not any(_matches(kind, p, g) for p in pred[kind]) and not (kind == "demands" and g[2] is None
+                                                                              and (g[0], g[1], None) in pred[kind])]
+    return lines

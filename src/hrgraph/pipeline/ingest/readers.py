@@ -52,11 +52,13 @@ class Document:
     signatories: tuple[Span, ...] = ()
     warnings: list[str] = field(default_factory=list)
     from_html: bool = False
+    language: str | None = None  # set when the page is not in English: no facts are extracted from it
+    truncated: bool = False
 
 
 BOILERPLATE = re.compile(
     r"^(?:Pages|Latest news|Subscribe to RSS.*|.*uses cookies.*|.*cookies.*Больш.*|.*on patreon|Read more|"
-    r"Share|Print|Tags?:.*|Donate.*|Support us.*)$", re.IGNORECASE)
+    r"Share\b.*|Print|Tags?:.*|Donate.*|Support us.*|©.*|All rights reserved.*)$", re.IGNORECASE)
 CYRILLIC_LINE = re.compile(r"^[^A-Za-z]*[\u0400-\u04ff][^A-Za-z]*$")
 META_LINE = re.compile(
     r"^(?P<year>\d{4}) (?P<created>\d{4}-\d\d-\d\dT[\d:]+[+-]\d{2}:?\d{2}) (?P<modified>\d{4}-\d\d-\d\dT[\d:]+"
@@ -78,6 +80,12 @@ def blocks(text: str) -> list[Span]:
         if stripped:
             out.append(Span(stripped, m.start() + lead, m.start() + lead + len(stripped)))
     return out
+
+
+def _indent(text: str, b: Span) -> int:
+    """How far a block is indented: a listing's headline bullets sit at the margin, a list inside a teaser
+    deeper (its items are paragraphs, not publications)."""
+    return b.start - (text.rfind("\n", 0, b.start) + 1)
 
 
 def is_boilerplate(span: Span) -> bool:
@@ -114,7 +122,7 @@ def read_listing(doc: Document) -> None:
     for b in blocks(doc.text):
         if is_boilerplate(b):
             continue
-        if b.text.startswith("•"):
+        if b.text.startswith("•") and _indent(doc.text, b) <= 2:
             if headline is not None or paragraphs:
                 doc.items.append(Item(headline, tuple(paragraphs)))
             headline, paragraphs = trim(b, r"•\s*"), []
@@ -215,26 +223,43 @@ def _iso(stamp: str) -> str:
 # --- HTML and files ----------------------------------------------------------------------------------------
 
 class _TextExtractor(HTMLParser):
+    """Text of an HTML page: scripts, styles, navigation, forms and page footers are no text of the statement
+    (a <header> only inside an <article> or <main> is); a table or definition row becomes "Field: value"."""
+
     BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "header",
-             "footer", "title", "ul", "ol", "blockquote"}
-    SKIP = {"script", "style", "noscript", "template", "svg"}
+             "footer", "title", "ul", "ol", "blockquote", "table", "dl", "main", "dt"}
+    SKIP = {"script", "style", "noscript", "template", "svg", "nav", "aside", "form", "button", "select", "iframe"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self.skip = 0
+        self.skip: list[str] = []
+        self.content = 0  # open <article>/<main> elements
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.SKIP:
-            self.skip += 1
-        elif tag == "li":
+        if tag in ("article", "main"):
+            self.content += 1
+        if tag in self.SKIP or (tag in ("header", "footer") and not self.content) or self.skip:
+            if tag not in ("br", "img", "meta", "link", "input", "hr"):
+                self.skip.append(tag)
+            return
+        if tag == "li":
             self.parts.append("\n\n• ")
         elif tag in self.BLOCK:
             self.parts.append("\n\n")
+        elif tag in ("td", "th", "dd"):
+            self.parts.append(" ")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP:
-            self.skip = max(0, self.skip - 1)
+        if tag in ("article", "main"):
+            self.content = max(0, self.content - 1)
+        if self.skip:
+            if tag in self.skip:
+                while self.skip and self.skip.pop() != tag:
+                    pass
+            return
+        if tag in ("th", "dt"):
+            self.parts.append(":")
         elif tag in self.BLOCK:
             self.parts.append("\n\n")
 
@@ -249,6 +274,7 @@ def html_to_text(html: str) -> str:
     parser.close()
     text = "".join(parser.parts)
     text = re.sub(r"[ \t]*\n[ \t]*", "\n", text)
+    text = re.sub(r" *: *(?=\S)", ": ", re.sub(r"(?<=\S) +:", ":", text))
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
@@ -284,36 +310,67 @@ def read_text(file: str, text: str, from_html: bool = False) -> Document:
     if meta is not None:
         doc.layout = "statement-page"
         read_statement_page(doc, meta, all_blocks)
-    elif re.search(r"//\s*(?:\d{1,2}\.\d{1,2}\.\d{4})?\s*$", text, re.MULTILINE) or \
-            sum(b.text.startswith("•") for b in all_blocks) >= 2:
+    elif not from_html and (re.search(r"//\s*(?:\d{1,2}\.\d{1,2}\.\d{4})?\s*$", text, re.MULTILINE) or
+                            sum(b.text.startswith("•") and _indent(text, b) <= 2 for b in all_blocks) >= 2):
         doc.layout = "listing"
         read_listing(doc)
     else:
         read_tag_listing(doc)
         doc.layout = "tag-listing"
         if len(doc.items) < 2 and not doc.title:
-            _as_unknown(doc, all_blocks)
+            _as_article(doc, all_blocks)
+    if lang := foreign_language(text):
+        doc.language = lang
+        doc.warnings.append(f"the page is not in English ({lang}): no facts are extracted from it; its text is "
+                            "kept as a source")
     _check_truncated(doc)
     return doc
 
 
-def _as_unknown(doc: Document, all_blocks: list[Span]) -> None:
+ENGLISH = {"the", "and", "of", "to", "in", "was", "is", "for", "on", "with", "by", "that", "a", "were", "has", "his",
+           "her", "their", "we", "under", "as", "at", "from", "are", "be", "been", "who", "which", "it", "an"}
+
+
+def foreign_language(text: str) -> str | None:
+    """Why the page is not English text the rules can read (Cyrillic script, or too few English words)."""
+    latin = len(re.findall(r"[A-Za-z]", text))
+    cyrillic = len(re.findall(r"[\u0400-\u04ff]", text))
+    if cyrillic > latin:
+        return "Cyrillic script"
+    words = re.findall(r"[A-Za-z]+", text)
+    if len(words) >= 20 and sum(w.lower() in ENGLISH for w in words) / len(words) < 0.08:
+        return "another language in Latin script"
+    return None
+
+
+def _as_article(doc: Document, all_blocks: list[Span]) -> None:
+    """One publication: a title (the first heading) and its body; a list after "Signed:" names signatories."""
     body = [b for b in all_blocks if not is_boilerplate(b)]
-    doc.layout = "unknown"
     heads = [b for b in body if is_heading(b)]
-    doc.items = [Item(heads[0] if heads else None, tuple(b for b in body if b is not (heads[0] if heads else None)))]
-    doc.title = heads[0].text if heads else ""
-    doc.warnings.append("page layout not recognised (no listing bullets, '//' separators, metadata line or "
-                        "heading/paragraph items); ingested as one document")
+    head = heads[0] if heads else None
+    signed = next((i for i, b in enumerate(body) if re.fullmatch(r"(?i)(?:signed(?: by)?|signatories)\s*:?", b.text)),
+                  None)
+    if signed is not None:
+        lines = [b for b in body[signed + 1:] if len(b.text) <= 120]
+        doc.signatories = tuple(trim(b, r"•\s*", r"[;.,]\s*$") for b in lines)
+        body = body[:signed]
+    doc.items = [Item(head, tuple(b for b in body if b is not head and b.text != (head.text if head else None)))]
+    doc.title = head.text if head else ""
+    doc.layout = "article" if head is not None else "unknown"
+    if head is None:
+        doc.warnings.append("page layout not recognised (no heading, listing bullets, '//' separators or metadata "
+                            "line); ingested as one document")
 
 
 def _check_truncated(doc: Document) -> None:
-    tail = doc.text.rstrip()
-    if tail and doc.layout != "unknown" and re.search(r"[A-Za-z,]$", tail) and \
-            not is_boilerplate(Span(tail.rsplit("\n", 1)[-1].strip(), 0, 0)) and len(tail) > 400 and \
-            doc.items and doc.items[-1].paragraphs and doc.items[-1].paragraphs[-1].end >= len(tail) - 1 and \
-            not is_heading(doc.items[-1].paragraphs[-1]):
-        doc.warnings.append("the text ends mid-sentence; the page may be truncated")
+    """A page whose last paragraph stops without closing punctuation was cut off."""
+    body = [b for b in blocks(doc.text) if not is_boilerplate(b)]
+    tail = body[-1].text if body else ""
+    if tail and len(tail.split()) >= 8 and not re.search(r"[.!?…\"”»)\]:;/’']\s*(?:\d{1,2}\.\d{1,2}\.\d{4})?$",
+                                                          tail):
+        doc.truncated = True
+        doc.warnings.append("the text ends mid-sentence; the page is truncated (a name cut at the end is not "
+                            "taken as a person)")
 
 
 def read_file(path: Path) -> Document:

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from hrgraph.pipeline.ingest import lexicon as lx
-from hrgraph.pipeline.ingest.names import fold, is_given_name, name_key, skeleton
+from hrgraph.pipeline.ingest.names import fold, name_key, skeleton
+from hrgraph.pipeline.ingest.people import names
 from hrgraph.pipeline.ingest.readers import MONTHS
 
 WS = r"[\s\u00a0]+"
@@ -29,6 +30,8 @@ class Mention:
 
     @property
     def ident(self) -> str:
+        if self.attrs.get("canonical"):  # a person told apart from namesakes (assemble.py)
+            return f"{self.kind}:{self.attrs['canonical']}"
         return ident(self.kind, self.label)
 
 
@@ -53,42 +56,33 @@ def _m(of: str, label: str, text: str, base: int, m: re.Match[str], group: int |
 # --- persons -----------------------------------------------------------------------------------------------
 
 TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)?")
-NOT_SURNAME = {"the", "and", "human", "rights", "center", "centre", "belarusian", "belarus", "helsinki", "committee",
-               "court", "district", "republic", "article", "code", "special", "rapporteur", "council", "penal",
-               "colony", "street", "square", "region", "university", "state", "station", "prison", "museum"}
-INITIAL = re.compile(r"(?<![\w.])([A-Z])\.[ \u00a0]?([A-Z][a-z]+(?:-[A-Z][a-z]+)?)")
-
-
-def _is_surname(tok: str) -> bool:
-    return tok[:1].isupper() and tok[1:2].islower() and fold(tok) not in NOT_SURNAME and not tok.endswith(("'s", "’s"))
 
 
 def persons(text: str, base: int) -> Iterator[Mention]:
-    toks = list(TOKEN.finditer(text))
-    for a, b in zip(toks, toks[1:], strict=False):
-        gap = text[a.end():b.start()]
-        if not re.fullmatch(WS, gap) or not a.group()[:1].isupper() or not is_given_name(a.group()):
-            continue
-        surname = b.group()
-        if surname.endswith(("'s", "’s")):
-            surname = surname[:-2]
-        if not _is_surname(surname):
-            continue
-        end = b.start() + len(surname)
-        yield Mention("persons", f"{a.group()} {surname}", base + a.start(), base + end, text[a.start():end])
-    for m in INITIAL.finditer(text):
-        if _is_surname(m.group(2)):
-            yield _m("persons", f"{m.group(1)}. {m.group(2)}", text, base, m)
+    for n in names(text):
+        yield Mention("persons", n.label, base + n.start, base + n.end, text[n.start:n.end])
 
 
 def surname_mentions(text: str, base: int, known: list[Mention]) -> Iterator[Mention]:
-    """A surname alone ("Klimovich's death") of a person named in full elsewhere in the same document."""
-    by_skel = {skeleton(p.label.split()[-1]): p for p in known}
+    """A surname alone ("Klimovich's death") of a person named in full elsewhere in the same document: the
+    same spelling first, else one romanisation; two persons the surname could be (a son and his mother) leave
+    it unattributed."""
+    by_fold: dict[str, set[str]] = {}
+    by_skel: dict[str, set[str]] = {}
+    people = {p.label: p for p in known}
+    for p in known:
+        last = p.label.split()[-1]
+        by_fold.setdefault(fold(last), set()).add(p.label)
+        by_skel.setdefault(skeleton(last), set()).add(p.label)
     for t in TOKEN.finditer(text):
         word = re.sub(r"['’]s$", "", t.group())
-        p = by_skel.get(skeleton(word)) if word[:1].isupper() and len(word) > 3 else None
-        if p is not None:
-            yield Mention("persons", p.label, base + t.start(), base + t.start() + len(word), word, {"alone": True})
+        if not (word[:1].isupper() and len(word) > 3):
+            continue
+        labels = by_fold.get(fold(word)) or by_skel.get(skeleton(word)) or set()
+        if len(labels) == 1:
+            p = people[next(iter(labels))]
+            yield Mention("persons", p.label, base + t.start(), base + t.start() + len(word), word,
+                          {"alone": True, **({"canonical": p.attrs["canonical"]} if "canonical" in p.attrs else {})})
 
 
 # --- lexicon entries ---------------------------------------------------------------------------------------
@@ -173,10 +167,20 @@ def _ordinal(n: int) -> str:
 
 # --- legal provisions --------------------------------------------------------------------------------------
 
-ARTICLE = re.compile(
-    r"(?:(?:Part|part|Paragraph|paragraph)" + WS + r"(?P<part>\d+)" + WS + r"of" + WS + r")?"
-    r"(?:Article|Art\.?|article)" + WS + r"(?P<num>\d+(?:[.-]\d+)*)"
-    r"(?:" + WS + r"(?:part|Part)" + WS + r"(?P<part2>\d+))?"
+NUM = r"\d{1,4}(?:[.-]\d+)*"
+PART = r"(?:(?:Part|part|Paragraph|paragraph|Para\.|para\.)" + WS + r"(?P<part>\d+)" + WS + r"of" + WS + r")?"
+ART_WORD = r"(?:Articles|Article|articles|article|Arts\.|Art\.|Art|art\.)"
+NOT_A_NUMBER_AFTER = r"(?![\d\w%]|[\s\u00a0]*(?:years?|months?|days?|people|persons|kg|per|hours?|-year|-month)\b)"
+ART_GAP = r"(?::?[\s\u00a0]+)"
+PART_AFTER = r"(?:,?" + WS + r"(?:part|Part)" + WS + r"(?P<part2>\d+)(?!" + WS + r"of\b))?"  # "Art. 342, Part 1"
+ARTICLE_ITEM = re.compile(PART + r"(?:" + ART_WORD + ART_GAP + r")?(?P<num>" + NUM + r")" + NOT_A_NUMBER_AFTER +
+                          PART_AFTER)
+_PART = PART.replace("?P<part>", "?:")
+_AFTER = PART_AFTER.replace("?P<part2>", "?:")
+_SEP = r"(?:[\s\u00a0]*,[\s\u00a0]*(?:and" + WS + r")?|" + WS + r"and" + WS + r"|[\s\u00a0]*&[\s\u00a0]*)"
+ARTICLE_LIST = re.compile(
+    _PART + ART_WORD + ART_GAP + NUM + NOT_A_NUMBER_AFTER + _AFTER +
+    r"(?:" + _SEP + _PART + r"(?:" + ART_WORD + WS + r")?" + NUM + NOT_A_NUMBER_AFTER + _AFTER + r")*" +
     r"(?:" + WS + r"of" + WS + r"the" + WS + r"(?P<instr>[A-Z][^.,;:()“”\"]*))?")
 GUIDELINE_PARA = re.compile(r"paragraph" + WS + r"(?P<num>\d+(?:\.\d+)*)" + r"[\s\u00a0]*\(?(?P<letter>[a-z])\)" +
                             WS + r"of" + WS + r"the" + WS + r"Guidelines")
@@ -188,12 +192,19 @@ GUIDELINES = "Guidelines on the Definition of Political Prisoners"
 INSTRUMENT_WORD = re.compile(r"\b(?:Code|Law|Constitution|Convention|Covenant|Declaration|Guidelines|Act|Charter)\b")
 
 
+OTHER_JURISDICTION = re.compile(r"[\s\u00a0]+of[\s\u00a0]+(?:the[\s\u00a0]+)?(?!Republic of Belarus|Belarus)"
+                                r"(?P<where>[A-Z][\w]+(?:[\s\u00a0]+[A-Z][\w]+)*)")
+
+
 def _instrument(name: str | None, context_instruments: list[Mention]) -> tuple[str, int, bool]:
     """The instrument an article belongs to and how many characters of `name` name it: the one named after
-    the article, else the last one named before it (assumed)."""
+    the article (another country's code keeps its country), else the last one named before it (assumed)."""
     if name:
         for e in lx.INSTRUMENTS:
             if m := e.pattern.match(name):
+                if other := OTHER_JURISDICTION.match(name[m.end():]):
+                    used = m.end() + other.end()
+                    return re.sub(WS, " ", name[:used]), used, False
                 return e.label, m.end(), False
         if m := INSTRUMENT_WORD.search(name):
             return name[:m.end()], m.end(), False
@@ -203,16 +214,22 @@ def _instrument(name: str | None, context_instruments: list[Mention]) -> tuple[s
 
 
 def provisions(text: str, base: int, context: str) -> Iterator[Mention]:
+    """Cited articles, a list of them read as one mention per article ("Articles 290-1, 361-2", "Part 4 of
+    Article 228, and Part 2 of Article 342", "Art. 368 and 361-4"); every article of a list carries the list's
+    offsets (`list_start`, `list_end`) and the instrument named after the list."""
     named = [m for m in entries(text, base, lx.INSTRUMENTS, context)]
     yield from named
-    for m in ARTICLE.finditer(text):
-        before = [i for i in named if i.end <= base + m.start()]
-        instrument, used, assumed = _instrument(m.group("instr"), before)
-        part = m.group("part") or m.group("part2")
-        end = m.start("instr") + used if used else m.end("part2") if m.group("part2") else m.end("num")
-        yield Mention("provisions", f"{instrument}, Article {m.group('num')}", base + m.start(), base + end,
-                      text[m.start():end], {"instrument": instrument, "number": m.group("num"), "part": part,
-                                            "assumed": assumed})
+    for lst in ARTICLE_LIST.finditer(text):
+        before = [i for i in named if i.end <= base + lst.start()]
+        instrument, used, assumed = _instrument(lst.group("instr"), before)
+        stop = lst.start("instr") if lst.group("instr") else lst.end()
+        list_end = lst.start("instr") + used if used else stop
+        for m in ARTICLE_ITEM.finditer(text, lst.start(), stop):
+            end = m.end()
+            yield Mention("provisions", f"{instrument}, Article {m.group('num')}", base + m.start(), base + end,
+                          text[m.start():end], {"instrument": instrument, "number": m.group("num"),
+                                                "part": m.group("part") or m.group("part2"), "assumed": assumed,
+                                                "list_start": base + lst.start(), "list_end": base + list_end})
     for m in GUIDELINE_PARA.finditer(text):
         number = f"{m.group('num')}-{m.group('letter')}"
         yield Mention("provisions", f"{GUIDELINES}, paragraph {number}", base + m.start(), base + m.end(),

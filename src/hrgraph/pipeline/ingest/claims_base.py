@@ -1,0 +1,51 @@
+"""The values the claim rules share: a reference before identity (`Ref`), a claim or event before it has a key
+(`Draft`, with the rule that made it and a confidence), and what one item of a page offers the rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from hrgraph.pipeline.ingest.readers import Document, Item
+from hrgraph.pipeline.ingest.recognise import Mention
+
+
+@dataclass(frozen=True)
+class Ref:
+    ident: str  # "persons:siarhei|yfmv", "statement:<n>" ...
+
+
+@dataclass
+class Draft:
+    """A claim or event before identity: kind, key prefix, what it is about (for merging repeats), fields (Refs
+    inside), evidence spans, and how it was made (`rule`, `confidence` in 0..1)."""
+
+    kind: str  # claims, events
+    prefix: str  # rec, dem, sig, sub, chg, death, detention
+    what: str
+    fields: dict[str, Any]
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    rule: str = ""
+    confidence: float = 0.5
+
+
+@dataclass
+class ItemContext:
+    doc: Document
+    number: int  # 1-based position on the page
+    item: Item
+    mentions: list[Mention]
+    statement: Ref
+    author: Ref | None
+    date: str | None
+
+    def persons_in(self, start: int, end: int) -> list[Mention]:
+        return [m for m in self.mentions if m.kind == "persons" and start <= m.start and m.end <= end]
+
+    def of_kind(self, kind: str, start: int, end: int) -> list[Mention]:
+        return [m for m in self.mentions if m.kind == kind and start <= m.start and m.end <= end]
+
+    def listed(self) -> list[Mention]:
+        """Persons of the page's list of names."""
+        return [m for m in self.mentions if m.kind == "persons" and any(s.start <= m.start < s.end
+                                                                        for s in self.doc.names)]

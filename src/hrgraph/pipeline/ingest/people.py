@@ -1,0 +1,184 @@
+"""Persons' names in raw text, beyond the given-name lexicon.
+
+A pair of capitalised words is a name when the first is a known given name (names.py), or when the shape and
+the context say so: a surname ending of the region (-vich, -enka, -skaya, -au, -dze, ...), a person word before
+it ("blogger", "political prisoner", "Judge"), a person's predicate after it ("(born 1971)", "was detained",
+"died"), or a place in a list beside other names. Also: an initial and a surname ("A. Dziarzhynskaya"), the
+surname first in capitals or before a patronymic ("HARDZEI Stanislava Piatrouna" -> Stanislava Hardzei), and a
+name in Cyrillic with its Latin spelling in brackets after it. No surname is listed anywhere: the rules read the
+shape of the text, so that names nobody listed are found, and capitalised words that name no one (months,
+places, institutions, titles) are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from hrgraph.pipeline.ingest import lexicon as lx
+from hrgraph.pipeline.ingest.names import fold, is_given_name
+
+WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+SURNAME_END = re.compile(
+    r"(?:vich|ich|ych|enka|enko|onak|ski|sky|skaya|skaja|skiy|tski|dzki|ava|ova|eva|iva|yna|ina|aya|au|ou|eu|iu|"
+    r"uk|iuk|yuk|chuk|chyk|ik|ak|iak|ets|shyn|shin|ov|ev|in|yn|dze|shvili|li|ly|zade|yan|ian|ka|ko|ha|cha|sha|"
+    r"ia|ya|ei|ai|oi|ay|ey|ash|ush|ets|ts|rz|cz|ek)$")
+PATRONYMIC = re.compile(r"^[A-Z][a-z]+(?:avich|ovich|evich|ievich|yevich|ich|auna|ouna|eŭna|aŭna|ovna|evna|ievna|"
+                        r"yevna|ivna)$")
+# Words that start a capitalised pair but are no given name: function words, titles, institutions, places.
+NOT_GIVEN = {
+    "the", "a", "an", "on", "in", "at", "by", "for", "from", "to", "of", "and", "but", "or", "as", "after", "before",
+    "during", "since", "until", "today", "yesterday", "we", "our", "his", "her", "their", "this", "that", "these",
+    "those", "he", "she", "they", "it", "its", "also", "according", "among", "all", "both", "each", "every", "when",
+    "while", "where", "who", "whose", "what", "why", "how", "if", "however", "nevertheless", "meanwhile", "then",
+    "there", "here", "no", "not", "mr", "ms", "mrs", "dr", "judge", "minister", "president", "prosecutor",
+    "political", "prisoner", "prisoners", "activist", "journalist", "blogger", "lawyer", "teacher", "pensioner",
+    "student", "reporter", "editor", "engineer", "human", "rights", "criminal", "code", "article", "articles", "part",
+    "penal", "colony", "court", "district", "regional", "city", "supreme", "state", "university", "belarusian",
+    "russian", "ukrainian", "polish", "lithuanian", "azerbaijani", "georgian", "un", "united", "nations", "special",
+    "rapporteur", "working", "group", "council", "committee", "european", "international", "statement", "joint",
+    "profile", "name", "status", "sentence", "charges", "born", "released", "detained", "place", "date", "full",
+    "signed", "latest", "news", "pages", "share", "home", "about", "donate", "read", "more", "subscribe", "free",
+    "monthly", "verdicts", "solidarity", "communication", "wave", "mechanic",
+    "veterinarian", "railway", "immediately", "release", "new", "pardon", "journalists", "lawyers",
+    "ten", "four", "three", "seven", "two", "five", "six", "eight", "nine", "one", "twelve", "first", "second",
+    "memory", "deaths", "death", "office", "ministry", "government", "authorities", "republic", "national",
+    "chairman", "chairwoman", "head", "founder", "member", "members", "moscow", "helsinki", "final", "act",
+    "colonel", "major", "captain", "lieutenant", "general", "sergeant", "officer", "leader", "leaders",
+    "defendant", "defendants", "case", "list", "remembering", "urgent", "appeal", "observatory", "write", "letters",
+}
+NOT_SURNAME = NOT_GIVEN | {"district", "region", "street", "square", "station", "prison", "museum", "center", "centre",
+                           "association", "union", "initiative", "network", "institute", "coalition", "movement",
+                           "party", "house", "foundation", "society", "platform", "project", "market", "law",
+                           "constitution", "convention", "covenant", "declaration", "guidelines", "forum"}
+MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+PLACES = {fold(p) for p in lx.COUNTRIES + lx.CITIES} | {"azerbaijan", "georgia", "tbilisi", "baku", "kyiv", "riga",
+                                                          "berlin", "geneva", "europe", "asia"}
+PERSON_BEFORE = re.compile(
+    r"(?i)(?:\b(?:political prisoners?|prisoners? of conscience|activists?|journalists?|bloggers?|lawyers?|"
+    r"teachers?|pensioners?|students?|reporters?|editors?|engineers?|defenders?|citizens?|residents?|workers?|"
+    r"colleagues?|husband|wife|son|daughter|brother|sister|mother|father|friend|cellmate|judge|minister|"
+    r"prosecutor|investigator|founders?|chair(?:man|woman|person)?|head|director|leader|mr|ms|mrs|dr|"
+    r"veterinarian|mechanic|driver|doctor|nurse|artist|musician|poet|writer|priest|entrepreneur|leaders?|"
+    r"members?|defendants?|accountant|unionists?|officers?|colonel|major|captain|"
+    r"by|of|named|including|and|mourn|remember)\.?,?)[\s\u00a0]+$")
+PERSON_AFTER = re.compile(
+    r"^(?:[\s\u00a0]*\((?:born|b\.|aged|\d{4})|,[\s\u00a0]+(?:\d{1,3}|aged|born|a|an|the|who|whose)\b|"
+    r"[\s\u00a0]+(?:was|were|is|has|had|died|passed)\b|['’]s\b|,[\s\u00a0]+under\b|[\s\u00a0]*\((?:Art|Part)|"
+    r"[\s\u00a0]+[—–-][\s\u00a0]+(?:Art|Part))")
+
+
+@dataclass(frozen=True)
+class Name:
+    label: str  # "Given Surname" in the text's spelling (surname-first names reordered)
+    start: int
+    end: int
+
+
+def _word_ok(word: str, stop: set[str]) -> bool:
+    f = fold(word)
+    return len(f) >= 2 and f not in stop and f not in MONTHS and f not in PLACES
+
+
+def _title(word: str) -> bool:
+    return word[:1].isupper() and (len(word) == 1 or word[1:2].islower())
+
+
+def _caps(word: str) -> bool:
+    return len(word) >= 3 and word.isupper() and word.isalpha()
+
+
+def names(text: str) -> Iterator[Name]:
+    """Every name in `text` (offsets into it); overlapping finds are settled by the caller."""
+    words = list(WORD.finditer(text))
+    accepted: list[tuple[int, int]] = []
+    for i, (a, b) in enumerate(zip(words, words[1:], strict=False)):
+        gap = text[a.end():b.start()]
+        if not re.fullmatch(r"[ \u00a0]", gap):
+            continue
+        first, last = a.group(), re.sub(r"['’]s$", "", b.group())
+        end = b.start() + len(last)
+        nxt = words[i + 2] if i + 2 < len(words) else None
+        if _caps(first) and _title(last) and is_name_pair(last, first.title()):  # SURNAME Given (Patronymic)
+            patronymic = nxt is not None and PATRONYMIC.match(nxt.group()) and text[b.end():nxt.start()] == " "
+            yield Name(f"{last} {first.title()}", a.start(), nxt.end() if patronymic and nxt else end)
+            continue
+        if not (_title(first) and _title(last)) or CYRILLIC.search(first + last):
+            continue  # Cyrillic names: _cyrillic_with_latin
+        if nxt is not None and PATRONYMIC.match(nxt.group()) and text[b.end():nxt.start()] == " " and \
+                _word_ok(first, NOT_SURNAME) and _word_ok(last, NOT_GIVEN) and \
+                (is_given_name(last) or SURNAME_END.search(fold(first))) and not is_given_name(first):
+            yield Name(f"{last} {first}", a.start(), nxt.end())  # Surname Given Patronymic
+            continue
+        if is_name_pair(first, last, text[max(0, a.start() - 40):a.start()], text[end:end + 30],
+                        listed=_in_list(text, a.start(), accepted)):
+            accepted.append((a.start(), end))
+            yield Name(f"{first} {last}", a.start(), end)
+    yield from _listed_after(text, words, accepted)
+    yield from _initials(text)
+    yield from _cyrillic_with_latin(text)
+    yield from _surname_comma_given(text)
+
+
+def _listed_after(text: str, words: list[re.Match[str]], accepted: list[tuple[int, int]]) -> Iterator[Name]:
+    """A pair of capitalised words right before an accepted name in a list ("X Y and Raisa Pratasevich")."""
+    for a, b in zip(words, words[1:], strict=False):
+        if (a.start(), b.end()) in accepted or text[a.end():b.start()] != " " or CYRILLIC.search(a.group()):
+            continue
+        if any(re.fullmatch(r"[ \u00a0]*(?:,|and|, and)[ \u00a0]*", text[b.end():s]) for s, _ in accepted) and \
+                _title(a.group()) and _title(b.group()) and is_name_pair(a.group(), b.group(), listed=True):
+            yield Name(f"{a.group()} {b.group()}", a.start(), b.end())
+
+
+SURNAME_COMMA = re.compile(r"(?m)^[ \t\u00a0]*(?:[•\-–][ \t\u00a0]*)?(?P<s>[A-Z][a-z]+(?:-[A-Z][a-z]+)?),[ \u00a0]"
+                           r"(?P<g>[A-Z][a-z]+)(?=[ \u00a0]*(?:[—–-][ \u00a0]|\(|;|$))")
+
+
+def _surname_comma_given(text: str) -> Iterator[Name]:
+    """A list line "Surname, Given — ..." (a register's order)."""
+    for m in SURNAME_COMMA.finditer(text):
+        if _word_ok(m.group("s"), NOT_SURNAME) and _word_ok(m.group("g"), NOT_GIVEN):
+            yield Name(f"{m.group('g')} {m.group('s')}", m.start("s"), m.end("g"))
+
+
+def is_name_pair(first: str, last: str, before: str = "", after: str = "", listed: bool = False) -> bool:
+    """Two capitalised words as a given name and a surname, judged by their shape and their context."""
+    if not _word_ok(last, NOT_SURNAME) or len(fold(last)) < 2:
+        return False
+    if is_given_name(first):
+        return True
+    if not _word_ok(first, NOT_GIVEN) or first.isupper() or PERSON_BEFORE.search(first + " "):
+        return False  # an occupation or a title ("Musician Tsimafei Ruk") is no given name
+    context = bool(PERSON_BEFORE.search(before) or PERSON_AFTER.match(after) or listed)
+    shaped = bool(SURNAME_END.search(fold(last))) or (len(fold(last)) >= 5 and fold(last).endswith("a"))
+    return shaped and (context or len(fold(last)) >= 5) or (context and len(fold(last)) >= 3)
+
+
+def _in_list(text: str, start: int, accepted: list[tuple[int, int]]) -> bool:
+    """The pair follows a name already accepted, separated by a comma or 'and' (a list of names)."""
+    return any(re.fullmatch(r"[ \u00a0]*(?:,|and|, and)[ \u00a0]*", text[e:start]) for _, e in accepted[-1:])
+
+
+INITIAL = re.compile(r"(?<![\w.])([A-ZА-ЯЎІЁ])\.[ \u00a0]?([A-ZА-ЯЎІЁ][a-zа-яўіё'’]+(?:-[A-ZА-ЯЎІЁ][a-zа-яўіё]+)?)")
+
+
+def _initials(text: str) -> Iterator[Name]:
+    for m in INITIAL.finditer(text):
+        if _word_ok(m.group(2), NOT_SURNAME) and not re.match(r"[\s\u00a0]*\d", text[m.end():m.end() + 3]):
+            yield Name(f"{m.group(1)}. {m.group(2)}", m.start(), m.end())
+
+
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+CYRILLIC_PAIR = re.compile(r"(?<![\w])([А-ЯЎІЁ][а-яўіё'’]+) ([А-ЯЎІЁ][а-яўіё'’-]+)(?: \(([A-Z][a-z]+ [A-Z][\w-]+)\))?")
+
+
+def _cyrillic_with_latin(text: str) -> Iterator[Name]:
+    """A Cyrillic name with its Latin spelling in brackets ("Юрась Шыдлоўскі (Yuras Shydlouski)"), or a
+    Cyrillic given name of the lexicon with a surname: labelled in Latin where the page gives it."""
+    for m in CYRILLIC_PAIR.finditer(text):
+        if m.group(3):
+            yield Name(m.group(3), m.start(), m.end(2))
+        elif is_given_name(m.group(1)) or PERSON_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
+            yield Name(f"{m.group(1)} {m.group(2)}", m.start(), m.end())
