@@ -118,6 +118,8 @@ class Settings:
                                        "curator reviewed, marked `hr:reviewStatus` unreviewed and \"(unreviewed)\" "
                                        "in their label (by default only what a curator accepted with `hrgraph "
                                        "review` is published; also `build --publish-unreviewed`)")
+    curator: str = setting("", "HRGRAPH_CURATOR", "who `hrgraph review` records as deciding (also `review --by`)",
+                           shown="the login name")
     # --- per run, not settings: set by a command's arguments
     inputs: tuple[Path, ...] = ()  # `build --input`: RDF files added to the build
 

@@ -23,9 +23,11 @@ class HR(DefinedNamespace):
     Association: URIRef  # association
     characters: URIRef  # characters
     Charge: URIRef  # charge
+    chargeStage: URIRef  # charge stage
     CharterBody: URIRef  # charter body
     Claim: URIRef  # claim
     Code: URIRef  # code
+    confidence: URIRef  # confidence
     Constitution: URIRef  # constitution
     Court: URIRef  # court
     court: URIRef  # court
@@ -38,6 +40,9 @@ class HR(DefinedNamespace):
     Detention: URIRef  # detention
     Event: URIRef  # event
     eventKind: URIRef  # event kind
+    ExtractionActivity: URIRef  # extraction activity
+    extractionRule: URIRef  # extraction rule
+    extractorVersion: URIRef  # extractor version
     former: URIRef  # former
     Guidelines: URIRef  # guidelines
     hasEvidence: URIRef  # has evidence
@@ -71,8 +76,11 @@ class HR(DefinedNamespace):
     recognisedAsPoliticalPrisoner: URIRef  # recognised as political prisoner
     recognisedBy: URIRef  # recognised by
     Recognition: URIRef  # recognition
+    recognitionStatus: URIRef  # recognition status
     RegionalMechanism: URIRef  # regional mechanism
     Report: URIRef  # report
+    reviewedAt: URIRef  # reviewed at
+    reviewStatus: URIRef  # review status
     sentence: URIRef  # sentence
     sessionNumber: URIRef  # session number
     sha256: URIRef  # SHA-256
@@ -174,6 +182,7 @@ class EVENT_KIND(DefinedNamespace):
     _NS = Namespace("https://w3id.org/hrgraph/vocab/event-kind/")
     arrest: URIRef  # Arrest
     conviction: URIRef  # Conviction
+    death: URIRef  # Death
     detention: URIRef  # Detention
     liquidation: URIRef  # Liquidation
     other: URIRef  # Other event
@@ -213,6 +222,16 @@ class PP_GUIDELINES_2013(DefinedNamespace):
     _extras = ['3.1-a', '3.1-b', '3.1-c', 'not-stated', 'violence-clause']  # keys that are not Python names: PP_GUIDELINES_2013["..."]
 
 
+class REVIEW_STATUS(DefinedNamespace):
+    """Concept scheme `review-status`: Review status of extracted claims"""
+
+    _fail = True
+    _NS = Namespace("https://w3id.org/hrgraph/vocab/review-status/")
+    accepted: URIRef  # Accepted
+    edited: URIRef  # Edited
+    unreviewed: URIRef  # Unreviewed
+
+
 class STATEMENT_KIND(DefinedNamespace):
     """Concept scheme `statement-kind`: Kinds of statement"""
 
@@ -245,9 +264,10 @@ SCHEMES: dict[str, type[DefinedNamespace]] = {
     "mechanism-kind": MECHANISM_KIND,
     "pace-1900": PACE_1900,
     "pp-guidelines-2013": PP_GUIDELINES_2013,
+    "review-status": REVIEW_STATUS,
     "statement-kind": STATEMENT_KIND,
     "wgad-categories": WGAD_CATEGORIES,
 }
 
 
-__all__ = ["ONTOLOGY", "HR", "OWL", "RDF", "RDFS", "XSD", "SKOS", "DCTERMS", "VANN", "SCHEMA", "FOAF", "ORG", "PROV", "ELI", "OA", "DEMAND_TYPE", "EVENT_KIND", "MECHANISM_KIND", "PACE_1900", "PP_GUIDELINES_2013", "STATEMENT_KIND", "WGAD_CATEGORIES", "SCHEMES"]
+__all__ = ["ONTOLOGY", "HR", "OWL", "RDF", "RDFS", "XSD", "SKOS", "DCTERMS", "VANN", "SCHEMA", "FOAF", "ORG", "PROV", "ELI", "OA", "DEMAND_TYPE", "EVENT_KIND", "MECHANISM_KIND", "PACE_1900", "PP_GUIDELINES_2013", "REVIEW_STATUS", "STATEMENT_KIND", "WGAD_CATEGORIES", "SCHEMES"]

@@ -11,7 +11,6 @@ The curator is --by NAME, else $HRGRAPH_CURATOR, else the login name. Decisions 
 from __future__ import annotations
 
 import getpass
-import os
 import sys
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -75,8 +74,8 @@ class Workspace:
         return " | ".join(parts)
 
 
-def curator(by: str | None) -> str:
-    return by or os.environ.get("HRGRAPH_CURATOR") or getpass.getuser()
+def curator(by: str | None, settings: Settings) -> str:
+    return by or settings.curator or getpass.getuser()
 
 
 def context(text: str, quote: str, occurrence: int = 1, width: int = 300) -> tuple[str, str, str]:
@@ -104,10 +103,10 @@ def run(settings: Settings, args: Any, out: TextIO = sys.stdout, inp: TextIO = s
     if args.serve:
         from hrgraph.pipeline.review.server import serve
 
-        serve(settings, args.port, curator(args.by))
+        serve(settings, args.port, curator(args.by, settings))
         return 0
     ws = Workspace.load(settings)
-    by = curator(args.by)
+    by = curator(args.by, settings)
     try:
         if args.accept:
             ws.decide(args.accept, "accepted", by, reason=args.reason or "")
