@@ -13,10 +13,13 @@ types, aliases, extensions, `format=` names — is `hrgraph.formats.media`, not 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from hrgraph.formats.media import RESOURCE_FORMATS, MediaFormat, resolve
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -101,12 +104,7 @@ def negotiate(accept: str | None, offers: Sequence[str]) -> str | None:
     client named most specifically (`text/*, text/turtle` prefers Turtle over HTML), then to the earlier
     offer."""
     ranges = parse_accept(accept)
-    best, best_key = None, (0.0, -1)
-    for offer in offers:
-        key = score(ranges, offer)
-        if key[0] > 0 and key > best_key:
-            best, best_key = offer, key
-    return best
+    return _best(offers, lambda offer: score(ranges, offer))
 
 
 def pick(accept: str | None, name: str | None, offers: Sequence[str]) -> str | None:
@@ -119,11 +117,16 @@ def choose(accept: str | None, formats: Sequence[MediaFormat] = RESOURCE_FORMATS
     """The format the client prefers (by q, then how specifically it named it, then our order), or None
     (406) when it accepts none of them."""
     ranges = parse_accept(accept)
+    return _best(formats, lambda fmt: format_score(ranges, fmt))
+
+
+def _best(items: Sequence[T], key: Callable[[T], tuple[float, int]]) -> T | None:
+    """The item with the highest (q, specificity) and q > 0, the earliest on a tie; None when every q is 0."""
     best, best_key = None, (0.0, -1)
-    for fmt in formats:
-        key = format_score(ranges, fmt)
-        if key[0] > 0 and key > best_key:
-            best, best_key = fmt, key
+    for item in items:
+        k = key(item)
+        if k[0] > 0 and k > best_key:
+            best, best_key = item, k
     return best
 
 

@@ -15,10 +15,10 @@ from hrgraph.formats import media
 from hrgraph.formats.media import RDF_DOCUMENT_FORMATS, MediaFormat
 from hrgraph.web.conneg import choose
 from hrgraph.web.context import get_settings, get_store
-from hrgraph.web.describe import sparql_iri
 from hrgraph.web.downloads import dump_context
 from hrgraph.web.errors import error_response
 from hrgraph.web.responses import rdf_document
+from hrgraph.web.terms import sparql_iri
 
 bp = Blueprint("graphstore", __name__)
 
@@ -62,6 +62,6 @@ def chosen_format() -> MediaFormat | None:
 
 
 def respond(triples: list[ox.Triple], fmt: MediaFormat) -> Response:
-    response = rdf_document(triples, fmt, context=dump_context(get_settings()))
+    response = rdf_document(triples, fmt, context=dump_context(get_settings().dist_dir))
     response.headers["Allow"] = ALLOW
     return response

@@ -25,9 +25,11 @@ from flask.blueprints import BlueprintSetupState
 from hrgraph.model.vocab import HR, SKOS
 from hrgraph.store.base import iris
 from hrgraph.web.context import get_settings, get_store
-from hrgraph.web.describe import LABEL_PROPERTIES, Presenter, fetch_labels, sparql_iri, sparql_string
 from hrgraph.web.errors import error_response
+from hrgraph.web.labels import LABEL_PROPERTIES, fetch_labels
 from hrgraph.web.memo import PerBuild
+from hrgraph.web.present import Presenter
+from hrgraph.web.terms import sparql_iri, sparql_string
 
 bp = Blueprint("pages", __name__)
 MEMO = "hrgraph_page_memo"

@@ -25,8 +25,8 @@ from hrgraph.store.results import QueryError, tabulate
 from hrgraph.web import limits, saved
 from hrgraph.web.conneg import parse_accept, pick, score
 from hrgraph.web.context import get_settings, get_store
-from hrgraph.web.describe import Presenter
 from hrgraph.web.errors import error_response
+from hrgraph.web.present import Presenter
 from hrgraph.web.responses import html_page, rdf_document
 from hrgraph.web.sparql import ProtocolError, check_query, choose_format, result_response, with_cors
 

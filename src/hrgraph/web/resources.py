@@ -23,10 +23,13 @@ from hrgraph.formats.media import HTML, JSON_LD, RDF_XML, RESOURCE_FORMATS, Medi
 from hrgraph.model.vocab import DCTERMS, HR, OWL, RDF
 from hrgraph.web import conneg, doccache, errors
 from hrgraph.web.context import get_settings, get_store
-from hrgraph.web.describe import Description, LabelMemo, Presenter, describe, sparql_iri
+from hrgraph.web.describe import Description, describe
 from hrgraph.web.doccache import MARK, Cached, Key
 from hrgraph.web.downloads import dump_context
+from hrgraph.web.labels import LabelMemo
+from hrgraph.web.present import Presenter
 from hrgraph.web.responses import rdf_document
+from hrgraph.web.terms import sparql_iri
 
 bp = Blueprint("resources", __name__)
 LABELS = "hrgraph_label_memo"
@@ -192,7 +195,7 @@ def render(d: Description, stem: str, fmt: MediaFormat) -> Response:
                                alternates=alternates(stem, fmt), paging=page_links(stem, fmt, d))
         return Response(body, content_type=HTML.content_type)
     # JSON-LD compacted with the dump's own @context; the other syntaxes written by the engine (pyoxigraph).
-    return rdf_document(d.rdf(), fmt, context=dump_context(get_settings()))
+    return rdf_document(d.rdf(), fmt, context=dump_context(get_settings().dist_dir))
 
 
 def error_response(status: int, message: str, fmt: MediaFormat | None) -> Response:

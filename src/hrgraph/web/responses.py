@@ -1,19 +1,29 @@
-"""Responses every surface writes the same way: an HTML page, and RDF in a format of the media-type table.
-
-Both say `Vary: Accept` (the representation was negotiated) and take their Content-Type, charset included,
-from the table (`hrgraph.formats.media`).
+"""What every surface does the same way: read which of its formats a request asks for (`format=`, else
+Accept), say 406 when none, and write an HTML page or RDF in a format of the media-type table — with
+`Vary: Accept` (the representation was negotiated) and the table's Content-Type, charset included.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import pyoxigraph as ox
-from flask import Response
+from flask import Response, request
 
 from hrgraph.formats import rdf
 from hrgraph.formats.media import HTML, MediaFormat
 from hrgraph.model.namespaces import PREFIXES
+from hrgraph.web.conneg import pick
+from hrgraph.web.errors import error_response
+
+
+def requested(offers: Sequence[str]) -> str | None:
+    """The offer the request asks for by `format=`, else by Accept; None when it accepts none (406)."""
+    return pick(request.headers.get("Accept"), request.args.get("format"), offers)
+
+
+def not_acceptable(offers: Sequence[str]) -> Response:
+    return error_response(406, f"none of the formats offered is acceptable: {', '.join(offers)}")
 
 
 def html_page(body: str, status: int = 200) -> Response:
