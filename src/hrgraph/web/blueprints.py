@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from flask import Flask
 
-from hrgraph.web import docs, downloads, errors, graphstore, pages, queries, resources, sparql
+from hrgraph.web import (
+    crossref,
+    docs,
+    downloads,
+    errors,
+    graphstore,
+    pages,
+    queries,
+    reconcile,
+    resources,
+    search,
+    sparql,
+)
 
 
 def register_all(app: Flask) -> None:
     errors.install(app)  # Flask's own 404/405/500 answer in the same shape as ours
     # resources last: it answers every other path
-    for module in (sparql, queries, docs, graphstore, downloads, pages, resources):
+    for module in (sparql, queries, docs, graphstore, downloads, pages, search, reconcile, crossref, resources):
         app.register_blueprint(module.bp)
