@@ -1,4 +1,4 @@
-"""`hrgraph build | ingest | validate | serve | query`: exit codes 0 ok, 1 records held back, 2 input error."""
+"""`hrgraph build | ingest | synth | serve | query | xref`: exit codes 0 ok, 1 records held back, 2 input error."""
 
 from __future__ import annotations
 
@@ -61,18 +61,51 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_query(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+def _open_store(settings: Settings):  # noqa: ANN202 - a Store
     if settings.store_backend == "remote":
         from hrgraph.store.remote import open_remote
 
-        store = open_remote(settings)
-    else:
-        from hrgraph.store.embedded import open_current
+        return open_remote(settings)
+    from hrgraph.store.embedded import open_current
 
-        store = open_current(settings.store_dir)
+    return open_current(settings.store_dir)
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    store = _open_store(settings)
     text = Path(args.query).read_text(encoding="utf-8") if Path(args.query).is_file() else args.query
     sys.stdout.buffer.write(store.serialize(store.run(text), args.format))
+    return 0
+
+
+def _cmd_xref(args: argparse.Namespace) -> int:
+    """Cross-reference a CSV of names against the last build (the same code as POST /xref)."""
+    import json
+
+    from hrgraph.xref import batch, table
+    from hrgraph.xref.catalogue import load
+
+    settings = _settings(args)
+    try:
+        data = sys.stdin.buffer.read() if args.csv == "-" else Path(args.csv).read_bytes()
+        parsed = table.read(data, settings.xref_max_rows)
+    except OSError as exc:
+        print(f"hrgraph xref: cannot read {args.csv}: {exc.strerror}", file=sys.stderr)
+        return 2
+    except table.TableError as exc:
+        print(f"hrgraph xref: {args.csv}: {exc.message}", file=sys.stderr)
+        return 2
+    store = _open_store(settings)
+    results = batch.cross_reference(load(store, settings.base), store, parsed, settings.search_max_chars)
+    out = batch.to_csv(parsed, results) if args.format == "csv" else \
+        json.dumps(batch.to_json(parsed, results), ensure_ascii=False, indent=1) + "\n"
+    if args.out:
+        Path(args.out).write_text(out, encoding="utf-8", newline="")
+    else:
+        sys.stdout.write(out)
+    summary = ", ".join(f"{n} {s}" for s, n in batch.to_json(parsed, results)["summary"].items() if n)
+    print(f"hrgraph xref: {len(results)} rows: {summary}", file=sys.stderr)
     return 0
 
 
@@ -110,13 +143,18 @@ def parser() -> argparse.ArgumentParser:
     q = sub.add_parser("query", help="run a SPARQL query (text or file) on the last build")
     q.add_argument("query")
     q.add_argument("--format", default="text/csv")
+    x = sub.add_parser("xref", help="cross-reference a CSV of names (column `name`; optional `birth year`, "
+                       "`article`) against the last build: best matches, status, articles, evidence")
+    x.add_argument("csv", help="the CSV file (- for standard input)")
+    x.add_argument("--format", default="csv", choices=["csv", "json"])
+    x.add_argument("--out", help="write here (default: standard output)")
     p.set_defaults()
     return p
 
 
 COMMANDS = {
     "review": _cmd_review, "build": _cmd_build, "ingest": _cmd_ingest, "synth": _cmd_synth,
-    "serve": _cmd_serve, "query": _cmd_query}
+    "serve": _cmd_serve, "query": _cmd_query, "xref": _cmd_xref}
 
 
 def main(argv: list[str] | None = None) -> int:

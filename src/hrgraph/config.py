@@ -68,6 +68,14 @@ class Settings:
                                     "matches by name; beyond, pages come in the store's order and say so")
     document_cache_mb: int = setting(256, "HRGRAPH_DOCUMENT_CACHE_MB", "MiB of rendered resource documents kept "
                                      "per build (least recently used out first; 0 turns the cache off)")
+    # --- cross-referencing (README "Cross-referencing a list of names")
+    search_max_chars: int = setting(200, "HRGRAPH_SEARCH_MAX_CHARS", "characters of a search, suggestion or "
+                                    "reconciliation query; longer ones are refused with 400", minimum=1)
+    reconcile_batch: int = setting(500, "HRGRAPH_RECONCILE_BATCH", "reconciliation queries (or data extension "
+                                   "ids) in one request; more are refused with 413 (the manifest's `batchSize`)",
+                                   minimum=1)
+    xref_max_rows: int = setting(5000, "HRGRAPH_XREF_MAX_ROWS", "rows of a CSV cross-referenced in one upload; "
+                                 "more are refused with 413", minimum=1)
     # --- limits of a public endpoint (README "Limits")
     query_timeout_s: float = setting(30.0, "HRGRAPH_QUERY_TIMEOUT", "seconds a client query may run; then the "
                                      "worker is killed and replaced and the client gets 504. `timeout=N` may "
@@ -118,7 +126,8 @@ class Settings:
                                        "curator reviewed, marked `hr:reviewStatus` unreviewed and \"(unreviewed)\" "
                                        "in their label (by default only what a curator accepted with `hrgraph "
                                        "review` is published; also `build --publish-unreviewed`)")
-    curator: str = setting("", "HRGRAPH_CURATOR", "who `hrgraph review` records as deciding (also `review --by`)",
+    curator: str = setting("", "HRGRAPH_CURATOR", "the curator's name `hrgraph review` records with each decision "
+                           "(kept in `data/curated/reviews.yaml`, never published; also `review --by`)",
                            shown="the login name")
     # --- per run, not settings: set by a command's arguments
     inputs: tuple[Path, ...] = ()  # `build --input`: RDF files added to the build

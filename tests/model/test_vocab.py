@@ -3,10 +3,9 @@ written in the code."""
 
 from __future__ import annotations
 
-import io
+import ast
 import re
 import shutil
-import tokenize
 from pathlib import Path
 
 import pytest
@@ -58,10 +57,15 @@ def namespaces() -> list[str]:
 
 
 def iri_strings(path: Path) -> list[str]:
-    """String literals (not comments) of a Python file that spell out one of those namespaces."""
+    """String literals of a Python file (f-strings' text included; comments and docstrings, which are prose,
+    left out) that spell out one of those namespaces."""
     pattern = re.compile("|".join(re.escape(ns) for ns in namespaces()))
-    tokens = tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline)
-    return [t.string for t in tokens if t.type == tokenize.STRING and pattern.search(t.string)]
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+                  and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    return [node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            and id(node) not in docstrings and pattern.search(node.value)]
 
 
 @pytest.mark.parametrize("folder", ["src", "bench"])

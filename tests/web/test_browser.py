@@ -60,3 +60,13 @@ def test_query_editor_runs_a_permalinked_query(live: LiveServer) -> None:
     assert tables, "YASGUI rendered no results table"
     assert "https://w3id.org/hrgraph/id/person/mikalai-klimovich" in tables[0]  # events.yaml: the one death
     assert tables[0].count("<tr") == 2  # header and one row
+
+
+def test_search_page_finds_a_person_by_another_spelling(live: LiveServer) -> None:
+    """What a person sees after typing a Russian spelling, surname first, into the search box."""
+    dom = dump_dom(f"{live.url}/search?q={quote('Зеленкевич Валентина')}")
+    hits = re.findall(r'<li class="hit" data-kind="(\w+)"[^>]*>\s*<a href="([^"]+)">([^<]+)</a>', dom)
+    assert hits[0] == ("person", "/id/person/valiantsina-zeliankevich", "Valiantsina Zeliankevich")
+    assert "former" in dom.split('class="description"')[1][:200]
+    home = dump_dom(live.url + "/")
+    assert re.search(r'<form class="sitesearch" method="get" action="/search"', home)

@@ -110,6 +110,7 @@ class SCHEMA(DefinedNamespace):
 
     _fail = True
     _NS = Namespace("http://schema.org/")
+    birthDate: URIRef
     containedInPlace: URIRef
     CreativeWork: URIRef
     Event: URIRef

@@ -61,6 +61,7 @@ def _lookalikes() -> tuple[dict[str, str], dict[str, str]]:
     return to_latin, to_cyrillic
 
 
+@lru_cache(maxsize=262_144)
 def readings(word: str) -> tuple[str, ...]:
     """The word as it may be meant: itself, or (a word mixing scripts or letters with digits) with the
     look-alikes of the minority script mapped to the majority's, trying both when it is a tie."""

@@ -5,7 +5,8 @@
     hrgraph review --accept KEY         # or --reject KEY [--reason WHY], --edit KEY field=value ...
     hrgraph review --serve [--port N]   # a local page on 127.0.0.1 (never part of the public app)
 
-The curator is --by NAME, else $HRGRAPH_CURATOR, else the login name. Decisions go to data/curated/reviews.yaml.
+The curator is --by NAME, else the HRGRAPH_CURATOR setting, else the login name. Decisions go to
+data/curated/reviews.yaml.
 """
 
 from __future__ import annotations

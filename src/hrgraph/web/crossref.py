@@ -1,0 +1,75 @@
+"""`/xref`: cross-reference a list of names. GET is the page (an upload form, and how to do the same from the
+command line or from OpenRefine); POST a CSV — a form upload (`file`), or the CSV itself as the body
+(`Content-Type: text/csv`, e.g. `curl --data-binary @names.csv`) — and get each row's best matches back as an
+HTML table, CSV (`/xref.csv`, `format=csv` or `Accept: text/csv`) or JSON (`/xref.json`, …).
+
+Refusals (xref/table.py) keep their 4xx and message: wrong encoding, no header, too many rows
+(`HRGRAPH_XREF_MAX_ROWS`), formula-like cells; a body past `HRGRAPH_MAX_BODY` is the 413 of web/limits.py.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, render_template, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from hrgraph.web.conneg import negotiate
+from hrgraph.web.errors import error_response
+from hrgraph.web.lookup import catalogue, settings, store
+from hrgraph.web.present import Presenter
+from hrgraph.xref import batch, table
+from hrgraph.xref.properties import PROPERTIES
+
+bp = Blueprint("crossref", __name__)
+FORMATS = {"html": "text/html", "csv": "text/csv", "json": "application/json"}
+
+
+@bp.get("/xref")
+def page() -> str:
+    return render_template("xref.html", max_rows=settings().xref_max_rows, max_body=settings().max_body_bytes,
+                           root=request.host_url.rstrip("/"), properties=[p for p in PROPERTIES if p.conditional])
+
+
+@bp.post("/xref")
+@bp.post("/xref.<ext>")
+def cross_reference(ext: str | None = None) -> Response | str:
+    if ext is not None and ext not in FORMATS:
+        return error_response(404, f"no format .{ext}: use .csv, .json or .html")
+    wanted = request.values.get("format", "").lower()
+    media = FORMATS.get(ext or wanted) or negotiate(request.headers.get("Accept"), list(FORMATS.values()))
+    if media is None:
+        return error_response(406, "cross-reference answers in text/html, text/csv or application/json")
+    try:
+        upload = request.files.get("file")
+        data = upload.read() if upload is not None else request.get_data()
+    except RequestEntityTooLarge:
+        return error_response(413, f"the upload is larger than {settings().max_body_bytes:,} bytes "
+                                   f"(HRGRAPH_MAX_BODY): split the list into files of at most "
+                                   f"{settings().xref_max_rows:,} rows")
+    if not data:
+        return error_response(400, "no CSV: upload a file in the form field `file`, or send the CSV as the body "
+                                   "(Content-Type: text/csv)")
+    try:
+        parsed = table.read(data, settings().xref_max_rows)
+    except table.TableError as exc:
+        return error_response(exc.status, exc.message)
+    results = batch.cross_reference(catalogue(), store(), parsed, settings().search_max_chars)
+    name = (upload.filename or "names.csv") if upload is not None else "names.csv"
+    stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0][:80] or "names"
+    if media == "text/csv":
+        response = Response(batch.to_csv(parsed, results), mimetype="text/csv")
+        response.headers["Content-Disposition"] = f'attachment; filename="{_safe(stem)}-hrgraph.csv"'
+        return response
+    if media == "application/json":
+        return Response(json.dumps(batch.to_json(parsed, results), ensure_ascii=False), mimetype="application/json")
+    return render_template("xref_result.html", table=parsed, results=results, p=Presenter(settings().base),
+                           summary=_summary(results), name=name)
+
+
+def _summary(results: list[batch.RowResult]) -> dict[str, int]:
+    return {s: sum(r.status == s for r in results) for s in ("match", "candidates", "no match", "empty", "too long")}
+
+
+def _safe(stem: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in stem)

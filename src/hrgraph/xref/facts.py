@@ -1,0 +1,243 @@
+"""What the graph says about persons, as an analyst reads a case: status, recognitions (by whom, under which
+criterion, when), charges (article, sentence), the statements about them, the mechanisms those were raised
+with, and the evidence (each quote, its source and the source's original address).
+
+Read for many persons at once, in chunks of `CHUNK`, with five queries per chunk whatever the number of claims:
+claims about the persons, statements mentioning them, what those statements were addressed to, the labels and
+numbers of everything named, the persons' own names and birth dates.
+
+Status, decided here once: `deceased` when a death in custody is recorded; else `former` when the latest
+recognition (undated ones count as earliest) says former, `current` when it does not; else `not recognised`
+(a person the data names without recognising, e.g. a judge).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from pyoxigraph import NamedNode, Triple
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+
+from hrgraph.model.namespaces import ELI, HR, OA, SCHEMA
+from hrgraph.store.base import Store
+
+CHUNK = 200
+STATUSES = ("current", "former", "deceased", "not recognised")
+_TYPE, _LABEL, _PREF = str(RDF.type), str(RDFS.label), str(SKOS.prefLabel)
+CLAIM_FIELDS = (_TYPE, str(HR.person), str(HR.date), str(HR.former), str(HR.criterion), str(HR.recognisedBy),
+                str(HR.provision), str(HR.sentence), str(HR.court), str(HR.statedIn), str(HR.hasEvidence),
+                str(PROV.wasDerivedFrom))
+NAMING = (_LABEL, _PREF, str(ELI.number), str(DCTERMS.source), str(HR.date))
+
+
+@dataclass(frozen=True)
+class Ref:
+    iri: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Recognition:
+    iri: str
+    date: str
+    former: bool
+    criterion: Ref | None
+    by: tuple[Ref, ...]
+
+
+@dataclass(frozen=True)
+class Charge:
+    iri: str
+    provision: Ref | None
+    number: str  # the article's number as written ("342", "23.34")
+    sentence: str
+    date: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    annotation: str
+    quote: str
+    source: str  # the source document's IRI
+    original: str  # where the source was published (its URL), "" when unknown
+
+
+@dataclass
+class PersonFacts:
+    iri: str
+    name: str = ""
+    other_names: list[str] = field(default_factory=list)
+    birth_year: int | None = None
+    status: str = "not recognised"
+    died: str = ""  # date of the death in custody as recorded, "undated", or "" (none recorded)
+    recognitions: list[Recognition] = field(default_factory=list)
+    charges: list[Charge] = field(default_factory=list)
+    statements: list[Ref] = field(default_factory=list)
+    mechanisms: list[Ref] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def recognised_by(self) -> list[Ref]:
+        return list(dict.fromkeys(o for r in self.recognitions for o in r.by))
+
+    @property
+    def criteria(self) -> list[Ref]:
+        return list(dict.fromkeys(r.criterion for r in self.recognitions if r.criterion))
+
+    @property
+    def provisions(self) -> list[Ref]:
+        return list(dict.fromkeys(c.provision for c in self.charges if c.provision))
+
+    def summary(self) -> str:
+        """One line for a candidate's description: status, articles, who recognised them."""
+        parts = [self.status]
+        if self.provisions:
+            parts.append("charged under " + "; ".join(p.label for p in self.provisions))
+        if self.recognised_by:
+            parts.append("recognised by " + "; ".join(o.label for o in self.recognised_by[:3]))
+        return " · ".join(parts)
+
+
+def person_facts(store: Store, persons: Iterable[str]) -> dict[str, PersonFacts]:
+    """Facts for every person IRI given (an IRI the store does not know gets empty facts)."""
+    wanted = list(dict.fromkeys(persons))
+    out: dict[str, PersonFacts] = {}
+    for i in range(0, len(wanted), CHUNK):
+        out.update(_chunk(store, wanted[i:i + CHUNK]))
+    return out
+
+
+def _values(iris: Iterable[str]) -> str:
+    return " ".join(str(NamedNode(i)) for i in iris)
+
+
+def _grouped(triples: Iterable[Triple]) -> dict[str, dict[str, list[str]]]:
+    out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for t in triples:
+        out[t.subject.value][t.predicate.value].append(t.object.value)
+    return out
+
+
+def _chunk(store: Store, persons: list[str]) -> dict[str, PersonFacts]:
+    values = _values(persons)
+    fields = ", ".join(f"<{p}>" for p in CLAIM_FIELDS)
+    claims = _grouped(store.construct(f"""CONSTRUCT {{ ?c ?cp ?co }} WHERE {{ VALUES ?p {{ {values} }}
+  ?c <{HR.person}> ?p ; ?cp ?co FILTER(?cp IN ({fields})) }}"""))
+    mentions = defaultdict(set)
+    for row in store.select(f"SELECT ?p ?st WHERE {{ VALUES ?p {{ {values} }} ?st <{HR.mentions}> ?p }}"):
+        mentions[row["p"].value].add(row["st"].value)
+    statements = {st for c in claims.values() for st in c.get(str(HR.statedIn), ())} | \
+        {st for sts in mentions.values() for st in sts}
+    addressed = _addressed(store, statements)
+    own = _grouped(store.construct(f"""CONSTRUCT {{ ?p ?pp ?po }} WHERE {{ VALUES ?p {{ {values} }}
+  ?p ?pp ?po FILTER(?pp IN (<{_LABEL}>, <{SKOS.altLabel}>, <{SCHEMA.birthDate}>)) }}"""))
+    annotations = {a for c in claims.values() for a in c.get(str(HR.hasEvidence), ())}
+    linked = {o for c in claims.values() for p in (HR.criterion, HR.recognisedBy, HR.provision, PROV.wasDerivedFrom)
+              for o in c.get(str(p), ())} | statements | {m for ms in addressed.values() for m in ms} | annotations
+    named = _naming(store, linked)
+    sources = _evidence_sources(store, annotations)
+    by_person: dict[str, list[str]] = defaultdict(list)
+    for c, props in claims.items():
+        for p in props.get(str(HR.person), ()):
+            by_person[p].append(c)
+    return {p: _facts(p, own.get(p, {}), {c: claims[c] for c in sorted(by_person.get(p, ()))}, mentions.get(p, set()),
+                      addressed, named, sources) for p in persons}
+
+
+def _addressed(store: Store, statements: set[str]) -> dict[str, set[str]]:
+    """Statement -> mechanisms it, or a submission stated in it, was addressed to."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for chunk in _chunks(sorted(statements)):
+        for row in store.select(f"""SELECT ?st ?m WHERE {{ VALUES ?st {{ {_values(chunk)} }}
+  {{ ?st <{HR.addressedTo}> ?m }} UNION {{ ?sub <{HR.statedIn}> ?st ; <{HR.addressedTo}> ?m }} }}"""):
+            out[row["st"].value].add(row["m"].value)
+    return out
+
+
+def _naming(store: Store, iris: set[str]) -> dict[str, dict[str, list[str]]]:
+    out: dict[str, dict[str, list[str]]] = {}
+    props = ", ".join(f"<{p}>" for p in NAMING)
+    for chunk in _chunks(sorted(iris)):
+        out.update(_grouped(store.construct(f"""CONSTRUCT {{ ?x ?p ?l }} WHERE {{ VALUES ?x {{ {_values(chunk)} }}
+  ?x ?p ?l FILTER(?p IN ({props})) }}""")))
+    return out
+
+
+def _evidence_sources(store: Store, annotations: set[str]) -> dict[str, tuple[str, str]]:
+    """Annotation -> (source document, its original URL)."""
+    out: dict[str, tuple[str, str]] = {}
+    for chunk in _chunks(sorted(annotations)):
+        for row in store.select(f"""SELECT ?a ?src ?url WHERE {{ VALUES ?a {{ {_values(chunk)} }}
+  ?a <{OA.hasTarget}>/<{OA.hasSource}> ?src
+  OPTIONAL {{ ?src <{DCTERMS.source}> ?url }} }}"""):
+            url = row.get("url")
+            out[row["a"].value] = (row["src"].value, url.value if url is not None else "")
+    return out
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for i in range(0, len(items), CHUNK):
+        yield items[i:i + CHUNK]
+
+
+def _label(named: dict[str, dict[str, list[str]]], iri: str) -> str:
+    props = named.get(iri, {})
+    for p in (_LABEL, _PREF):
+        if props.get(p):
+            return sorted(props[p])[0]
+    return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _ref(named: dict[str, dict[str, list[str]]], iri: str) -> Ref:
+    return Ref(iri, _label(named, iri))
+
+
+def _facts(person: str, own: dict[str, list[str]], claims: dict[str, dict[str, list[str]]], mentioned: set[str],
+           addressed: dict[str, set[str]], named: dict[str, dict[str, list[str]]],
+           sources: dict[str, tuple[str, str]]) -> PersonFacts:
+    f = PersonFacts(person, name=min(own.get(_LABEL, [""])), other_names=sorted(own.get(str(SKOS.altLabel), [])))
+    births = [b[:4] for b in own.get(str(SCHEMA.birthDate), []) if b[:4].isdigit()]
+    f.birth_year = int(births[0]) if births else None
+    statements: set[str] = set(mentioned)
+    for c, props in claims.items():
+        def first(p: object, props: dict[str, list[str]] = props) -> str:
+            return (props.get(str(p)) or [""])[0]
+        types = set(props.get(_TYPE, ()))
+        statements |= set(props.get(str(HR.statedIn), ()))
+        if str(HR.Recognition) in types:
+            crit = first(HR.criterion)
+            by = tuple(_ref(named, o) for o in sorted(props.get(str(HR.recognisedBy), ())))
+            f.recognitions.append(Recognition(c, first(HR.date), first(HR.former) in ("true", "1"),
+                                              _ref(named, crit) if crit else None, by))
+        elif str(HR.Charge) in types:
+            prov = first(HR.provision)
+            number = (named.get(prov, {}).get(str(ELI.number)) or [""])[0] if prov else ""
+            f.charges.append(Charge(c, _ref(named, prov) if prov else None, number, first(HR.sentence),
+                                    first(HR.date)))
+        elif str(HR.DeathInCustody) in types:
+            f.died = f.died or first(HR.date) or "undated"
+        for a in sorted(props.get(str(HR.hasEvidence), ())):
+            src, url = sources.get(a, ("", ""))
+            quote = _label(named, a).removeprefix("Evidence: ").strip("“”")
+            f.evidence.append(Evidence(a, quote, src, url))
+    f.recognitions.sort(key=lambda r: (r.date, r.iri))
+    f.charges.sort(key=lambda c: (c.date, c.iri))
+    f.statements = sorted((_ref(named, s) for s in statements), key=lambda r: (_date(named, r.iri), r.label))
+    f.mechanisms = sorted({_ref(named, m) for s in statements for m in addressed.get(s, ())}, key=lambda r: r.label)
+    f.status = _status(f)
+    return f
+
+
+def _date(named: dict[str, dict[str, list[str]]], iri: str) -> str:
+    return (named.get(iri, {}).get(str(HR.date)) or [""])[0]
+
+
+def _status(f: PersonFacts) -> str:
+    if f.died:
+        return "deceased"
+    if f.recognitions:
+        return "former" if f.recognitions[-1].former else "current"
+    return "not recognised"
+

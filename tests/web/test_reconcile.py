@@ -1,0 +1,220 @@
+"""The Reconciliation Service API 0.2 at /reconcile, driven the way OpenRefine drives it (manifest, form-encoded
+`queries=`, preview, suggest, property proposals, form-encoded `extend=`), every answer validated with
+jsonschema against the specification's schemas (src/hrgraph/web/reconciliation/, copied from the
+specification with its examples in tests/web/reconciliation/examples/), on both back-ends."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from jsonschema import Draft7Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT7
+
+from conftest import LiveServer
+
+REPO = Path(__file__).resolve().parents[2]
+SCHEMAS = REPO / "src" / "hrgraph" / "web" / "reconciliation"
+EXAMPLES = Path(__file__).parent / "reconciliation" / "examples"
+BASE = "https://w3id.org/hrgraph/"
+PERSON = BASE + "ontology#Person"
+
+
+def _schemas() -> dict[str, dict[str, Any]]:
+    return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(SCHEMAS.glob("*.json"))}
+
+
+ALL = _schemas()
+REGISTRY = Registry().with_resources((s["$id"].rstrip("#"), Resource.from_contents(s, default_specification=DRAFT7))
+                                     for s in ALL.values())
+
+
+def validator(name: str) -> Draft7Validator:
+    return Draft7Validator(ALL[name], registry=REGISTRY)
+
+
+def valid(name: str, document: Any) -> None:
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator(name).iter_errors(document)]
+    assert not errors, errors[:5]
+
+
+# Which schema each example folder (and each answer of the service) is checked against.
+FOLDERS = {"manifest": "manifest.json", "reconciliation-query-batch": "reconciliation-query-batch.json",
+           "reconciliation-result-batch": "reconciliation-result-batch.json",
+           "suggest-entities-response": "suggest-entities-response.json",
+           "suggest-properties-response": "suggest-properties-response.json",
+           "suggest-types-response": "suggest-types-response.json",
+           "data-extension-query": "data-extension-query.json",
+           "data-extension-response": "data-extension-response.json",
+           "data-extension-property-proposal": "data-extension-property-proposal.json"}
+
+
+def test_every_schema_is_known_and_checks_the_specifications_examples() -> None:
+    """The validator is real: the examples marked valid pass and those marked invalid fail."""
+    assert set(ALL) == {*FOLDERS.values(), "type.json", "openapi.json"}
+    checked = 0
+    for folder, schema in FOLDERS.items():
+        for example in sorted((EXAMPLES / folder).glob("*/*.json")):
+            errors = list(validator(schema).iter_errors(json.loads(example.read_text(encoding="utf-8"))))
+            assert bool(errors) == (example.parent.name == "invalid"), (example, errors[:1])
+            checked += 1
+    assert checked >= 40
+    valid("type.json", {"id": PERSON, "name": "Person", "broader": [{"id": BASE + "ontology#Agent", "name": "A"}]})
+    assert list(validator("openapi.json").iter_errors({"swagger": "2.0"}))  # Swagger's: info and paths missing
+
+
+def reconcile(live: LiveServer, queries: dict[str, Any]) -> dict[str, Any]:
+    """As OpenRefine sends a batch: POST, form-encoded, `queries=` holding the JSON."""
+    valid("reconciliation-query-batch.json", queries)
+    r = requests.post(f"{live.url}/reconcile", data={"queries": json.dumps(queries)}, timeout=120)
+    assert r.status_code == 200, r.text
+    assert r.headers["Content-Type"].startswith("application/json") and r.headers["Access-Control-Allow-Origin"] == "*"
+    valid("reconciliation-result-batch.json", r.json())
+    return r.json()
+
+
+def test_manifest(live: LiveServer) -> None:
+    r = requests.get(f"{live.url}/reconcile", timeout=60)
+    manifest = r.json()
+    valid("manifest.json", manifest)
+    assert r.headers["Access-Control-Allow-Origin"] == "*"
+    assert manifest["versions"] == ["0.2"] and manifest["identifierSpace"] == BASE
+    assert {t["id"] for t in manifest["defaultTypes"]} >= {PERSON, BASE + "ontology#LegalProvision"}
+    assert manifest["preview"]["url"].startswith(live.url) and "{{id}}" in manifest["preview"]["url"]
+    assert manifest["batchSize"] == 500
+
+
+def test_queries_as_openrefine_sends_them(live: LiveServer) -> None:
+    out = reconcile(live, {
+        "q0": {"query": "Kazak Zinaida", "type": PERSON, "type_strict": "should"},
+        "q1": {"query": "Зеленкевич Валентина", "type": "person", "limit": 3},
+        "q2": {"query": "Zelenkevich", "type": PERSON},
+        "q3": {"query": "Klimovich Mikalai", "properties": [{"pid": "article", "v": "Art. 368"}]},
+        "q4": {"query": "Klimovich Mikalai", "properties": [{"pid": "article", "v": ["342", "ст. 361-1"]}]},
+        "q5": {"query": "Viasna", "type": [BASE + "ontology#Organisation"]},
+        "q6": {"query": "Art. 342", "type": "provision"},
+        "q7": {"query": "zinaida-kazak"},
+        "q8": {"query": "Nobody Whatsoever"},
+    })
+    top = {k: v["result"][0] if v["result"] else None for k, v in out.items()}
+    assert top["q0"]["id"] == BASE + "id/person/zinaida-kazak" and top["q0"]["match"] is True
+    assert top["q0"]["type"] == [{"id": PERSON, "name": "Person"}] and "former" in top["q0"]["description"]
+    assert top["q1"]["id"] == BASE + "id/person/valiantsina-zeliankevich" and top["q1"]["match"] is True
+    assert top["q2"]["id"] == BASE + "id/person/valiantsina-zeliankevich" and top["q2"]["match"] is False  # surname
+    assert top["q3"]["match"] is True and {"id": "article", "value": True} in top["q3"]["features"]
+    assert top["q4"]["match"] is False and {"id": "article", "value": False} in top["q4"]["features"]
+    assert top["q4"]["score"] < top["q3"]["score"]
+    assert top["q5"]["id"] == BASE + "id/organisation/viasna"
+    assert top["q6"]["id"] == BASE + "eli/by-cc/art/342"
+    assert top["q7"]["id"] == BASE + "id/person/zinaida-kazak" and top["q7"]["score"] == 100
+    assert out["q8"]["result"] == []
+    for result in out.values():
+        scores = [c["score"] for c in result["result"]]
+        assert scores == sorted(scores, reverse=True)
+
+
+def test_get_queries_jsonp_and_preflight(live: LiveServer) -> None:
+    queries = json.dumps({"a": {"query": "Kazak Zinaida"}})
+    r = requests.get(f"{live.url}/reconcile", params={"queries": queries}, timeout=60)
+    valid("reconciliation-result-batch.json", r.json())
+    jsonp = requests.get(f"{live.url}/reconcile", params={"queries": queries, "callback": "jQuery_123"}, timeout=60)
+    assert jsonp.headers["Content-Type"].startswith("application/javascript")
+    body = jsonp.text.removeprefix("/**/")
+    assert body.startswith("jQuery_123(") and body.endswith(");")
+    valid("reconciliation-result-batch.json", json.loads(body[len("jQuery_123("):-2]))
+    bad = requests.get(f"{live.url}/reconcile", params={"callback": "alert(1)//"}, timeout=60)
+    assert bad.status_code == 400
+    pre = requests.options(f"{live.url}/reconcile", headers={"Origin": "https://openrefine.example",
+                                                             "Access-Control-Request-Method": "POST"}, timeout=60)
+    assert pre.status_code == 204 and pre.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in pre.headers["Access-Control-Allow-Methods"]
+
+
+def test_preview_view_and_flyout(live: LiveServer) -> None:
+    manifest = requests.get(f"{live.url}/reconcile", timeout=60).json()
+    iri = BASE + "id/person/mikalai-klimovich"
+    url = manifest["preview"]["url"].replace("{{id}}", requests.utils.quote(iri, safe=""))
+    r = requests.get(url, timeout=60)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/html")
+    assert "Mikalai Klimovich" in r.text and "deceased" in r.text and "Article 368" in r.text
+    assert "frame-ancestors *" in r.headers["Content-Security-Policy"] and "X-Frame-Options" not in r.headers
+    view = requests.get(manifest["view"]["url"].replace("{{id}}", requests.utils.quote(iri, safe="")),
+                        allow_redirects=False, timeout=60)
+    assert view.status_code == 303 and view.headers["Location"].endswith("/id/person/mikalai-klimovich")
+    fly = manifest["suggest"]["entity"]
+    flyout = requests.get(fly["service_url"] + fly["flyout_service_path"].replace("${id}", requests.utils.quote(iri)),
+                          timeout=60).json()
+    assert flyout["id"] == iri and "Mikalai Klimovich" in flyout["html"]
+    assert requests.get(f"{live.url}/reconcile/preview", params={"id": BASE + "id/person/nobody"},
+                        timeout=60).status_code == 404
+
+
+def test_suggest_entities_types_and_properties(live: LiveServer) -> None:
+    manifest = requests.get(f"{live.url}/reconcile", timeout=60).json()
+
+    def suggest(kind: str, prefix: str, **extra: str) -> list[dict[str, Any]]:
+        service = manifest["suggest"][kind]
+        r = requests.get(service["service_url"] + service["service_path"], params={"prefix": prefix, **extra},
+                         timeout=60)
+        schema = {"entity": "suggest-entities-response.json", "type": "suggest-types-response.json",
+                  "property": "suggest-properties-response.json"}[kind]
+        valid(schema, r.json())
+        return r.json()["result"]
+
+    assert suggest("entity", "zin")[0]["id"] == BASE + "id/person/zinaida-kazak"
+    assert suggest("entity", "Зяленкевіч")[0]["id"] == BASE + "id/person/valiantsina-zeliankevich"
+    assert any(s["id"] == BASE + "id/organisation/viasna" for s in suggest("entity", "vias", type="organisation"))
+    assert all(s["notable"][0]["id"] == BASE + "ontology#Organisation"
+               for s in suggest("entity", "human", type="organisation"))
+    assert [s["id"] for s in suggest("type", "pers")] == [PERSON]
+    assert {s["id"] for s in suggest("property", "birth")} == {"birthYear"}
+    assert {s["id"] for s in suggest("property", "art")} == {"article"}
+    page1, page2 = suggest("entity", "s"), suggest("entity", "s", cursor="10")
+    assert len(page1) == 10 and not {s["id"] for s in page1} & {s["id"] for s in page2}
+
+
+def test_properties_and_extension_as_openrefine_asks(live: LiveServer) -> None:
+    proposal = requests.get(f"{live.url}/reconcile/properties", params={"type": PERSON}, timeout=60).json()
+    valid("data-extension-property-proposal.json", proposal)
+    ids = {p["id"] for p in proposal["properties"]}
+    assert {"status", "article", "recognisedBy", "recognitionDate", "sentence", "statement", "mechanism",
+            "evidence", "sourceUrl"} <= ids
+    people = [BASE + "id/person/mikalai-klimovich", BASE + "id/person/pavel-seviarynets",
+              BASE + "id/person/zinaida-kazak", BASE + "id/person/nobody"]
+    query = {"ids": people, "properties": [{"id": p} for p in sorted(ids)] + [
+        {"id": "recognisedBy", "settings": {"limit": 1}}]}
+    valid("data-extension-query.json", query)
+    r = requests.post(f"{live.url}/reconcile", data={"extend": json.dumps(query)}, timeout=120)
+    assert r.status_code == 200, r.text
+    out = r.json()
+    valid("data-extension-response.json", out)
+    rows = out["rows"]
+    assert set(rows) == set(people)
+    assert rows[people[0]]["status"] == [{"str": "deceased"}]
+    article = {"id": BASE + "eli/by-cc/art/368", "name": "Criminal Code of Belarus, Article 368"}
+    assert article in rows[people[0]]["article"]
+    assert rows[people[1]]["sentence"] == [{"str": "15 days of administrative detention"}]
+    assert rows[people[2]]["status"] == [{"str": "former"}]
+    assert rows[people[2]]["recognitionDate"] == [{"str": "2024-03-22"}]
+    assert any(v["id"].startswith(BASE + "id/evidence/") for v in rows[people[2]]["evidence"])
+    assert rows[people[3]]["status"] == []
+
+
+@pytest.mark.parametrize(("data", "status", "says"), [
+    ({"queries": "{not json"}, 400, "queries is not JSON"),
+    ({"queries": json.dumps({"q": {"limit": 3}})}, 400, "not a valid reconciliation-query-batch"),
+    ({"queries": json.dumps({"q": {"query": "x", "type": "planet"}})}, 400, "unknown type 'planet'"),
+    ({"queries": json.dumps({"q": {"query": "x", "properties": [{"pid": "shoeSize", "v": 1}]}})}, 400,
+     "unknown property 'shoeSize'"),
+    ({"queries": json.dumps({"q": {"query": "a" * 5000}})}, 400, "5,000 characters long"),
+    ({"extend": json.dumps({"ids": ["x"], "properties": [{"id": "colour"}]})}, 400, "unknown property 'colour'"),
+    ({"queries": json.dumps({f"q{i}": {"query": "Kazak"} for i in range(10_000)})}, 413, "10,000 queries"),
+])
+def test_bad_batches_say_what_is_wrong(live: LiveServer, data: dict[str, str], status: int, says: str) -> None:
+    r = requests.post(f"{live.url}/reconcile", data=data, timeout=120)
+    assert r.status_code == status and says in r.text, r.text[:400]
+    assert r.headers["Access-Control-Allow-Origin"] == "*"
