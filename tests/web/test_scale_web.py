@@ -101,6 +101,23 @@ def test_rate_limited_clients_are_counted_even_for_kept_documents(two_builds: tu
     assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
 
 
+def test_the_app_factory_puts_the_fast_path_in_front_and_no_blueprint_does() -> None:
+    from flask import Flask
+
+    from hrgraph.web import resources
+    from hrgraph.web.doccache import FastDocuments
+
+    bare = Flask("bare")
+    before = bare.wsgi_app
+    bare.register_blueprint(resources.bp)
+    assert bare.wsgi_app == before  # registering a blueprint leaves the WSGI app alone
+
+    class NoStore:
+        build_id = "none"
+
+    assert isinstance(create_app(Settings(), NoStore()).wsgi_app, FastDocuments)  # type: ignore[arg-type]
+
+
 def test_cache_is_bounded_by_bytes() -> None:
     cache = DocumentCache(40_000)
     for i in range(20):
