@@ -6,10 +6,10 @@ from flask import Flask
 
 from hrgraph.web import (
     crossref,
-    docs,
     downloads,
     errors,
     graphstore,
+    health,
     ontology,
     pages,
     queries,
@@ -23,9 +23,8 @@ from hrgraph.web import (
 
 
 def register_all(app: Flask) -> None:
-    errors.install(app)  # Flask's own 404/405/500 answer in the same shape as ours
+    errors.install(app)  # one handler: our errors, Flask's own 404/405 and anything unexpected, one shape
     # resources last: it answers every other path
-    for module in (sparql, queries, ontology, vocabularies, shapes, docs, graphstore, downloads, pages, search,
-                   reconcile, crossref):
+    for module in (sparql, queries, ontology, vocabularies, shapes, health, graphstore, downloads, pages, search,
+                   reconcile, crossref, resources):
         app.register_blueprint(module.bp)
-    app.register_blueprint(resources.bp)

@@ -14,6 +14,7 @@ import json
 from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from hrgraph.formats.media import CSV, HTML, JSON
 from hrgraph.web.conneg import negotiate
 from hrgraph.web.errors import error_response
 from hrgraph.web.lookup import catalogue, settings, store
@@ -22,7 +23,7 @@ from hrgraph.xref import batch, table
 from hrgraph.xref.properties import PROPERTIES
 
 bp = Blueprint("crossref", __name__)
-FORMATS = {"html": "text/html", "csv": "text/csv", "json": "application/json"}
+FORMATS = {f.extension: f.media_type for f in (HTML, CSV, JSON)}  # from the one media-type table
 
 
 @bp.get("/xref")

@@ -1,9 +1,9 @@
-"""The build's files: `/dumps` lists them (plain URLs for scripts, HTML for people, JSON with sizes and
-SHA-256), `/dumps/<name>` serves the regular files directly in `settings.dist_dir` (nothing below it, nothing
-hidden, so no path traversal) with ETag / 304 and ranges, `/sources/<name>` the stored source texts the
-evidence offsets point into, and `/.well-known/void` answers 303 to the VoID description (RFC 5785 / VoID
-§7.2). Every file goes out with the media type and charset of the one media-type table
-(`hrgraph.formats.media`).
+"""The served build's files (`Store.files`: dist/ as it was published with the graph the server answers
+from): `/dumps` lists them (plain URLs for scripts, HTML for people, JSON with sizes and SHA-256),
+`/dumps/<name>` serves the regular files directly in that folder (nothing below it, nothing hidden, so no
+path traversal) with ETag / 304 and ranges, `/sources/<name>` the stored source texts the evidence offsets
+point into, and `/.well-known/void` answers 303 to the VoID description (RFC 5785 / VoID §7.2). Every file
+goes out with the media type and charset of the one media-type table (`hrgraph.formats.media`).
 
 `hrgraph.nt.gz` is served as `application/gzip` (the file as it is), not as N-Triples with
 `Content-Encoding: gzip`, which would make clients store it decompressed under a `.gz` name.
@@ -23,7 +23,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, s
 from hrgraph.formats import media
 from hrgraph.formats.media import HTML, JSON, TEXT
 from hrgraph.model.namespaces import PREFIXES
-from hrgraph.web.context import get_settings
+from hrgraph.web.context import get_store
 from hrgraph.web.errors import error_response
 from hrgraph.web.responses import html_page, not_acceptable, requested
 
@@ -63,7 +63,7 @@ def dumps_listing() -> Response:
     chosen = requested(offers)
     if chosen is None:
         return not_acceptable(offers)
-    files = dump_files(get_settings().dist_dir)
+    files = dump_files(get_store().files)
     if chosen == HTML.media_type:
         return html_page(render_template("dumps.html", files=files))
     if chosen == JSON.media_type:
@@ -88,18 +88,18 @@ def _send(folder: Path, name: str, what: str) -> Response:
 
 @bp.get("/dumps/<name>")
 def dump(name: str) -> Response:
-    return _send(get_settings().dist_dir, name, "download")
+    return _send(get_store().files, name, "download")
 
 
 @bp.get("/sources/<name>")
 def source_text(name: str) -> Response:
     """The stored text of a source document ({base}sources/{file}): evidence offsets count characters in it."""
-    return _send(get_settings().dist_dir / "sources", name, "source document")
+    return _send(get_store().files / "sources", name, "source document")
 
 
 @bp.get("/.well-known/void")
 def well_known_void() -> Response:
-    if not (get_settings().dist_dir / VOID_FILE).is_file():
+    if not (get_store().files / VOID_FILE).is_file():
         return error_response(404, "the dataset description has not been built yet")
     return redirect(f"/dumps/{VOID_FILE}", code=303)
 

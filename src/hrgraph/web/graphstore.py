@@ -14,7 +14,7 @@ from flask import Blueprint, Response, request
 from hrgraph.formats import media
 from hrgraph.formats.media import RDF_DOCUMENT_FORMATS, MediaFormat
 from hrgraph.web.conneg import choose
-from hrgraph.web.context import get_settings, get_store
+from hrgraph.web.context import get_store
 from hrgraph.web.downloads import dump_context
 from hrgraph.web.errors import error_response
 from hrgraph.web.responses import rdf_document
@@ -62,6 +62,6 @@ def chosen_format() -> MediaFormat | None:
 
 
 def respond(triples: list[ox.Triple], fmt: MediaFormat) -> Response:
-    response = rdf_document(triples, fmt, context=dump_context(get_settings().dist_dir))
+    response = rdf_document(triples, fmt, context=dump_context(get_store().files))
     response.headers["Allow"] = ALLOW
     return response

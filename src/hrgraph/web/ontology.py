@@ -99,6 +99,6 @@ def ontology_rdf(ext: str) -> Response:
     triples = get_store().construct(GRAPH_QUERY)
     if not triples:
         return error_response(404, "the ontology is not in the published store")
-    response = rdf_document(triples, fmt, context=dump_context(get_settings().dist_dir))
+    response = rdf_document(triples, fmt, context=dump_context(get_store().files))
     response.headers["Cache-Control"] = "public, max-age=300"
     return response

@@ -20,19 +20,21 @@ from flask import Blueprint, Response, current_app, render_template, request
 from rdflib.namespace import RDF, RDFS, SDO, SH, XSD
 
 from hrgraph.formats import media
-from hrgraph.store.base import Dataset
-from hrgraph.store.results import QueryError, tabulate
+from hrgraph.store.base import Dataset, QueryError
+from hrgraph.store.results import tabulate
 from hrgraph.web import limits, saved
 from hrgraph.web.conneg import parse_accept, pick, score
-from hrgraph.web.context import get_settings, get_store
-from hrgraph.web.errors import error_response
+from hrgraph.web.context import get_settings
+from hrgraph.web.errors import Refused
 from hrgraph.web.present import Presenter
 from hrgraph.web.responses import html_page, rdf_document
-from hrgraph.web.sparql import ProtocolError, check_query, choose_format, result_response, with_cors
+from hrgraph.web.sparql import check_query, choose_format, result_response, with_cors
 
 bp = Blueprint("queries", __name__)
+bp.after_request(with_cors)  # every answer, errors included, is readable from any origin
 
-HTML, JSON, QUERY_TEXT = media.HTML.media_type, media.JSON.media_type, media.SPARQL_QUERY.media_type
+HTML, JSON = media.HTML.media_type, media.JSON.media_type
+QUERY_TEXT = media.SPARQL_QUERY.media_type
 RESERVED = ("format", "output", "run", "timeout")
 MAX_VALUE = 2000
 PARAM = re.compile(r"^#\s*param\s*:\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:[—–:-]+\s*(.*))?$")
@@ -72,7 +74,7 @@ def term_for(raw: str) -> ox.NamedNode | ox.Literal:
     """A request value as an RDF term: `<IRI>` or `scheme:...` is an IRI, anything else a plain literal."""
     value = raw.strip()
     if not value or len(value) > MAX_VALUE:
-        raise ProtocolError(400, f"a parameter value must be 1 to {MAX_VALUE} characters long")
+        raise Refused(400, f"a parameter value must be 1 to {MAX_VALUE} characters long")
     if value.startswith("<") and value.endswith(">"):
         value = value[1:-1]
     elif not SCHEME.match(value) and not LOOKS_LIKE_IRI.match(value):
@@ -80,7 +82,7 @@ def term_for(raw: str) -> ox.NamedNode | ox.Literal:
     try:
         return ox.NamedNode(value)
     except ValueError as exc:
-        raise ProtocolError(400, f"not a valid IRI: {value!r} ({exc})") from exc
+        raise Refused(400, f"not a valid IRI: {value!r} ({exc})") from exc
 
 
 def bind(query: saved.SavedQuery, args: dict[str, str]) -> tuple[str, dict[str, str]]:
@@ -89,7 +91,7 @@ def bind(query: saved.SavedQuery, args: dict[str, str]) -> tuple[str, dict[str, 
     unknown = sorted(set(args) - set(params) - set(RESERVED))
     if unknown:
         known = ", ".join(params) or "none"
-        raise ProtocolError(400, f"unknown parameter {', '.join(unknown)} for query '{query.name}' "
+        raise Refused(400, f"unknown parameter {', '.join(unknown)} for query '{query.name}' "
                                  f"(its parameters: {known})")
     text, used = query.text, {}
     for name, param in params.items():
@@ -111,7 +113,7 @@ def index() -> Response:
     queries = saved.load_all(get_settings().queries_dir)
     chosen = pick(request.headers.get("Accept"), request.args.get("format"), (JSON, HTML))
     if chosen is None:
-        return with_cors(error_response(406, f"the list of saved queries is offered as {JSON} or {HTML}"))
+        raise Refused(406, f"the list of saved queries is offered as {JSON} or {HTML}")
     if chosen == HTML:
         items = [(q, params_of(q)) for q in queries]
         return html_page(render_template("queries.html", items=items))
@@ -119,7 +121,7 @@ def index() -> Response:
               "text": f"/queries/{q.name}.rq", "parameters": [p.__dict__ for p in params_of(q)]} for q in queries]
     response = current_app.json.response(items)
     response.headers["Vary"] = "Accept"
-    return with_cors(response)
+    return response
 
 
 @bp.get("/queries/<name>")
@@ -128,15 +130,11 @@ def run_saved(name: str) -> Response:
     as_text = name.endswith(".rq") or asks_for_text()
     found = saved.load(get_settings().queries_dir, name.removesuffix(".rq"))
     if found is None:
-        return with_cors(error_response(404, f"no saved query named '{name}'; the list is at /queries"))
-    try:
-        text, used = bind(found, request.args.to_dict())
-        if as_text:
-            return with_cors(Response(text, content_type=media.SPARQL_QUERY.content_type))
-        response = answer(found, text, used)
-    except ProtocolError as exc:
-        response = error_response(exc.status, exc.message)
-    return with_cors(response)
+        raise Refused(404, f"no saved query named '{name}'; the list is at /queries")
+    text, used = bind(found, request.args.to_dict())
+    if as_text:
+        return Response(text, content_type=media.SPARQL_QUERY.content_type)
+    return answer(found, text, used)
 
 
 def asks_for_text() -> bool:
@@ -148,11 +146,9 @@ def asks_for_text() -> bool:
 def answer(query: saved.SavedQuery, text: str, used: dict[str, str]) -> Response:
     check_query(text)
     try:  # in the query workers, under the same limits as /sparql: a saved query can be slow at scale too
-        result = limits.run_query(get_store(), text, Dataset(), request.url_root.rstrip("/") + "/sparql")
+        result = limits.run_query(text, Dataset(), request.url_root.rstrip("/") + "/sparql")
     except QueryError as exc:
-        raise ProtocolError(400, f"the saved query failed: {exc.what}") from exc
-    except limits.Refused as exc:
-        raise ProtocolError(exc.status, exc.message) from exc
+        raise Refused(400, f"the saved query failed: {exc.what}") from exc
     fmt = request.args.get("format") or request.args.get("output")
     media_type = choose_format(result, fmt)
     if media_type == HTML:
@@ -182,7 +178,7 @@ def examples() -> Response:
     offers = (*(f.media_type for f in media.RDF_DOCUMENT_FORMATS), HTML)
     chosen = pick(request.headers.get("Accept"), request.args.get("format"), offers)
     if chosen is None:
-        return with_cors(error_response(406, f"the examples are offered as {', '.join(offers)}"))
+        raise Refused(406, f"the examples are offered as {', '.join(offers)}")
     if chosen == HTML:
         return index()
     root = request.url_root.rstrip("/")
@@ -191,7 +187,7 @@ def examples() -> Response:
     # schema: is https://schema.org/ here, as in the SIB convention (the data's is http://schema.org/).
     prefixes = {"sh": str(SH), "rdfs": str(RDFS), "rdf": str(RDF), "schema": str(SDO),
                 "ex": root + "/.well-known/sparql-examples/"}
-    return with_cors(rdf_document(triples, media.by_offer(media.RDF_DOCUMENT_FORMATS)[chosen], prefixes=prefixes))
+    return rdf_document(triples, media.by_offer(media.RDF_DOCUMENT_FORMATS)[chosen], prefixes=prefixes)
 
 
 def examples_rdf(queries: list[saved.SavedQuery], base: str, endpoint: str) -> list[ox.Triple]:

@@ -10,17 +10,14 @@ is sent only for IRIs the store knows; an unknown IRI gets 404 directly, in the 
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, render_template, request
 from flask.blueprints import BlueprintSetupState
-from markupsafe import escape
-from werkzeug.http import HTTP_STATUS_CODES
 
 from hrgraph.formats import media
-from hrgraph.formats.media import HTML, JSON_LD, RDF_XML, RESOURCE_FORMATS, MediaFormat
-from hrgraph.model.vocab import DCTERMS, HR, OWL, RDF
+from hrgraph.formats.media import HTML, RESOURCE_FORMATS, MediaFormat
+from hrgraph.model.vocab import DCTERMS, HR, OWL
 from hrgraph.web import conneg, doccache, errors
 from hrgraph.web.context import get_settings, get_store
 from hrgraph.web.describe import Description, describe
@@ -55,10 +52,11 @@ def document_key(stem: str, fmt: MediaFormat, page: int) -> Key:
 @bp.get("/<path:path>")
 def resource(path: str) -> Response:
     stem, fmt = split_extension(path)
+    errors.answer_errors_as(fmt)  # a store failure on `/x.ttl` is answered in Turtle too
     iri = get_settings().base + stem
     page = page_number()
     if page is None:
-        return error_response(400, "page must be a positive integer", fmt or HTML)
+        return errors.error_response(400, "page must be a positive integer", fmt=fmt or HTML)
     if fmt is None:
         return redirect_to_document(stem, iri)
     return document(stem, iri, fmt, page)
@@ -109,7 +107,7 @@ def retired_response(stem: str, st: Status, fmt: MediaFormat | None, document: b
         resp.headers["Location"] = f"/{st.moved_to[len(base):]}{suffix}"
         return resp
     if st.gone is not None:
-        return error_response(410, f"{base}{stem} was withdrawn by the curators: {st.gone}", fmt)
+        return errors.error_response(410, f"{base}{stem} was withdrawn by the curators: {st.gone}", fmt=fmt)
     return None
 
 
@@ -117,11 +115,11 @@ def redirect_to_document(stem: str, iri: str) -> Response:
     fmt = conneg.choose(request.headers.get("Accept"))
     if fmt is None:
         types = ", ".join(f.media_type for f in RESOURCE_FORMATS)
-        resp = error_response(406, f"none of the formats offered is acceptable: {types}", None)
+        resp = errors.error_response(406, f"none of the formats offered is acceptable: {types}")
     elif (retired := retired_response(stem, st := status(iri), fmt, document=False)) is not None:
         resp = retired
     elif not st.live:
-        resp = error_response(404, f"no resource {iri} in this dataset", fmt)
+        resp = errors.error_response(404, f"no resource {iri} in this dataset", fmt=fmt)
     else:
         resp = Response(status=303)
         query = f"?{request.query_string.decode('latin-1')}" if request.query_string else ""
@@ -151,9 +149,9 @@ def document(stem: str, iri: str, fmt: MediaFormat, page: int) -> Response:
         try:
             d = describe(get_store(), iri, page, get_settings().page_size, current_app.extensions[LABELS])
         except ValueError:
-            return error_response(404, f"not an IRI: {iri}", fmt)
+            return errors.error_response(404, f"not an IRI: {iri}", fmt=fmt)
         if not d.exists:
-            return error_response(404, f"no resource {iri} in this dataset", fmt)
+            return errors.error_response(404, f"no resource {iri} in this dataset", fmt=fmt)
         resp = render(d, stem, fmt)
         resp.headers["Link"] = link_header(stem, fmt, d)
         request.environ[MARK] = key  # the fast path keeps the response as it leaves the app
@@ -195,27 +193,4 @@ def render(d: Description, stem: str, fmt: MediaFormat) -> Response:
                                alternates=alternates(stem, fmt), paging=page_links(stem, fmt, d))
         return Response(body, content_type=HTML.content_type)
     # JSON-LD compacted with the dump's own @context; the other syntaxes written by the engine (pyoxigraph).
-    return rdf_document(d.rdf(), fmt, context=dump_context(get_settings().dist_dir))
-
-
-def error_response(status: int, message: str, fmt: MediaFormat | None) -> Response:
-    """The web layer's one error shape (status, title, message: `hrgraph.web.errors`), written in the format
-    the client asked for: the HTML page for HTML, the JSON object for JSON-LD, and for Turtle, N-Triples and
-    RDF/XML a valid empty document whose only content is the message as a comment. Without a format (406)
-    the shared helper negotiates."""
-    if fmt is None:
-        return errors.error_response(status, message)
-    title = HTTP_STATUS_CODES.get(status, "Error")
-    line = " ".join(f"{status} {title}: {message}".splitlines())
-    if fmt is HTML:
-        body = render_template("error.html", status=status, title=title, message=message)
-    elif fmt is JSON_LD:
-        body = json.dumps({"error": {"status": status, "title": title, "message": message}}, ensure_ascii=False)
-    elif fmt is RDF_XML:
-        body = (f'<?xml version="1.0" encoding="utf-8"?>\n<!-- {escape(line).replace("--", "- -")} -->\n'
-                f'<rdf:RDF xmlns:rdf="{RDF}"/>\n')
-    else:
-        body = f"# {line}\n"
-    resp = Response(body, status=status, content_type=fmt.content_type)
-    resp.headers["Vary"] = "Accept"
-    return resp
+    return rdf_document(d.rdf(), fmt, context=dump_context(get_store().files))

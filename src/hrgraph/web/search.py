@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, request
 
+from hrgraph.formats.media import CSV, HTML, JSON
 from hrgraph.web.conneg import negotiate
 from hrgraph.web.errors import error_response
 from hrgraph.web.lookup import catalogue, settings, store
@@ -25,7 +26,7 @@ from hrgraph.xref.table import write
 
 bp = Blueprint("search", __name__)
 MAX_HITS = 1000
-FORMATS = {"html": "text/html", "json": "application/json", "csv": "text/csv"}
+FORMATS = {f.extension: f.media_type for f in (HTML, JSON, CSV)}  # from the one media-type table
 
 
 class BadQuery(ValueError):
