@@ -110,13 +110,17 @@ class SCHEMA(DefinedNamespace):
 
     _fail = True
     _NS = Namespace("http://schema.org/")
+    alternateName: URIRef
     birthDate: URIRef
     containedInPlace: URIRef
     CreativeWork: URIRef
     Event: URIRef
+    familyName: URIRef
+    givenName: URIRef
     GovernmentOrganization: URIRef
     Legislation: URIRef
     mentions: URIRef
+    name: URIRef
     NGO: URIRef
     Organization: URIRef
     Person: URIRef
