@@ -77,7 +77,7 @@ def _in_format(status: int, title: str, message: str, fmt: MediaFormat) -> tuple
     line = " ".join(f"{status} {title}: {message}".splitlines())
     if fmt is HTML:
         return _html(status, title, message), fmt.content_type
-    if fmt is JSON_LD:
+    if fmt in (JSON_LD, JSON):
         return _json(status, title, message), fmt.content_type
     if fmt is RDF_XML:
         return (f'<?xml version="1.0" encoding="utf-8"?>\n<!-- {escape(line).replace("--", "- -")} -->\n'
