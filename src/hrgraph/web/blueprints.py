@@ -7,12 +7,12 @@ from flask import Flask
 from hrgraph.web import (
     citation,
     crossref,
-    docs,
     downloads,
     errors,
     graphstore,
     health,
     indexes,
+    ontology,
     pages,
     queries,
     readable,
@@ -20,7 +20,9 @@ from hrgraph.web import (
     record_pages,
     resources,
     search,
+    shapes,
     sparql,
+    vocabularies,
 )
 
 
@@ -30,6 +32,6 @@ def register_all(app: Flask) -> None:
     record_pages.install(app)  # dates in words, links to other sites by their address
     errors.install(app)  # one handler: our errors, Flask's own 404/405 and anything unexpected, one shape
     # resources last: it answers every other path
-    for module in (sparql, queries, docs, health, graphstore, downloads, pages, indexes, search, reconcile, crossref,
-                   resources):
+    for module in (sparql, queries, ontology, vocabularies, shapes, health, graphstore, downloads, pages, indexes,
+                   search, reconcile, crossref, resources):
         app.register_blueprint(module.bp)

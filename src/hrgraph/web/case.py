@@ -19,8 +19,9 @@ from rdflib.namespace import DCTERMS, SKOS
 
 from hrgraph.model.namespaces import HR
 from hrgraph.store.base import Term
-from hrgraph.web.describe import Description, Presenter
+from hrgraph.web.describe import Description
 from hrgraph.web.lookup import store
+from hrgraph.web.present import Presenter
 from hrgraph.xref.facts import PersonFacts, person_facts
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

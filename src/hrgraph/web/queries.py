@@ -19,34 +19,31 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
+from rdflib.namespace import RDF, RDFS, SDO, SH, XSD
 
+from hrgraph.formats import media
 from hrgraph.store.base import Dataset, QueryError
 from hrgraph.store.results import Table, serialize, tabulate
 from hrgraph.web import limits, lists, query_params, saved, tables
-from hrgraph.web.conneg import from_alias, negotiate, parse_accept, score
+from hrgraph.web.conneg import negotiate, parse_accept, pick, score
 from hrgraph.web.context import get_settings
 from hrgraph.web.errors import Refused
 from hrgraph.web.lookup import catalogue
-from hrgraph.web.sparql import check_query, choose_format, with_cors
+from hrgraph.web.responses import html_page, rdf_document
+from hrgraph.web.sparql import check_query, choose_format, result_response, with_cors
 
 bp = Blueprint("queries", __name__)
 bp.after_request(with_cors)  # every answer, errors included, is readable from any origin
 
-HTML = "text/html"
-QUERY_TEXT = "application/sparql-query"
+HTML, JSON = media.HTML.media_type, media.JSON.media_type
+QUERY_TEXT = media.SPARQL_QUERY.media_type
 RESERVED = ("format", "output", "run", "timeout")
 EXTENSIONS = ("rq", "csv", "json", "tsv", "xml", "html")
 MAX_VALUE = 2000
 PARAM = re.compile(r"^#\s*param\s*:\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:[—–:-]+\s*(.*))?$")
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 LOOKS_LIKE_IRI = re.compile(r"^(https?|urn|ftp|mailto):", re.IGNORECASE)  # then it must be a valid one
-EXAMPLES_FORMATS = ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SH = "http://www.w3.org/ns/shacl#"
-SCHEMA = "https://schema.org/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 PREFIX_DECL = re.compile(r"^\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE)
 
 
@@ -135,14 +132,13 @@ def index(ext: str | None = None) -> Response:
     queries = saved.load_all(get_settings().queries_dir)
     if ext is not None and ext not in ("json", "html"):
         raise Refused(404, f"the list of saved queries is offered as /queries.json or /queries.html, not .{ext}")
-    named = {"json": "application/json", "html": HTML}.get(ext or "") or request.args.get("format")
-    chosen = from_alias(named, ("application/json", HTML)) if named \
-        else negotiate(request.headers.get("Accept"), ("application/json", HTML))
+    named = {"json": JSON, "html": HTML}.get(ext or "") or request.args.get("format")
+    chosen = pick(request.headers.get("Accept"), named, (JSON, HTML))
     if chosen is None:
-        raise Refused(406, "the list of saved queries is offered as application/json or text/html")
+        raise Refused(406, f"the list of saved queries is offered as {JSON} or {HTML}")
     if chosen == HTML:
         items = [(q, params_of(q)) for q in queries]
-        return html_response(render_template("queries.html", items=items))
+        return html_page(render_template("queries.html", items=items))
     items = [{"name": q.name, "title": q.title, "description": q.description, "url": f"/queries/{q.name}",
               "text": f"/queries/{q.name}.rq", "parameters": [p.__dict__ for p in params_of(q)]} for q in queries]
     response = current_app.json.response(items)
@@ -169,7 +165,7 @@ def run_saved(name: str) -> Response:
             raise
         return page(found, found.text, {}, None, exc.what, exc.status)  # the form again, with what was wrong
     if as_text:
-        return Response(text, content_type=f"{QUERY_TEXT}; charset=utf-8")
+        return Response(text, content_type=media.SPARQL_QUERY.content_type)
     return answer(found, text, used, fmt)
 
 
@@ -193,14 +189,9 @@ def answer(query: saved.SavedQuery, text: str, used: dict[str, str], fmt: str | 
     if media_type == HTML:
         table = tabulate(result, get_settings().max_result_rows)
         return limits.mark_truncated(page(query, text, used, table), result)
-    body = serialize(result, media_type)
-    if media_type == "text/csv":  # a download for a spreadsheet: through the writer that writes no formula
-        response = lists.csv_response(*csv_rows(body), query.name)
-    else:
-        textual = media_type.startswith("text/") or media_type.endswith(("xml", "json"))
-        response = Response(body, content_type=f"{media_type}; charset=utf-8" if textual else media_type)
-        response.headers["Vary"] = "Accept"
-    return limits.mark_truncated(response, result)
+    if media_type == media.CSV.media_type:  # a download for a spreadsheet: the writer that writes no formula
+        return limits.mark_truncated(lists.csv_response(*csv_rows(serialize(result, media_type)), query.name), result)
+    return result_response(result, media_type)
 
 
 def csv_rows(body: bytes) -> tuple[list[str], list[list[str]]]:
@@ -214,9 +205,7 @@ def page(query: saved.SavedQuery, text: str, used: dict[str, str], table: Table 
     body = render_template("query.html", q=query, params=params_of(query), used=used, table=table, text=text,
                            p=tables.presenter(table, used.values()), links=format_links(query, used), error=error,
                            asked=request.args, editor="/sparql?" + urlencode({"query": text}))
-    response = html_response(body)
-    response.status_code = status
-    return response
+    return html_page(body, status)
 
 
 def format_links(query: saved.SavedQuery, used: dict[str, str]) -> dict[str, str]:
@@ -228,20 +217,13 @@ def format_links(query: saved.SavedQuery, used: dict[str, str]) -> dict[str, str
     return out
 
 
-def html_response(body: str) -> Response:
-    response = Response(body, content_type="text/html; charset=utf-8")
-    response.headers["Vary"] = "Accept"
-    return response
-
-
 # --- /.well-known/sparql-examples -------------------------------------------------------------------------
 
 @bp.get("/.well-known/sparql-examples")
 def examples() -> Response:
     """The saved queries as SHACL SPARQL executables (the SIB sparql-examples convention)."""
-    offers = (*EXAMPLES_FORMATS, HTML)
-    fmt = request.args.get("format")
-    chosen = from_alias(fmt, offers) if fmt else negotiate(request.headers.get("Accept"), offers)
+    offers = (*(f.media_type for f in media.RDF_DOCUMENT_FORMATS), HTML)
+    chosen = pick(request.headers.get("Accept"), request.args.get("format"), offers)
     if chosen is None:
         raise Refused(406, f"the examples are offered as {', '.join(offers)}")
     if chosen == HTML:
@@ -249,14 +231,10 @@ def examples() -> Response:
     root = request.url_root.rstrip("/")
     triples = examples_rdf(saved.load_all(get_settings().queries_dir), root + "/.well-known/sparql-examples/",
                            root + "/sparql")
-    rdf_format = ox.RdfFormat.from_media_type(chosen)
-    prefixes = {"sh": SH, "rdfs": RDFS, "rdf": RDF, "schema": SCHEMA, "ex": root + "/.well-known/sparql-examples/"}
-    body = ox.serialize(triples, format=rdf_format,
-                        prefixes=None if chosen == "application/n-triples" else prefixes)
-    textual = chosen.startswith("text/") or chosen.endswith("xml")
-    response = Response(body, content_type=f"{chosen}; charset=utf-8" if textual else chosen)
-    response.headers["Vary"] = "Accept"
-    return response
+    # schema: is https://schema.org/ here, as in the SIB convention (the data's is http://schema.org/).
+    prefixes = {"sh": str(SH), "rdfs": str(RDFS), "rdf": str(RDF), "schema": str(SDO),
+                "ex": root + "/.well-known/sparql-examples/"}
+    return rdf_document(triples, media.by_offer(media.RDF_DOCUMENT_FORMATS)[chosen], prefixes=prefixes)
 
 
 def examples_rdf(queries: list[saved.SavedQuery], base: str, endpoint: str) -> list[ox.Triple]:
@@ -265,25 +243,25 @@ def examples_rdf(queries: list[saved.SavedQuery], base: str, endpoint: str) -> l
     def node(iri: str) -> ox.NamedNode:
         return ox.NamedNode(iri)
 
-    a, prefixes = node(RDF + "type"), node(base + "prefixes")
+    a, prefixes = node(RDF.type), node(base + "prefixes")
     triples, declared = [], {}
     for q in queries:
         ex = node(base + q.name)
         triples += [
-            ox.Triple(ex, a, node(SH + "SPARQLExecutable")),
-            ox.Triple(ex, a, node(SH + "SPARQLSelectExecutable")),
-            ox.Triple(ex, node(RDFS + "label"), ox.Literal(q.title, language="en")),
-            ox.Triple(ex, node(RDFS + "comment"), ox.Literal(q.description, language="en")),
-            ox.Triple(ex, node(SH + "select"), ox.Literal(without_header(q.text))),
-            ox.Triple(ex, node(SCHEMA + "target"), node(endpoint)),
-            ox.Triple(ex, node(SH + "prefixes"), prefixes),
+            ox.Triple(ex, a, node(SH.SPARQLExecutable)),
+            ox.Triple(ex, a, node(SH.SPARQLSelectExecutable)),
+            ox.Triple(ex, node(RDFS.label), ox.Literal(q.title, language="en")),
+            ox.Triple(ex, node(RDFS.comment), ox.Literal(q.description, language="en")),
+            ox.Triple(ex, node(SH.select), ox.Literal(without_header(q.text))),
+            ox.Triple(ex, node(SDO.target), node(endpoint)),
+            ox.Triple(ex, node(SH.prefixes), prefixes),
         ]
         declared.update({prefix: namespace for prefix, namespace in PREFIX_DECL.findall(q.text)})
     for prefix, namespace in sorted(declared.items()):
         decl = node(f"{base}prefixes/{prefix or 'default'}")
-        triples += [ox.Triple(prefixes, node(SH + "declare"), decl),
-                    ox.Triple(decl, node(SH + "prefix"), ox.Literal(prefix)),
-                    ox.Triple(decl, node(SH + "namespace"), ox.Literal(namespace, datatype=node(XSD + "anyURI")))]
+        triples += [ox.Triple(prefixes, node(SH.declare), decl),
+                    ox.Triple(decl, node(SH.prefix), ox.Literal(prefix)),
+                    ox.Triple(decl, node(SH.namespace), ox.Literal(namespace, datatype=node(XSD.anyURI)))]
     return triples
 
 

@@ -17,7 +17,8 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS
 
 from hrgraph.model.namespaces import HR
 from hrgraph.store.base import Term
-from hrgraph.web.describe import Presenter, local_name
+from hrgraph.web.labels import local_name
+from hrgraph.web.present import Presenter
 
 NAMES = {str(k): v for k, v in (
     (RDFS.label, "name"), (SKOS.prefLabel, "preferred name"), (SKOS.altLabel, "other spellings"),

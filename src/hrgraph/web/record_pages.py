@@ -9,7 +9,8 @@ from flask import Flask
 
 from hrgraph.model.namespaces import HR
 from hrgraph.web import case, source_text
-from hrgraph.web.describe import Description, Presenter
+from hrgraph.web.describe import Description
+from hrgraph.web.present import Presenter
 
 
 def view(d: Description, p: Presenter) -> tuple[str, dict[str, Any]]:

@@ -21,9 +21,11 @@ from urllib.parse import urlsplit
 from rdflib.namespace import DCTERMS, PROV
 
 from hrgraph.model.namespaces import HR, OA
-from hrgraph.web.describe import Description, fetch_labels, sparql_iri
+from hrgraph.web.describe import Description
 from hrgraph.web.downloads import SAFE_NAME
+from hrgraph.web.labels import fetch_labels
 from hrgraph.web.lookup import settings, store
+from hrgraph.web.terms import sparql_iri
 
 MAX_CHARS = 2_000_000  # a longer text is linked, not inlined
 

@@ -10,7 +10,9 @@ from flask import current_app
 
 from hrgraph.store.results import Table
 from hrgraph.web.context import get_settings, get_store
-from hrgraph.web.describe import MAX_LABELLED, Presenter, fetch_labels
+from hrgraph.web.describe import MAX_LABELLED
+from hrgraph.web.labels import fetch_labels
+from hrgraph.web.present import Presenter
 from hrgraph.web.resources import LABELS  # the per-build memo of labels
 
 
