@@ -110,6 +110,16 @@ def test_query_editor_runs_a_permalinked_query(live: LiveServer) -> None:
     assert tables[0].count("<tr") == 2  # header and one row
 
 
+@pytest.mark.skipif(not YASGUI.is_file(), reason="YASGUI is not built into static/yasgui/ (run `make assets`)")
+def test_query_editor_opens_with_the_common_prefixes(live: LiveServer) -> None:
+    dom = dump_dom(f"{live.url}/sparql")
+    lines = [re.sub(r"<[^>]+>", "", line)
+             for line in re.findall(r'<pre class=" CodeMirror-line " role="presentation">(.*?)</pre>', dom)]
+    assert "PREFIX hr: &lt;https://w3id.org/hrgraph/ontology#&gt;" in lines  # spelt out: the editor checks them
+    assert "CodeMirror-lint-marker-error" not in dom  # and so finds no undeclared prefix in its first query
+    assert "Predeclared prefixes" in dom
+
+
 def test_search_page_finds_a_person_by_another_spelling(live: LiveServer) -> None:
     """What a person sees after typing a Russian spelling, surname first, into the search box."""
     dom = dump_dom(f"{live.url}/search?q={quote('Зеленкевич Валентина')}")
