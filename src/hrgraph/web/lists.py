@@ -31,16 +31,16 @@ def list_format(ext: str | None) -> str:
     """The media type a list is asked in: the URL's extension, else `format=`, else `Accept` (HTML first)."""
     named = ext or request.args.get("format")
     if named:
-        media = FORMATS.get(named.lower())
-        if media is None:
+        chosen = FORMATS.get(named.lower())
+        if chosen is None:
             raise Refused(404 if ext else 400, f"lists are offered as .html, .csv or .json, not {named!r}")
-        if media == JSON:
+        if chosen == JSON:
             answer_errors_as(JSON_ERRORS)
-        return media
-    media = negotiate(request.headers.get("Accept"), (HTML, CSV, JSON))
-    if media is None:
+        return chosen
+    chosen = negotiate(request.headers.get("Accept"), (HTML, CSV, JSON))
+    if chosen is None:
         raise Refused(406, f"this list is offered as {HTML}, {CSV} or {JSON}")
-    return media
+    return chosen
 
 
 def page_number() -> int:
