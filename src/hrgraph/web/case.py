@@ -71,9 +71,6 @@ class Case:
     claims: list[Claim]
     shown: set[str]  # IRIs the page shows above the property table
 
-    def first_quote(self, claim: str) -> Quote | None:
-        return next((q for c in self.claims if c.iri == claim for q in c.quotes), None)
-
 
 def human_date(value: str) -> str:
     """`2023-05-07` → `7 May 2023`, `2023-05` → `May 2023`, `--05-07` → `7 May (year not given)`."""
