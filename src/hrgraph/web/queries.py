@@ -114,8 +114,8 @@ def entity(name: str, param: Param, raw: str) -> str:
     (web/query_params.py); any other parameter's value as given."""
     kind = query_params.kind_of(param.default)
     value = raw.strip()
-    if kind is None or not value or len(value) > MAX_VALUE:
-        return raw
+    if kind is None or not value or len(value) > MAX_VALUE or query_params.LOOKS_LIKE_IRI.match(value):
+        return raw  # an IRI is taken as given (and checked as one); nothing to look up
     try:
         return f"<{query_params.resolve(catalogue(), name, value, kind)}>"
     except query_params.Unresolved as exc:

@@ -35,9 +35,8 @@ def kind_of(default: str) -> str | None:
 def resolve(catalogue: Catalogue, name: str, value: str, kind: str) -> str:
     """The IRI `value` names (`kind` of entity), or Unresolved saying what was not found or is ambiguous."""
     text = value.strip()
-    if LOOKS_LIKE_IRI.match(text):  # an IRI as given (the catalogue also knows one under another base)
-        entity = catalogue.get(text.strip("<>"))
-        return entity.iri if entity is not None else text.strip("<>")
+    if LOOKS_LIKE_IRI.match(text):  # an IRI as given
+        return text.strip("<>")
     hits = catalogue.search(text, [kind], limit=SHOWN + 1)
     if hits and (hits[0].form in CLEAR_FORMS and (len(hits) == 1 or hits[1].score < hits[0].score)
                  or len(hits) == 1 or hits[0].score - hits[1].score >= MARGIN):
