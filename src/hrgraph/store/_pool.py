@@ -30,7 +30,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from hrgraph.store.base import Dataset, Limits, QueryError, QueryTimeout, StoreBusy, WorkerFailed
+from hrgraph.store.base import Dataset, Limits, QueryCrashed, QueryError, QueryTimeout, StoreBusy, WorkerFailed
 from hrgraph.store.results import QueryResult, encode
 
 # A fresh interpreter per worker (never a fork of the threaded server, nor multiprocessing's re-import of
@@ -244,13 +244,13 @@ class QueryPool:
             status, value = worker.conn.recv()
         except (EOFError, OSError) as exc:
             self._retire(worker)
-            raise WorkerFailed("the query worker stopped (the query may have needed too much memory, or "
+            raise QueryCrashed("the query worker stopped (the query may have needed too much memory, or "
                                "crashed the engine); it is being replaced") from exc
         self._idle.put(worker)
         if status == "query-error":
             raise QueryError(value)
         if status != "ok":
-            raise WorkerFailed(str(value))
+            raise QueryCrashed(str(value))
         return value
 
     def run(self, query: str, dataset: Dataset, limits: Limits, base_iri: str | None) -> QueryResult:
