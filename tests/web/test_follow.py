@@ -228,6 +228,7 @@ class Relay:
 
     @staticmethod
     def _pipe(src: socket.socket, dst: socket.socket) -> None:
+        """Copy one direction; at its end, end both (the other direction's thread then closes its own side)."""
         try:
             while data := src.recv(65536):
                 dst.sendall(data)
@@ -239,6 +240,7 @@ class Relay:
                     s.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
+            src.close()
 
     def close(self) -> None:
         self.listener.close()
