@@ -39,7 +39,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from hrgraph.pipeline.ingest.command import run
 
-    return run(_settings(args), args.files, args.format, args.out, args.explain, args.report)
+    return run(_settings(args), args.files, args.format, args.out, args.explain, args.report,
+               register=args.register_keys)
 
 
 def _cmd_review(args: argparse.Namespace) -> int:
@@ -55,6 +56,13 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     n = synth(args.persons, Path(args.out), args.seed, settings.ontology_dir / "hrgraph.ttl", settings.base)
     print(f"hrgraph synth: {n} triples for {args.persons} persons written to {args.out}")
     return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from hrgraph.pipeline.shacl.command import run
+
+    shapes = [Path(p) for p in args.shapes] if args.shapes else None
+    return run(_settings(args), [Path(p) for p in args.data], shapes)
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -140,6 +148,8 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--out", help="write the RDF here (default: stdout)")
     i.add_argument("--explain", metavar="KEY", help="say why the entity KEY got its key (merges, spellings)")
     i.add_argument("--report", action="store_true", help="list every identity decision on stderr")
+    i.add_argument("--register-keys", action="store_true",
+                   help="save the new keys to data/keys.tsv (atomically); without it ingest writes nothing")
     r = sub.add_parser("review", help="accept, edit or reject extracted claims before they are published")
     r.add_argument("--list", action="store_true", help="list the pending candidates")
     r.add_argument("--accept", metavar="KEY")
@@ -153,6 +163,11 @@ def parser() -> argparse.ArgumentParser:
     y.add_argument("--persons", type=int, required=True)
     y.add_argument("--out", required=True, help="file to write (.nt or .nt.gz); source texts go beside it")
     y.add_argument("--seed", type=int, default=0)
+    v = sub.add_parser("validate", help="SHACL validation report (Turtle) of RDF files: exit 0 conforms, "
+                       "1 violations, 3 warnings or info only, 2 input error")
+    v.add_argument("data", nargs="+", metavar="DATA", help="RDF files (.ttl, .nt, .nq, .trig, + .gz)")
+    v.add_argument("--shapes", nargs="+", metavar="S", help="shapes files or folders (default: the project's "
+                   "shapes/, with ontology/ added to the data)")
     s = sub.add_parser("serve", help="serve the last build (waitress)")
     s.add_argument("--host", help="address to listen on (default: HRGRAPH_HOST, else 127.0.0.1)")
     s.add_argument("--port", type=int, help="port to listen on (default: HRGRAPH_PORT, else 8000)")
@@ -170,7 +185,7 @@ def parser() -> argparse.ArgumentParser:
 
 COMMANDS = {
     "review": _cmd_review, "build": _cmd_build, "ingest": _cmd_ingest, "synth": _cmd_synth,
-    "serve": _cmd_serve, "query": _cmd_query, "xref": _cmd_xref}
+    "validate": _cmd_validate, "serve": _cmd_serve, "query": _cmd_query, "xref": _cmd_xref}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -128,9 +128,9 @@ class Settings:
     remote_build: str = setting("", "HRGRAPH_REMOTE_BUILD", "serve this loaded build instead of the active one "
                                 "(a preview, or pinning a node during a roll-out)")
     # --- building
-    gate_engine: str = setting("auto", "HRGRAPH_GATE", "SHACL engine of the build's gate: `auto` (shapes "
-                               "compiled to SPARQL, pySHACL where the compiler does not know a feature) or "
-                               "`pyshacl` (the reference validator, slow)", choices=("auto", "pyshacl"))
+    gate_engine: str = setting("auto", "HRGRAPH_GATE", "SHACL engine of the build's gate: `auto` (hrgraph's "
+                               "engine, pySHACL for shapes it refuses) or `pyshacl` (the reference validator, "
+                               "slow)", choices=("auto", "pyshacl"))
     virtuoso_isql: str = setting("", "HRGRAPH_VIRTUOSO_ISQL", "the build host only: `host:port` of Virtuoso's SQL "
                                  "port, for publishing to a remote store")
     virtuoso_user: str = setting("dba", "HRGRAPH_VIRTUOSO_USER", "the build host only: a Virtuoso account "

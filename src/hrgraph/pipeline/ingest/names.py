@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # canonical group -> spellings (the first is the Belarusian Latin form used for labels)
 GIVEN_NAMES: dict[str, tuple[str, ...]] = {
@@ -104,6 +105,7 @@ _SKELETON_RULES = [
 _VOWELS = re.compile(r"[aeiou]")
 
 
+@lru_cache(maxsize=65_536)
 def fold(text: str) -> str:
     """Lowercase ASCII: Cyrillic transliterated, diacritics and apostrophes dropped (Vićba -> vicba)."""
     out = []
@@ -116,6 +118,7 @@ def fold(text: str) -> str:
     return re.sub(r"['’ʼ`]", "", "".join(out))
 
 
+@lru_cache(maxsize=65_536)
 def skeleton(word: str) -> str:
     """A surname reduced to what every romanisation agrees on: first letter + consonants, doubled letters
     collapsed (Aliaksandrau / Aleksandrov / Alexandrov -> alksndrv)."""
@@ -142,6 +145,7 @@ def initials_of(group: str) -> set[str]:
     return {fold(n)[:1] for n in GIVEN_NAMES.get(group, (group,)) if fold(n)}
 
 
+@lru_cache(maxsize=65_536)
 def name_key(name: str) -> str:
     """One key for every spelling of one name: `<given group>|<surname skeleton>`; an initial keeps its letter
     (`a.|lkshnk`), matched to full names by `same_person_name`."""
