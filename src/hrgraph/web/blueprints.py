@@ -11,6 +11,7 @@ from hrgraph.web import (
     errors,
     graphstore,
     health,
+    indexes,
     pages,
     queries,
     reconcile,
@@ -23,6 +24,6 @@ from hrgraph.web import (
 def register_all(app: Flask) -> None:
     errors.install(app)  # one handler: our errors, Flask's own 404/405 and anything unexpected, one shape
     # resources last: it answers every other path
-    for module in (sparql, queries, docs, health, graphstore, downloads, pages, search, reconcile, crossref,
+    for module in (sparql, queries, docs, health, graphstore, downloads, pages, indexes, search, reconcile, crossref,
                    resources):
         app.register_blueprint(module.bp)
