@@ -39,7 +39,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from hrgraph.pipeline.ingest.command import run
 
-    return run(_settings(args), args.files, args.format, args.out, args.explain, args.report)
+    return run(_settings(args), args.files, args.format, args.out, args.explain, args.report,
+               register=args.register_keys)
 
 
 def _cmd_review(args: argparse.Namespace) -> int:
@@ -147,6 +148,8 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--out", help="write the RDF here (default: stdout)")
     i.add_argument("--explain", metavar="KEY", help="say why the entity KEY got its key (merges, spellings)")
     i.add_argument("--report", action="store_true", help="list every identity decision on stderr")
+    i.add_argument("--register-keys", action="store_true",
+                   help="save the new keys to data/keys.tsv (atomically); without it ingest writes nothing")
     r = sub.add_parser("review", help="accept, edit or reject extracted claims before they are published")
     r.add_argument("--list", action="store_true", help="list the pending candidates")
     r.add_argument("--accept", metavar="KEY")

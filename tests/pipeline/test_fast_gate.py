@@ -125,7 +125,7 @@ def test_unsupported_shapes_fall_back(shape: str) -> None:
 
 def test_curated_build_gates_identically() -> None:
     from hrgraph.config import Settings
-    from hrgraph.pipeline.build import _emit_all, read_turtle
+    from hrgraph.pipeline.prepare import emit_inputs, read_inputs, read_turtle
     from hrgraph.pipeline.reason import materialise, superclasses
     from hrgraph.pipeline.validate import gate
 
@@ -133,7 +133,7 @@ def test_curated_build_gates_identically() -> None:
     vocab = read_turtle(sorted((settings.ontology_dir / "vocab").glob("*.ttl")), REPO)
     ontology = read_turtle(sorted(settings.ontology_dir.glob("*.ttl")), REPO) + vocab
     shapes = read_turtle(sorted(settings.shapes_dir.glob("*.ttl")), REPO)
-    emitted = _emit_all(settings)[0]
+    emitted = emit_inputs(settings, read_inputs(settings), write_private=False).emitted
     materialise(emitted, superclasses(ontology))
     # a broken record, so that both engines have something to hold back
     bad = emitted[-1]
