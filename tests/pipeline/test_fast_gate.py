@@ -64,7 +64,7 @@ def inject(g: Graph) -> set[tuple[str, str]]:
     g.set((art, ELI.number, Literal("Art. 368")))                                  # pattern
     g.add((_id("id/person/p000014"), RDFS.label, Literal("Person", lang="ru")))    # languageIn
     g.add((stmt, DCTERMS.title, Literal("Second title", lang="en")))               # uniqueLang
-    g.set((ann, OA.motivatedBy, OA.commenting))                                    # in
+    g.set((ann, OA.motivatedBy, URIRef(f"{OA}commenting")))                        # in (not in the ontology)
     g.add((stmt, HR.mentions, Literal("a name, not a record")))                    # nodeKind
     g.set((rec, HR.criterion, URIRef(BASE + "vocab/demand-type/release")))         # node (+ hasValue inside)
     g.remove((_id("id/charge/chg-p000013-1"), PROV.wasDerivedFrom, None))          # qualifiedMinCount
