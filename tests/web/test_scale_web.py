@@ -26,8 +26,7 @@ from hrgraph.store.embedded import open_current
 from hrgraph.store.embedded_publish import publish
 from hrgraph.store.follow import Following
 from hrgraph.web import create_app
-from hrgraph.web.doccache import Cached, DocumentCache
-from hrgraph.web.resources import CACHE
+from hrgraph.web.doccache import CACHE, Cached, DocumentCache
 
 from conftest import LiveServer, serving
 
@@ -117,6 +116,23 @@ def test_rate_limited_clients_are_counted_even_for_kept_documents(two_builds: tu
     with app_server(limited, following(sites, ["old"])) as (url, _app):
         codes = [requests.get(url + PERSON + ".ttl", timeout=10).status_code for _ in range(5)]
     assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
+
+
+def test_the_app_factory_puts_the_fast_path_in_front_and_no_blueprint_does() -> None:
+    from flask import Flask
+
+    from hrgraph.web import resources
+    from hrgraph.web.doccache import FastDocuments
+
+    bare = Flask("bare")
+    before = bare.wsgi_app
+    bare.register_blueprint(resources.bp)
+    assert bare.wsgi_app == before  # registering a blueprint leaves the WSGI app alone
+
+    class NoStore:
+        build_id = "none"
+
+    assert isinstance(create_app(Settings(), NoStore()).wsgi_app, FastDocuments)  # type: ignore[arg-type]
 
 
 def test_cache_is_bounded_by_bytes() -> None:

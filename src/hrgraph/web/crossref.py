@@ -15,15 +15,16 @@ import json
 from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from hrgraph.formats.media import CSV, HTML, JSON
 from hrgraph.web.conneg import negotiate
-from hrgraph.web.describe import Presenter
 from hrgraph.web.errors import error_response
 from hrgraph.web.lookup import catalogue, settings, store
+from hrgraph.web.present import Presenter
 from hrgraph.xref import batch, table
 from hrgraph.xref.properties import PROPERTIES
 
 bp = Blueprint("crossref", __name__)
-FORMATS = {"html": "text/html", "csv": "text/csv", "json": "application/json"}
+FORMATS = {f.extension: f.media_type for f in (HTML, CSV, JSON)}  # from the one media-type table
 
 
 @bp.get("/xref")

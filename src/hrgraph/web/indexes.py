@@ -27,14 +27,16 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, request
 
-from hrgraph.model.namespaces import HR
+from hrgraph.model.vocab import HR, SKOS
 from hrgraph.store.base import iris
 from hrgraph.web import lists
-from hrgraph.web.describe import LABEL_PROPERTIES, SKOS, Presenter, fetch_labels, sparql_iri, sparql_string
 from hrgraph.web.errors import Refused
+from hrgraph.web.labels import LABEL_PROPERTIES, fetch_labels
 from hrgraph.web.lookup import catalogue, facet_index, settings, store
 from hrgraph.web.memo import per_build
+from hrgraph.web.present import Presenter
 from hrgraph.web.search import BadQuery, checked_query
+from hrgraph.web.terms import sparql_iri, sparql_string
 from hrgraph.xref.catalogue import Hit
 from hrgraph.xref.facets import BY_NAME, SHOWN, Count, FacetIndex
 
@@ -56,7 +58,7 @@ KINDS = tuple(Kind(slug, str(HR[cls]), title) for slug, cls, title in (
 ))
 KINDS_BY_SLUG = {k.slug: k for k in KINDS}
 FOLD = str.maketrans({"ł": "l", "Ł": "l", "đ": "d", "ø": "o", "ß": "ss", "ı": "i", "’": "'"})
-SEARCHED = (*LABEL_PROPERTIES, SKOS + "altLabel")
+SEARCHED = (*LABEL_PROPERTIES, str(SKOS.altLabel))
 REGEX_SPECIAL = set("\\.*+?()[]{}|^$-")
 
 

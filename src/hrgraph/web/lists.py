@@ -16,13 +16,15 @@ from urllib.parse import urlencode
 
 from flask import Response, request
 
-from hrgraph.web.conneg import Format, negotiate
+from hrgraph.formats import media
+from hrgraph.web.conneg import negotiate
 from hrgraph.web.errors import Refused, answer_errors_as
+from hrgraph.web.responses import html_page
 from hrgraph.xref.table import write
 
-HTML, CSV, JSON = "text/html", "text/csv", "application/json"
-FORMATS = {"html": HTML, "csv": CSV, "json": JSON}
-JSON_ERRORS = Format("json", JSON, "json", "JSON_LD")  # errors of a `.json` list: the JSON error object
+HTML, CSV, JSON = media.HTML.media_type, media.CSV.media_type, media.JSON.media_type
+FORMATS = {f.extension: f.media_type for f in (media.HTML, media.CSV, media.JSON)}  # from the one table
+JSON_ERRORS = media.JSON  # errors of a `.json` list: the JSON error object
 
 
 def list_format(ext: str | None) -> str:
@@ -61,7 +63,7 @@ def link(path: str, changes: Mapping[str, str | Sequence[str] | None]) -> str:
 
 
 def csv_response(header: Sequence[str], rows: Iterable[Sequence[object]], name: str) -> Response:
-    response = Response(write(header, rows), content_type="text/csv; charset=utf-8")
+    response = Response(write(header, rows), content_type=media.CSV.content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     response.headers["Vary"] = "Accept"
     return response
@@ -74,9 +76,7 @@ def json_response(body: Any) -> Response:
 
 
 def html_response(body: str) -> Response:
-    response = Response(body, content_type="text/html; charset=utf-8")
-    response.headers["Vary"] = "Accept"
-    return response
+    return html_page(body)
 
 
 def cell(items: Iterable[tuple[str, str]]) -> str:

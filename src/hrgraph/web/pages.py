@@ -13,10 +13,10 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, render_template
 
-from hrgraph.web.describe import sparql_iri
 from hrgraph.web.indexes import KINDS, Kind
 from hrgraph.web.lookup import facet_index, store
 from hrgraph.web.memo import per_build
+from hrgraph.web.terms import sparql_iri
 from hrgraph.xref.facets import UNDATED
 
 bp = Blueprint("pages", __name__)

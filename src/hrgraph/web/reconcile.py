@@ -35,9 +35,9 @@ from referencing.jsonschema import DRAFT7
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from hrgraph.model.namespaces import HR
-from hrgraph.web.describe import Presenter
 from hrgraph.web.errors import error_response
 from hrgraph.web.lookup import catalogue, facet_index, settings, store
+from hrgraph.web.present import Presenter
 from hrgraph.web.search import BadQuery, checked_query
 from hrgraph.xref.catalogue import KIND_BY_CLASS, KIND_BY_NAME, KINDS, Entity, Kind
 from hrgraph.xref.facts import person_facts

@@ -15,9 +15,9 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request
 
 from hrgraph.web import lists
-from hrgraph.web.describe import Presenter
 from hrgraph.web.errors import Refused
 from hrgraph.web.lookup import catalogue, settings, store
+from hrgraph.web.present import Presenter
 from hrgraph.xref.catalogue import KIND_BY_NAME, KINDS, Hit
 from hrgraph.xref.facts import person_facts
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pyoxigraph import NamedNode, Triple
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
-from hrgraph.model.namespaces import ELI, HR, SCHEMA
+from hrgraph.model.namespaces import ELI, HR, OA, SCHEMA
 from hrgraph.store.base import Store
 
 CHUNK = 200
@@ -180,7 +180,7 @@ def _evidence_sources(store: Store, annotations: set[str]) -> dict[str, tuple[st
     out: dict[str, tuple[str, str]] = {}
     for chunk in _chunks(sorted(annotations)):
         for row in store.select(f"""SELECT ?a ?src ?url WHERE {{ VALUES ?a {{ {_values(chunk)} }}
-  ?a <http://www.w3.org/ns/oa#hasTarget>/<http://www.w3.org/ns/oa#hasSource> ?src
+  ?a <{OA.hasTarget}>/<{OA.hasSource}> ?src
   OPTIONAL {{ ?src <{DCTERMS.source}> ?url }} }}"""):
             url = row.get("url")
             out[row["a"].value] = (row["src"].value, url.value if url is not None else "")
