@@ -16,6 +16,7 @@ from hrgraph.pipeline.ingest.identity import KeyRegistry, Resolver
 from hrgraph.pipeline.ingest.names import slug
 from hrgraph.pipeline.ingest.readers import Document, Item, ReadError, Span, read_file
 from hrgraph.pipeline.ingest.recognise import Mention, ident, norm, recognise, surname_mentions
+from hrgraph.pipeline.ingest.tables import article_mentions
 
 BORN = re.compile(r"^[,\s\u00a0]*\(?(?:born|b\.)[\s\u00a0]+(?:in[\s\u00a0]+)?(\d{4})")
 
@@ -121,8 +122,9 @@ class Ingest:
         for item in doc.items:
             spans = ([item.headline] if item.headline else []) + list(item.subtitles) + list(item.paragraphs)
             mentions = [m for s in spans for m in recognise(s.text, s.start, doc.text, (item.date or "")[:4] or year)]
-            if doc.truncated:  # a name cut by the end of the page is no person
-                mentions = [m for m in mentions if not (m.kind == "persons" and m.end >= end - 1)]
+            mentions += article_mentions(spans, mentions)  # bare numbers in a table's article column
+            if doc.truncated:  # a name or an article number cut by the end of the page is none
+                mentions = [m for m in mentions if not (m.kind in ("persons", "provisions") and m.end >= end - 1)]
             per_item.append((item, spans, mentions))
         per_item = _latin_labels(per_item)
         people = [m for _, _, ms in per_item for m in ms if m.kind == "persons"]

@@ -16,8 +16,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from hrgraph.names import given_groups, surname_key
+from hrgraph.names.fold import readings
 from hrgraph.pipeline.ingest import lexicon as lx
-from hrgraph.pipeline.ingest.names import fold, is_given_name
+from hrgraph.pipeline.ingest.names import fold
 
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 SURNAME_END = re.compile(
@@ -63,11 +65,17 @@ PERSON_BEFORE = re.compile(
     r"prosecutor|investigator|founders?|chair(?:man|woman|person)?|head|director|leader|mr|ms|mrs|dr|"
     r"veterinarian|mechanic|driver|doctor|nurse|artist|musician|poet|writer|priest|entrepreneur|leaders?|"
     r"members?|defendants?|accountant|unionists?|officers?|colonel|major|captain|"
-    r"by|of|named|including|and|mourn|remember)\.?,?)[\s\u00a0]+$")
+    r"by|of|named|including|and|mourn|remember|sentenced|convicted|detained|arrested|charged|acquitted|"
+    r"pardoned|released)\.?,?|\b\d{1,3}-year-old|\baged[\s\u00a0]+\d{1,3},?)[\s\u00a0]+$")
 PERSON_AFTER = re.compile(
     r"^(?:[\s\u00a0]*\((?:born|b\.|aged|\d{4})|,[\s\u00a0]+(?:\d{1,3}|aged|born|a|an|the|who|whose)\b|"
     r"[\s\u00a0]+(?:was|were|is|has|had|died|passed)\b|['’]s\b|,[\s\u00a0]+under\b|[\s\u00a0]*\((?:Art|Part)|"
     r"[\s\u00a0]+[—–-][\s\u00a0]+(?:Art|Part))")
+
+
+def is_given_name(word: str) -> bool:
+    """A given name of the region in any spelling, Łacinka and Cyrillic included (hrgraph.names)."""
+    return bool(given_groups(word)) and fold(word) not in NOT_GIVEN
 
 
 @dataclass(frozen=True)
@@ -91,14 +99,35 @@ def _caps(word: str) -> bool:
 
 
 def names(text: str) -> Iterator[Name]:
-    """Every name in `text` (offsets into it); overlapping finds are settled by the caller."""
+    """Every name in `text` (offsets into it); overlapping finds are settled by the caller. A name in brackets
+    right after a name, with the same surname in another spelling or script ("Mikola Dubrouski (Mikałaj
+    Dubroŭski)", "Uładzimir Škłarevič (Уладзімір Шклярэвіч)"), is the same person: it takes the first label."""
+    found = sorted(set(_names(text)), key=lambda n: (n.start, -n.end))
+    for n in found:
+        first = next((f for f in found if f.end < n.start and re.fullmatch(r"[ \u00a0]*\(", text[f.end:n.start])),
+                     None)
+        if first is not None and text[n.end:n.end + 1] == ")" and _same_surname(first.label, n.label):
+            n = Name(first.label, n.start, n.end)
+        yield n
+
+
+def _latin(word: str) -> str:
+    """A Latin word with a look-alike Cyrillic letter in it ("Аles" with a Cyrillic А) read as Latin."""
+    return readings(word)[0] if CYRILLIC.search(word) and re.search(r"[A-Za-z]", word) else word
+
+
+def _same_surname(a: str, b: str) -> bool:
+    return surname_key(a.split()[-1]) == surname_key(b.split()[-1])
+
+
+def _names(text: str) -> Iterator[Name]:
     words = list(WORD.finditer(text))
     accepted: list[tuple[int, int]] = []
     for i, (a, b) in enumerate(zip(words, words[1:], strict=False)):
         gap = text[a.end():b.start()]
         if not re.fullmatch(r"[ \u00a0]", gap):
             continue
-        first, last = a.group(), re.sub(r"['’]s$", "", b.group())
+        first, last = _latin(a.group()), _latin(re.sub(r"['’]s$", "", b.group()))
         end = b.start() + len(last)
         nxt = words[i + 2] if i + 2 < len(words) else None
         if _caps(first) and _title(last) and is_name_pair(last, first.title()):  # SURNAME Given (Patronymic)
@@ -117,6 +146,7 @@ def names(text: str) -> Iterator[Name]:
             accepted.append((a.start(), end))
             yield Name(f"{first} {last}", a.start(), end)
     yield from _listed_after(text, words, accepted)
+    yield from _shared_surname(text, accepted)
     yield from _initials(text)
     yield from _cyrillic_with_latin(text)
     yield from _surname_comma_given(text)
@@ -130,6 +160,18 @@ def _listed_after(text: str, words: list[re.Match[str]], accepted: list[tuple[in
         if any(re.fullmatch(r"[ \u00a0]*(?:,|and|, and)[ \u00a0]*", text[b.end():s]) for s, _ in accepted) and \
                 _title(a.group()) and _title(b.group()) and is_name_pair(a.group(), b.group(), listed=True):
             yield Name(f"{a.group()} {b.group()}", a.start(), b.end())
+
+
+SHARED = re.compile(r"(?<![\w])([A-Z][^\W\d_]+)[ \u00a0]+and[ \u00a0]+$")
+
+
+def _shared_surname(text: str, accepted: list[tuple[int, int]]) -> Iterator[Name]:
+    """A given name coordinated with a full name shares its surname ("Iryna and Pavel Zhuravel")."""
+    for start, end in accepted:
+        m = SHARED.search(text, max(0, start - 40), start)
+        words = text[start:end].split()
+        if m and is_given_name(m.group(1)) and len(words) == 2 and is_given_name(words[0]):
+            yield Name(f"{m.group(1)} {words[1]}", m.start(1), m.end(1))
 
 
 SURNAME_COMMA = re.compile(r"(?m)^[ \t\u00a0]*(?:[•\-–][ \t\u00a0]*)?(?P<s>[A-Z][a-z]+(?:-[A-Z][a-z]+)?),[ \u00a0]"
