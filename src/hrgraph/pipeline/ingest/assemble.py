@@ -14,6 +14,7 @@ from hrgraph.pipeline.ingest import lexicon as lx
 from hrgraph.pipeline.ingest.claims import Draft, ItemContext, Ref, extract
 from hrgraph.pipeline.ingest.identity import KeyRegistry, Resolver
 from hrgraph.pipeline.ingest.names import slug
+from hrgraph.pipeline.ingest.people import short_names
 from hrgraph.pipeline.ingest.readers import Document, Item, ReadError, Span, read_file
 from hrgraph.pipeline.ingest.recognise import Mention, ident, norm, recognise, surname_mentions
 from hrgraph.pipeline.ingest.tables import article_mentions
@@ -136,6 +137,7 @@ class Ingest:
             taken = [(m.start, m.end) for m in mentions]
             mentions += [m for s in spans for m in surname_mentions(s.text, s.start, people)
                          if not any(a < m.end and m.start < b for a, b in taken)]
+            mentions += _short(item, spans, people, mentions)
             mentions = [self._keyed(m, doc) for m in mentions]
             for m in mentions:
                 if m.kind != "dates":
@@ -329,6 +331,16 @@ def _latin_labels(per_item: list[tuple[Item, list[Span], list[Mention]]]) -> \
     return [(item, spans, [Mention(m.kind, latin[m.text], m.start, m.end, m.text, m.attrs)
                            if m.kind == "persons" and m.text in latin else m for m in ms])
             for item, spans, ms in per_item]
+
+
+def _short(item: Item, spans: list[Span], people: list[Mention], mentions: list[Mention]) -> list[Mention]:
+    """Shared surnames and given names alone (people.short_names), where no other mention stands."""
+    heads = ([item.headline] if item.headline else []) + list(item.subtitles)
+    topic = frozenset(m.label for m in people if any(h.start <= m.start < h.end for h in heads))
+    taken = [(m.start, m.end) for m in mentions]
+    return [Mention("persons", n.label, s.start + n.start, s.start + n.end, s.text[n.start:n.end], {"alone": True})
+            for s in spans for n in short_names(s.text, {p.label for p in people}, topic)
+            if not any(a < s.start + n.end and s.start + n.start < b for a, b in taken)]
 
 
 def _decision(key: str, reason: str) -> Any:

@@ -34,16 +34,23 @@ DEMAND_TYPES = [
 ]
 DEMAND_RES = [(t, re.compile(p, re.IGNORECASE)) for t, p in DEMAND_TYPES]
 LISTED_REF = re.compile(r"(?i)\b(?:listed|mentioned above|these persons|the persons listed)\b")
-OTHER_ACTOR = re.compile(r"(?i)\b(?:authorities|government|court|prosecutor|rapporteur|working group|committee|"
-                         r"council|expert|experts|UN|OSCE|president|minister|ministry|lukashenk\w*)\b")
+OTHER_ACTOR = re.compile(r"(?i)\b(?:authorities|director|commissioner|spokes\w+|representative|government|court|"
+                         r"prosecutor|rapporteur|working group|committee|council|expert|experts|UN|OSCE|president|"
+                         r"minister|ministry|lukashenk\w*)\b")
 ALL_PP = re.compile(rf"(?i)\ball{S}+(?:the{S}+)?(?:other{S}+)?political{S}+prisoners\b")
+
+
+QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|«[^»]*»")
+SPEECH = re.compile(r"(?i)\b(?:said|says|stated|states|noted|added|told|declared|stressed|emphasi[sz]ed)\b")
 
 
 def _others_demand(ctx: ItemContext, s: Span, cue: int) -> bool:
     """The demanding verb's subject is not the page's author: a mechanism, a state body, a person."""
-    head = ctx.doc.text[g.clause_bounds(s, cue, cue, ctx.doc.text)[0]:cue]
+    head = QUOTED.sub(" ", ctx.doc.text[g.clause_bounds(s, cue, cue, ctx.doc.text)[0]:cue])
     if re.search(r"(?i)\b(?:we|our|human rights (?:defenders|organi[sz]ations|community)|HRDs)\b", head):
         return False
+    if SPEECH.search(head):
+        return True  # '"...," the Director said, calling on ...': a demand the page reports
     if re.match(r"(?i)\W*please\b", head):
         return False  # an appeal to the reader ("Please write ..., urging him to release X") is the author's
     if re.match(r"(?i)\W*(?:they|he|she|it)\b", head):
@@ -58,7 +65,9 @@ def demand_sentences(ctx: ItemContext, spans: list[Span]) -> list[tuple[Span, li
     for i, span in enumerate(spans):
         bullet = span.text.startswith("•")
         for s in g.sentences(span):
-            cue = DEMAND_CUE.search(s.text)
+            quoted = [(q.start(), q.end()) for q in QUOTED.finditer(s.text)]
+            cue = next((c for c in DEMAND_CUE.finditer(s.text) if not any(a <= c.start() < b for a, b in quoted)),
+                       None)  # a demand inside a quotation is the speaker's
             if (cue and not _others_demand(ctx, s, s.start + cue.start())) or (bullet and inherited):
                 below = [p for r in lines_below(ctx, spans[i + 1:]) for p in r.persons] \
                     if s.text.rstrip().endswith(":") else []

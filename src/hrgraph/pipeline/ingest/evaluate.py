@@ -311,7 +311,7 @@ DETAILS = ("charge courts", "charge sentences")
 
 
 NUMBERS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
-NUMBERS.update({"a": 1, "an": 1, "fifteen": 15, "twenty": 20})
+NUMBERS.update({"a": 1, "an": 1, "fifteen": 15, "twenty": 20, "thirty": 30})
 PENALTIES = ("imprisonment", "restricted freedom", "restriction of", "arrest", "fine", "correctional labour")
 
 
@@ -321,10 +321,10 @@ def _duration(text: str) -> tuple[float | None, str | None]:
     t = text.lower()
     months = 0.0
     for num, half, unit in re.findall(r"\b(\d+(?:\.\d+)?|[a-z]+)(?:\s+(?:more|additional))?(\s+and\s+a\s+half)?"
-                                      r"[\s-]+(year|month)s?\b", t):
+                                      r"[\s-]+(year|month|day)s?\b", t):
         n = float(num) if num[0].isdigit() else NUMBERS.get(num)
         if n is not None:
-            months += (n + (0.5 if half else 0)) * (12 if unit == "year" else 1)
+            months += (n + (0.5 if half else 0)) * {"year": 12, "month": 1, "day": 1 / 30}[unit]
     kind = next((k for k in PENALTIES if k in t), None)
     return (months or None), kind
 

@@ -27,8 +27,10 @@ CUSTODY = re.compile(r"(?i)\b(?:in custody|in (?:a |the )?prison|prison hospital
                      r"pre-trial detention|detention centre|detention center|remand|jail)\b")
 HELD_IN = rf"in{S}+(?:custody|(?i:pre-trial{S}+detention(?:{S}+cent(?:re|er))?)|detention|remand)"
 DETAIN_VERB = re.compile(rf"\b(?P<v>detained|arrested|taken{S}+into{S}+custody|apprehended|placed{S}+in{S}+(?:the{S}+)?"
-                         rf"pre-trial{S}+detention|(?:held|kept|remains?|remained)(?:{S}+\w+)?{S}+{HELD_IN}|"
+                         rf"pre-trial{S}+detention|(?:taken|brought|returned)(?:{S}+back)?{S}+to{S}+(?:the{S}+|a{S}+)?"
+                         rf"(?:pre-trial{S}+detention{S}+cent(?:re|er)|remand{S}+prison|detention{S}+cent(?:re|er))|(?:held|kept|remains?|remained)(?:{S}+\w+)?{S}+{HELD_IN}|"
                          rf"(?<=been{S})in{S}+custody)\b")
+ADJECTIVE = re.compile(r"(?i)\b(?:the|a|an|his|her|their|its|of|for|with|to|other|two|three|four|five|many)\s+$")
 NEGATED = re.compile(rf"\b(?:not|never|nobody|no{S}+one|no{S}+longer)\b")
 AMONG = re.compile(rf"(?:Among{S}+(?:them|those{S}+detained|the{S}+detained){S}+(?:are|were|is|was)|"
                    rf"They{S}+include){S}+")
@@ -55,8 +57,8 @@ def detentions(ctx: ItemContext, s: Span, focus: g.Focus, local: list[g.Run], pr
     found: list[tuple[tuple[Mention, ...], str, int, int]] = []
     for m in DETAIN_VERB.finditer(text, s.start, s.end):
         head = text[g.clause_bounds(s, m.start(), m.end(), text)[0]:m.start()]
-        if NEGATED.search(head[-25:]) or re.search(r"(?i)\b(?:the|his|her|their)\s+$", head):
-            continue
+        if NEGATED.search(head[-25:]) or ADJECTIVE.search(head):
+            continue  # "the detention", "the mother of detained student X": an adjective or a noun, no clause
         people, how = _who(ctx, s, m.start(), m.end(), focus, local, m.group("v"))
         if not people:
             people, how = _coordinated(ctx, s, m, focus, local)

@@ -25,23 +25,23 @@ from hrgraph.pipeline.ingest.terms import respective_terms, term
 
 S = r"[\s\u00a0]"
 CHARGE_VERB = re.compile(
-    rf"\b(?P<v>convicted|sentenced|charged|accused|prosecuted|tried|found(?=(?:[^.;]|(?<=Mr|Ms|Dr)\.|(?<=Mrs)\.)*\bguilty\b)|suspected|indicted|"
-    rf"fined|given|handed|received|serving|served|detained|arrested|taken{S}+into{S}+custody|held|"
+    rf"\b(?P<v>convicted|sentenced|sentences|convicts|charged|accused|prosecuted|tried|found(?=(?:[^.;]|(?<=Mr|Ms|Dr)\.|(?<=Mrs)\.)*\bguilty\b)|suspected|indicted|"
+    rf"fined|given|handed|received|serving|served|detained|arrested|taken{S}+into{S}+custody|held|wanted|"
     rf"on{S}+suspicion|(?:criminal{S}+)?(?:case|charges|proceedings){S}+(?:\w+{S}+){{0,3}}against)\b")
-STAGE = {"suspected": "suspected", "detained": "suspected", "arrested": "suspected", "taken": "suspected",
-         "on": "suspected", "held": "suspected", "charged": "charged", "accused": "charged", "prosecuted": "charged",
+STAGE = {"suspected": "suspected", "wanted": "suspected", "detained": "suspected", "arrested": "suspected",
+         "taken": "suspected", "on": "suspected", "held": "suspected", "charged": "charged", "accused": "charged", "prosecuted": "charged",
          "indicted": "charged", "case": "charged", "charges": "charged", "proceedings": "charged",
          "criminal": "charged"}
 # Verbs whose active subject is the one who acts (a court, a judge, the police), never the accused.
-AGENTIVE = {"convicted", "sentenced", "charged", "accused", "prosecuted", "tried", "found", "indicted", "fined",
-            "detained", "arrested", "handed"}
+AGENTIVE = {"convicted", "sentenced", "sentences", "convicts", "charged", "accused", "prosecuted", "tried", "found",
+            "indicted", "fined", "detained", "arrested", "handed"}
 AFTER_PASSIVE = re.compile(rf"(?:{S}+(?:to|under|in|on|for|at|by|after|before|with|from|of|as|guilty|again|twice|"
                            rf"last|this|yesterday|today|earlier|together)\b|{S}*[,.;:()—–-]|{S}*$)")
 ACTIVE_SUBJECT = re.compile(r"(?i)\b(?:court|judge|prosecutor|investigators?|police|security forces|officers|"
                             r"authorities|KGB|they)\b")
-LIST_ITEM = re.compile(rf"^{S}*(?:•{S}*|\d{{1,3}}[.)]{S}*)?$")
-LIST_ITEM_LINK = re.compile(rf"^(?:,{S}*(?:under|Art|Part)|{S}*\({S}*(?:Art|Part|under)|"
-                            rf"{S}*[—–-]{S}*(?:Art|Part|under))")
+LIST_ITEM = re.compile(rf"^{S}*(?:[•*\-–]{S}*|\d{{1,3}}[.)]{S}*)?$")
+LIST_ITEM_LINK = re.compile(rf"^(?:{S}*\((?:b\.|born|aged|\d)[^()]*\))?(?:,{S}*(?:under|Art|Part)|"
+                            rf"{S}*\({S}*(?:Art|Part|under)|{S}*[—–-]{S}*(?:Art|Part|under))")
 POSSESSIVE = re.compile(rf"\b(?P<p>his|her|their)(?:{S}+[\w-]+){{0,3}}?{S}+(?P<n>convictions?|sentences?|charges?)"
                         rf"(?:{S}+(?:was|were|is|are))?{S}+(?:under|for){S}*\(?{S}*$")
 SAME_ARTICLE = re.compile(rf"\bunder{S}+the{S}+same{S}+articles?\b")
@@ -78,6 +78,8 @@ def _who(ctx: ItemContext, s: Span, at: int, end: int, focus: g.Focus, local: li
             pro[-1].group("p").lower() not in ("his", "their", "her", "him", "them"):
         people = g.antecedent(pro[-1].group("p"), focus, [r for r in local if r.end <= clause_start + pro[-1].start()])
         return people, "pronoun"
+    if people := g.topic(text, local, focus, at, s.start):
+        return people, "topic"
     return (), ""
 
 
@@ -143,9 +145,12 @@ def charges(ctx: ItemContext, s: Span, focus: g.Focus, local: list[g.Run]) -> li
                 break
         if verb is not None and any(r.start >= verb.end() and r.end <= start and not set(r.persons) & set(people)
                                     for r in local):
-            continue  # another person stands between the verb and the articles: too unsure
+            people, how, verb = (), "", None  # another person stands between the verb and the articles
         if not people:
             people, how = _list_item(ctx, s, start, local)
+        if not people and verbs:
+            people, how, verb = _gapped(ctx, s, start, local, focus, verbs)
+            stage = STAGE.get(verb.group("v").split()[0], "convicted") if verb else stage
         if not people:
             people, how, stage = _by_possessive(ctx, s, start, focus, local)
         if not people:
@@ -191,7 +196,7 @@ def _drafts(ctx: ItemContext, s: Span, focus: g.Focus, local: list[g.Run], peopl
     return out
 
 
-VERDICT = re.compile(rf"\b(?P<v>sentenced|sentencing{S}+of|given|received|serving|served)\b")
+VERDICT = re.compile(rf"\b(?P<v>sentenced|sentences|sentencing{S}+of|given|received|gets|got|serving|served)\b")
 
 
 def verdicts(ctx: ItemContext, s: Span, focus: g.Focus, local: list[g.Run]) -> None:
@@ -258,6 +263,27 @@ def listed_below(ctx: ItemContext, s: Span, following: list[g.Run]) -> list[Draf
     return out
 
 
+# "X (45), Barysau: 2 years of imprisonment under Art. 342": an age, a town, then the penalty and the articles.
+ITEM_HEAD = re.compile(rf"^(?:{S}*\([^()]{{1,30}}\))?(?:,{S}*[A-Z][\w-]+(?:{S}+[A-Z][\w-]+)?)?{S}*[:—–-]{S}+"
+                       rf"(?:[^.;]|(?<=Art)\.|(?<=Arts)\.|(?<=No)\.)*$")
+GAP = re.compile(rf"{S}*[,;]{S}*(?:and{S}+)?$")
+
+
+def _gapped(ctx: ItemContext, s: Span, at: int, local: list[g.Run], focus: g.Focus, verbs: list[re.Match[str]]) -> \
+        tuple[tuple[Mention, ...], str, re.Match[str] | None]:
+    """"Ivan was charged under Article 342, Piotr under Article 369": the second clause leaves the verb out; its
+    person stands right before "under" and after the comma that ends the first clause, which has that verb."""
+    text = ctx.doc.text
+    run = next((r for r in reversed(local) if r.end <= at), None)
+    if run is None or not re.fullmatch(rf"{S}+under{S}+", text[run.end:at]):
+        return (), "", None
+    verb = next((v for v in reversed(verbs) if v.end() <= run.start), None)
+    if verb is None or not GAP.search(text, verb.end(), run.start) or \
+            not _who(ctx, s, verb.start(), verb.end(), focus, local, verb.group("v"))[0]:
+        return (), "", None
+    return run.persons, "gapped", verb
+
+
 def _list_item(ctx: ItemContext, s: Span, at: int, local: list[g.Run]) -> tuple[tuple[Mention, ...], str]:
     """A verbless list item: the line starts with the persons, then the articles with no verb and no other name
     between ("X, under Article A, ...", "X (Art. A), ...", "X — Articles A, B", "X: 5 years (Art. A)")."""
@@ -267,7 +293,8 @@ def _list_item(ctx: ItemContext, s: Span, at: int, local: list[g.Run]) -> tuple[
         return (), ""
     between = text[first.end:at]
     if LIST_ITEM_LINK.match(text[first.end:at + 12]) or (
-            re.match(rf"{S}*[:—–-]", between) and len(between) <= 80 and "(" in between[-8:]):
+            re.match(rf"{S}*[:—–-]", between) and len(between) <= 80 and "(" in between[-8:]) or \
+            (ITEM_HEAD.match(between) and len(between) <= 120):
         if not CHARGE_VERB.search(text, first.end, at) and not any(first.end <= r.start < at for r in local):
             return first.persons, "list-item"
     return (), ""

@@ -129,6 +129,20 @@ def subject(text: str, all_runs: list[Run], at: int, start: int, reduced: bool =
 BE = re.compile(rf"\b(?:was|were|is|are|been|being|be|get|got|gets)\b(?:{S}+\w+)?{S}*$")
 
 
+LINE_HEAD = re.compile(rf"[•*\-–]{S}*(?:{S}*\S+){{0,4}}?{S}*[—–:]{S}*|[•*\-–]{S}*|(?:\d{{1,2}}{S}+[A-Z][a-z]+|"
+                       rf"[A-Z][a-z]+{S}+\d{{1,2}},?|\d{{1,2}}[./]\d{{1,2}}[./])(?:{S}*\d{{4}})?{S}*[—–:-]{S}*")
+
+
+def topic(text: str, all_runs: list[Run], focus: Focus, at: int, start: int) -> tuple[Mention, ...]:
+    """The subject a list line leaves out ("• 16 September 2022 — charged under Article 342", under a title
+    about one person): the person the item is about, when nothing but a bullet or a date stands before the
+    predicate and no person follows it in the line."""
+    if focus.single is None or not LINE_HEAD.fullmatch(text, start, at) or \
+            any(r.start >= start for r in all_runs if r.start < at or r.start - at < 12):
+        return ()
+    return (focus.single,)
+
+
 def passive(text: str, all_runs: list[Run], at: int, start: int) -> bool:
     """The verb at `at` is a passive participle: a form of "be" right before it (one adverb between allowed), or
     it follows a person and a comma ("X, detained in Lida, ...")."""

@@ -26,8 +26,11 @@ SURNAME_END = re.compile(
     r"(?:vich|ich|ych|enka|enko|onak|ski|sky|skaya|skaja|skiy|tski|dzki|ava|ova|eva|iva|yna|ina|aya|au|ou|eu|iu|"
     r"uk|iuk|yuk|chuk|chyk|ik|ak|iak|ets|shyn|shin|ov|ev|in|yn|dze|shvili|li|ly|zade|yan|ian|ka|ko|ha|cha|sha|"
     r"ia|ya|ei|ai|oi|ay|ey|ash|ush|ets|ts|rz|cz|ek)$")
-PATRONYMIC = re.compile(r"^[A-Z][a-z]+(?:avich|ovich|evich|ievich|yevich|ich|auna|ouna|eŭna|aŭna|ovna|evna|ievna|"
-                        r"yevna|ivna)$")
+PATRONYMIC = re.compile(r"^[A-Z][a-z]+(?:avich|ovich|evich|ievich|yevich|ich|auna|ouna|euna|eŭna|aŭna|ovna|evna|"
+                        r"ievna|yevna|ivna)$")
+# A woman's patronymic is never a surname (a man's, "-avich", is one of the commonest surname shapes).
+NOT_A_SURNAME = re.compile(r"^[A-Z][a-z]+(?:auna|ouna|euna|eŭna|aŭna|ovna|evna|ievna|yevna|ivna)$")
+COMMON_NOUN = re.compile(r"(?:tions?|sions?|ments?|ities|ity|ness|ships?|ances?|ences?|isms?|ists|ures?|ies)$")
 # Words that start a capitalised pair but are no given name: function words, titles, institutions, places.
 NOT_GIVEN = {
     "the", "a", "an", "on", "in", "at", "by", "for", "from", "to", "of", "and", "but", "or", "as", "after", "before",
@@ -49,6 +52,7 @@ NOT_GIVEN = {
     "chairman", "chairwoman", "head", "founder", "member", "members", "moscow", "helsinki", "final", "act",
     "colonel", "major", "captain", "lieutenant", "general", "sergeant", "officer", "leader", "leaders",
     "defendant", "defendants", "case", "list", "remembering", "urgent", "appeal", "observatory", "write", "letters",
+    "brothers", "sisters", "spouses", "sons", "daughters", "twins", "couple", "parents", "cousins", "siblings",
 }
 NOT_SURNAME = NOT_GIVEN | {"district", "region", "street", "square", "station", "prison", "museum", "center", "centre",
                            "association", "union", "initiative", "network", "institute", "coalition", "movement",
@@ -186,8 +190,10 @@ def _surname_comma_given(text: str) -> Iterator[Name]:
 
 
 def is_name_pair(first: str, last: str, before: str = "", after: str = "", listed: bool = False) -> bool:
-    """Two capitalised words as a given name and a surname, judged by their shape and their context."""
-    if not _word_ok(last, NOT_SURNAME) or len(fold(last)) < 2:
+    """Two capitalised words as a given name and a surname, judged by their shape and their context. A
+    patronymic ("Mikalaeuna") or an English common noun ("Investigations") is no surname."""
+    if not _word_ok(last, NOT_SURNAME) or len(fold(last)) < 2 or NOT_A_SURNAME.match(last) or \
+            COMMON_NOUN.search(fold(last)):
         return False
     if is_given_name(first):
         return True
@@ -224,3 +230,31 @@ def _cyrillic_with_latin(text: str) -> Iterator[Name]:
             yield Name(m.group(3), m.start(), m.end(2))
         elif is_given_name(m.group(1)) or PERSON_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
             yield Name(f"{m.group(1)} {m.group(2)}", m.start(), m.end())
+
+
+def short_names(text: str, known: set[str], topic: frozenset[str]) -> Iterator[Name]:
+    """A name written short, of a person the document names in full (`known`: their labels): a surname
+    several of them share ("Khadasevich" in an obituary that also names his wife) is the one the title names
+    (`topic`); a given name alone ("Yulia was arrested") is the only person of the document with that given
+    name. (A surname only one of them carries: recognise.surname_mentions.)"""
+    by_surname: dict[str, set[str]] = {}
+    by_given: dict[str, set[str]] = {}
+    for label in known:
+        words = label.split()
+        by_surname.setdefault(surname_key(words[-1]), set()).add(label)
+        for group in given_groups(words[0]):
+            by_given.setdefault(group, set()).add(label)
+    for m in WORD.finditer(text):
+        word = re.sub(r"['’]s$", "", m.group())
+        if not _title(word) or len(word) < 3:
+            continue
+        shared = by_surname.get(surname_key(word), set())
+        if len(shared) > 1 and len(shared & topic) == 1:
+            yield Name(next(iter(shared & topic)), m.start(), m.start() + len(word))
+        if shared:
+            continue
+        nxt = re.match(r"[ \u00a0]+([A-Z])", text[m.end():m.end() + 3])
+        givens = {lb for g in given_groups(word) for lb in by_given.get(g, set())}
+        if len(givens) == 1 and not nxt and is_given_name(word):
+            yield Name(next(iter(givens)), m.start(), m.start() + len(word))
+

@@ -141,6 +141,12 @@ def read_listing(doc: Document) -> None:
         doc.items.append(Item(headline, tuple(paragraphs)))
 
 
+def _headline_bullets(text: str, all_blocks: list[Span]) -> int:
+    """Bullets at the margin with an indented teaser below (a listing's publications), not a bulleted list."""
+    return sum(b.text.startswith("•") and _indent(text, b) <= 2 and not nxt.text.startswith("•") and
+               _indent(text, nxt) > _indent(text, b) for b, nxt in zip(all_blocks, all_blocks[1:], strict=False))
+
+
 # --- tag listing -------------------------------------------------------------------------------------------
 
 ITEM_LINE = re.compile(r"^(?:\d{1,3}[.)][\s\u00a0]|[-–*][\s\u00a0])|\|")
@@ -148,9 +154,10 @@ FIELD_LINE = re.compile(r"^[A-Z][A-Za-z .()]{1,30}:[\s\u00a0]+\S")
 
 
 def list_lines(body: list[Span]) -> frozenset[int]:
-    """The starts of lines that are list items or table rows, and of field lines ("Status: ...") beside another
-    field line of another key (a title with a colon stands alone, or repeated as the page's <title> and <h1>)."""
+    """The starts of lines that are list items, table rows or questions below the title, and of field lines beside
+    another field line of another key (a title with a colon stands alone, or repeated as <title> and <h1>)."""
     out = {b.start for b in body if ITEM_LINE.search(b.text)}
+    out |= {b.start for b in body[1:] if b.text.endswith("?")}  # a question of a Q&A; the page's title may ask
     keys = [b.text.split(":", 1)[0].lower() if FIELD_LINE.match(b.text) else None for b in body]
     for i, b in enumerate(body):
         near = [keys[j] for j in (i - 1, i + 1) if 0 <= j < len(body)]
@@ -277,7 +284,7 @@ def read_text(file: str, text: str, from_html: bool = False, cut_html: bool = Fa
         read_statement_page(doc, meta, all_blocks)
     elif _take_signatories(doc, all_blocks) or not from_html and (
             re.search(r"//\s*(?:\d{1,2}\.\d{1,2}\.\d{4})?\s*$", text, re.MULTILINE) or
-                            sum(b.text.startswith("•") and _indent(text, b) <= 2 for b in all_blocks) >= 2):
+            _headline_bullets(text, all_blocks) >= 2):
         doc.layout = "listing"
         read_listing(doc)
     else:
@@ -329,10 +336,13 @@ SIGNED = re.compile(r"(?i)^(?:signed(?:[\s\u00a0]+by)?|signatories|(?:the[\s\u00
 
 def _take_signatories(doc: Document, all_blocks: list[Span]) -> bool:
     """The lines after "Signed:" / "The undersigned organisations:" at the end of the page (or the rest of
-    that line) are the signatories, one organisation each; the body ends there. Always False (a step of the
-    layout choice, not a layout)."""
+    that line), or a closing run of short lines ending in ";" (the statement page's way), are the signatories,
+    one organisation each; the body ends there. Always False (a step of the layout choice, not a layout)."""
     at = next((i for i in range(len(all_blocks) - 1, -1, -1) if SIGNED.match(all_blocks[i].text)), None)
     if at is None or len(all_blocks) - at > 40:
+        body = [b for b in all_blocks if not is_boilerplate(b)]
+        if len(body) > 3 and (run := _signatories(body)):
+            doc.signatories, doc.body_end = tuple(run), run[0].start
         return False
     inline = trim(all_blocks[at], SIGNED.pattern)
     lines = [inline] if inline.text else [b for b in all_blocks[at + 1:] if len(b.text) <= 120 and

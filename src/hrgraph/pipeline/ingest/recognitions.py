@@ -37,7 +37,10 @@ DENIED = re.compile(rf"\b(?:not|never|no{S}+longer|refused{S}+to|declined{S}+to)
 LISTED_ABOVE = re.compile(r"(?i)\b(?:listed|named|mentioned) (?:above|below)\b|\bthe above-\w+|\bthe persons listed\b")
 AMONG_RECOGNISED = re.compile(rf"\bAmong{S}+(?:those|the{S}+(?:people|persons))?{S}*(?:newly{S}+)?recogni[sz]ed\b"
                               rf"[^.;:]*?{S}+(?:are|were){S}+|\bAmong{S}+the{S}+new(?:ly{S}+recogni[sz]ed)?{S}+"
-                              rf"political{S}+prisoners{S}+(?:are|were){S}+")
+                              rf"political{S}+prisoners{S}+(?:are|were){S}+|\bAmong{S}+the{S}+new{S}+names{S}+(?:is|are|"
+                              rf"was|were){S}+")
+COPULA_PP = re.compile(rf"(?<={S})(?:also{S}+|both{S}+|all{S}+)?(?:an?{S}+)?(?P<former>former{S}+)?political{S}+"
+                       rf"prisoners?(?={S}*[.;]|{S}*$)")
 CRITERION = re.compile(rf"paragraph{S}+3\.1{S}*\(?(?P<letter>[a-c])\)")
 
 
@@ -70,14 +73,16 @@ def recognitions(ctx: ItemContext, s: Span, local: list[g.Run], focus: g.Focus) 
         if not people and (pro := g.PRONOUN.search(text, m.end(), pp.start())):
             people = g.antecedent(pro.group("p"), focus, [r for r in local if r.end <= m.start()])
         if not people and re.search(rf"(?:is|are|was|were|has{S}+been|have{S}+been){S}+$", head):
-            run = g.subject(text, local, m.start(), left)
-            people = run.persons if run else ()
-            if not people and LISTED_ABOVE.search(head):
-                people = focus.group  # "The persons listed above are recognised as political prisoners"
-            elif not people and (pro := list(g.PRONOUN.finditer(head))) and \
-                    re.fullmatch(rf"(?:{S}+[a-z]+)?{S}*(?:{g.AUX}{S}*)*", head[pro[-1].end():]):
-                people = g.antecedent(pro[-1].group("p"), focus, [r for r in local if r.end <= m.start()])
+            people = _subject_of(text, local, focus, m.start(), left)
+        if not people and m.group().endswith("ed"):
+            people = g.topic(text, local, focus, m.start(), s.start)  # "• 10 March 2023 — recognised as ..."
         found.append((people, m.start(), pp.end(), bool(pp.group("former")), "recognise"))
+    for m in COPULA_PP.finditer(text, s.start, s.end):  # "All three are political prisoners."
+        left = g.clause_bounds(s, m.start(), m.end(), text)[0]
+        if not re.search(rf"{S}(?:is|are){S}*$", text[left:m.start()]) or DENIED.search(text, left, m.start()):
+            continue
+        found.append((_subject_of(text, local, focus, m.start(), left), m.start(), m.end(),
+                      bool(m.group("former")), "copula"))
     if (m := AMONG_RECOGNISED.search(text, s.start, s.end)) and (PP.search(m.group()) or (
             not re.search(r"\bas\b", m.group()) and PP.search(text))):  # "recognised as extremist": none
         for part in re.split(r";", text[m.end():s.end]):
@@ -91,6 +96,20 @@ def recognitions(ctx: ItemContext, s: Span, local: list[g.Run], focus: g.Focus) 
     for m in PP_LISTED.finditer(text, s.start, s.end):
         found.append((tuple(ctx.listed()), m.start(), m.end(), bool(m.group("former")), "listed"))
     return [_recognition(ctx, s, p, a, b, former, rule) for people, a, b, former, rule in found for p in people]
+
+
+def _subject_of(text: str, local: list[g.Run], focus: g.Focus, at: int, left: int) -> tuple[Mention, ...]:
+    """Who "is / was / has been" what follows: the run before, a pronoun ("All three are"), or the list or
+    table above ("The persons listed above are")."""
+    if run := g.subject(text, local, at, left):
+        return run.persons
+    head = text[left:at]
+    if LISTED_ABOVE.search(head):
+        return focus.group
+    if (pro := list(g.PRONOUN.finditer(head))) and \
+            re.fullmatch(rf"(?:{S}+[a-z]+)?{S}*(?:{g.AUX}{S}*)*", head[pro[-1].end():]):
+        return g.antecedent(pro[-1].group("p"), focus, [r for r in local if r.end <= at])
+    return ()
 
 
 STATE_CLASSES = ("StateBody", "Court", "PenalInstitution", "InternationalOrganisation")
