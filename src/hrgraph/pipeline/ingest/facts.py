@@ -28,10 +28,9 @@ CHARGE_VERB = re.compile(
     rf"\b(?P<v>convicted|sentenced|sentences|convicts|charged|accused|prosecuted|tried|found(?=(?:[^.;]|(?<=Mr|Ms|Dr)\.|(?<=Mrs)\.)*\bguilty\b)|suspected|indicted|"
     rf"fined|given|handed|received|serving|served|detained|arrested|taken{S}+into{S}+custody|held|wanted|"
     rf"on{S}+suspicion|(?:criminal{S}+)?(?:case|charges|proceedings){S}+(?:\w+{S}+){{0,3}}against)\b")
-STAGE = {"suspected": "suspected", "wanted": "suspected", "detained": "suspected", "arrested": "suspected",
-         "taken": "suspected", "on": "suspected", "held": "suspected", "charged": "charged", "accused": "charged", "prosecuted": "charged",
-         "indicted": "charged", "case": "charged", "charges": "charged", "proceedings": "charged",
-         "criminal": "charged"}
+STAGE = {**dict.fromkeys(("suspected", "wanted", "detained", "arrested", "taken", "on", "held"), "suspected"),
+         **dict.fromkeys(("charged", "accused", "prosecuted", "indicted", "case", "charges", "proceedings",
+                          "criminal"), "charged")}
 # Verbs whose active subject is the one who acts (a court, a judge, the police), never the accused.
 AGENTIVE = {"convicted", "sentenced", "sentences", "convicts", "charged", "accused", "prosecuted", "tried", "found",
             "indicted", "fined", "detained", "arrested", "handed"}
