@@ -65,7 +65,7 @@ def pyshacl(nt: str) -> dict[str, object]:
 
 def load(nt: str, store_dir: str) -> dict[str, object]:
     from hrgraph.model.namespaces import CANONICAL_BASE
-    from hrgraph.store.embedded import publish
+    from hrgraph.store.embedded_publish import publish
 
     t = time.perf_counter()
     publish({f"{CANONICAL_BASE}graph/data": Path(nt), f"{CANONICAL_BASE}graph/ontology": ROOT / "ontology/hrgraph.ttl"},

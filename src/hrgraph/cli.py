@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hrgraph.config import Settings
 from hrgraph.errors import HrgraphError
+
+if TYPE_CHECKING:
+    from hrgraph.store.base import Store
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -23,20 +29,18 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _cmd_build(args: argparse.Namespace) -> int:
     """With HRGRAPH_STORE=remote the build is also published to the remote store (HRGRAPH_VIRTUOSO_*)."""
     from hrgraph.pipeline.build import build
-    from hrgraph.store import remote_publish
 
     settings = _settings(args).with_(inputs=tuple(Path(f).resolve() for f in args.input or ()))
     if args.publish_unreviewed:
         settings = settings.with_(publish_unreviewed=True)
-    if remote_publish.reconcile(settings, settings.dist_dir):  # a publish cut after its commit point
-        print("hrgraph build: finished the remote publish of the last build", file=sys.stderr)
     return build(settings).exit_code
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from hrgraph.pipeline.ingest.command import run
 
-    return run(_settings(args), args.files, args.format, args.out, args.explain, args.report)
+    return run(_settings(args), args.files, args.format, args.out, args.explain, args.report,
+               register=args.register_keys)
 
 
 def _cmd_review(args: argparse.Namespace) -> int:
@@ -54,6 +58,13 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from hrgraph.pipeline.shacl.command import run
+
+    shapes = [Path(p) for p in args.shapes] if args.shapes else None
+    return run(_settings(args), [Path(p) for p in args.data], shapes)
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     from hrgraph.web import serve
 
@@ -61,21 +72,34 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open_store(settings: Settings):  # noqa: ANN202 - a Store
-    if settings.store_backend == "remote":
-        from hrgraph.store.remote import open_remote
+@contextmanager
+def _published(settings: Settings) -> Iterator[Store]:
+    """The published build, for a command: not followed, client queries in-process (no worker pool, so no
+    time limit: Ctrl-C stops them)."""
+    from hrgraph.store.backends import open_store
 
-        return open_remote(settings)
-    from hrgraph.store.embedded import open_current
-
-    return open_current(settings.store_dir)
+    stores = open_store(settings.with_(follow_s=0), workers=False)
+    store = stores.checkout()
+    try:
+        yield store
+    finally:
+        stores.checkin(store)
+        stores.close()
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
+    """Without the endpoint's row caps."""
+    from hrgraph.store.base import Limits
+    from hrgraph.store.results import serialize
+
     settings = _settings(args)
-    store = _open_store(settings)
     text = Path(args.query).read_text(encoding="utf-8") if Path(args.query).is_file() else args.query
-    sys.stdout.buffer.write(store.serialize(store.run(text), args.format))
+    with _published(settings) as store:
+        result = store.run(text, limits=Limits(settings.query_timeout_s, sys.maxsize, sys.maxsize))
+    try:
+        sys.stdout.buffer.write(serialize(result, args.format))
+    except ValueError as exc:  # a format that does not fit the result's kind (CSV for a CONSTRUCT)
+        raise HrgraphError(str(exc), hint=f"--format one of {', '.join(result.media_types)}") from None
     return 0
 
 
@@ -96,8 +120,8 @@ def _cmd_xref(args: argparse.Namespace) -> int:
     except table.TableError as exc:
         print(f"hrgraph xref: {args.csv}: {exc.message}", file=sys.stderr)
         return 2
-    store = _open_store(settings)
-    results = batch.cross_reference(load(store, settings.base), store, parsed, settings.search_max_chars)
+    with _published(settings) as store:
+        results = batch.cross_reference(load(store, settings.base), store, parsed, settings.search_max_chars)
     out = batch.to_csv(parsed, results) if args.format == "csv" else \
         json.dumps(batch.to_json(parsed, results), ensure_ascii=False, indent=1) + "\n"
     if args.out:
@@ -124,6 +148,8 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--out", help="write the RDF here (default: stdout)")
     i.add_argument("--explain", metavar="KEY", help="say why the entity KEY got its key (merges, spellings)")
     i.add_argument("--report", action="store_true", help="list every identity decision on stderr")
+    i.add_argument("--register-keys", action="store_true",
+                   help="save the new keys to data/keys.tsv (atomically); without it ingest writes nothing")
     r = sub.add_parser("review", help="accept, edit or reject extracted claims before they are published")
     r.add_argument("--list", action="store_true", help="list the pending candidates")
     r.add_argument("--accept", metavar="KEY")
@@ -137,6 +163,11 @@ def parser() -> argparse.ArgumentParser:
     y.add_argument("--persons", type=int, required=True)
     y.add_argument("--out", required=True, help="file to write (.nt or .nt.gz); source texts go beside it")
     y.add_argument("--seed", type=int, default=0)
+    v = sub.add_parser("validate", help="SHACL validation report (Turtle) of RDF files: exit 0 conforms, "
+                       "1 violations, 3 warnings or info only, 2 input error")
+    v.add_argument("data", nargs="+", metavar="DATA", help="RDF files (.ttl, .nt, .nq, .trig, + .gz)")
+    v.add_argument("--shapes", nargs="+", metavar="S", help="shapes files or folders (default: the project's "
+                   "shapes/, with ontology/ added to the data)")
     s = sub.add_parser("serve", help="serve the last build (waitress)")
     s.add_argument("--host", help="address to listen on (default: HRGRAPH_HOST, else 127.0.0.1)")
     s.add_argument("--port", type=int, help="port to listen on (default: HRGRAPH_PORT, else 8000)")
@@ -154,7 +185,7 @@ def parser() -> argparse.ArgumentParser:
 
 COMMANDS = {
     "review": _cmd_review, "build": _cmd_build, "ingest": _cmd_ingest, "synth": _cmd_synth,
-    "serve": _cmd_serve, "query": _cmd_query, "xref": _cmd_xref}
+    "validate": _cmd_validate, "serve": _cmd_serve, "query": _cmd_query, "xref": _cmd_xref}
 
 
 def main(argv: list[str] | None = None) -> int:

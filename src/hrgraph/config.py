@@ -103,18 +103,19 @@ class Settings:
                                  "client address for rate limits is then taken from its `X-Forwarded-For`, and "
                                  "that header is dropped from anyone else")
     # --- the store
+    follow_s: float = setting(1.0, "HRGRAPH_FOLLOW", "seconds between two looks of a server for a newly published "
+                              "build (the embedded store's `current`, the remote store's active build), which it "
+                              "then serves on every surface (0: never)")
     store_backend: str = setting("embedded", "HRGRAPH_STORE", "`embedded` (pyoxigraph under `var/store`) or "
                                  "`remote` (a SPARQL 1.1 endpoint)", choices=("embedded", "remote"))
     sparql_url: str = setting("", "HRGRAPH_SPARQL_URL", "the remote endpoint's query URL (readers need only "
                               "that: anonymous, read-only SPARQL)")
     remote_build: str = setting("", "HRGRAPH_REMOTE_BUILD", "serve this loaded build instead of the active one "
                                 "(a preview, or pinning a node during a roll-out)")
-    remote_refresh_s: float = setting(5.0, "HRGRAPH_REMOTE_REFRESH", "seconds between two readings of which "
-                                      "build is active on the remote store", minimum=0.001)
     # --- building
-    gate_engine: str = setting("auto", "HRGRAPH_GATE", "SHACL engine of the build's gate: `auto` (shapes "
-                               "compiled to SPARQL, pySHACL where the compiler does not know a feature) or "
-                               "`pyshacl` (the reference validator, slow)", choices=("auto", "pyshacl"))
+    gate_engine: str = setting("auto", "HRGRAPH_GATE", "SHACL engine of the build's gate: `auto` (hrgraph's "
+                               "engine, pySHACL for shapes it refuses) or `pyshacl` (the reference validator, "
+                               "slow)", choices=("auto", "pyshacl"))
     virtuoso_isql: str = setting("", "HRGRAPH_VIRTUOSO_ISQL", "the build host only: `host:port` of Virtuoso's SQL "
                                  "port, for publishing to a remote store")
     virtuoso_user: str = setting("dba", "HRGRAPH_VIRTUOSO_USER", "the build host only: a Virtuoso account "
@@ -170,6 +171,11 @@ class Settings:
     def store_dir(self) -> Path:
         """Holds one directory per published build and the `current` symlink the server follows."""
         return self.root / "var" / "store"
+
+    @property
+    def build_lock(self) -> Path:
+        """Held by a running build (`hrgraph build`), so a second one cannot interleave with it."""
+        return self.root / "var" / "build.lock"
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)

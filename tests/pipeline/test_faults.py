@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import os
 import random
 import shutil
@@ -16,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from hrgraph.store.embedded import reconcile_published
+from hrgraph.config import Settings
+from hrgraph.store.embedded import open_current
+from hrgraph.store.embedded_publish import reconcile_published
 
 from conftest import Backend, LiveServer, embedded_only, free_port
 
@@ -79,6 +82,34 @@ def test_killing_the_build_at_any_moment_leaves_what_is_served(site: Path) -> No
         assert state == before, f"a build killed after {delay:.2f} s left a state that is neither old nor new"
     print(f"\nbuild killed at {', '.join(f'{d:.1f}' for d in kills)} s (a full build takes {full:.1f} s); "
           f"{time.monotonic() - started:.0f} s in all")
+    # What the kills left (a staged dist/, stores being prepared) goes at the next build.
+    assert subprocess.run(build_cmd(site), capture_output=True, timeout=600).returncode == 0
+    assert not list(site.glob("dist.new-*")) and not (site / "dist.old").exists()
+    assert [p.name for p in (site / "var" / "store").glob("build-*")] == [(site / "var/store/current").resolve().name]
+
+
+@embedded_only(STORE_FILES)
+def test_two_builds_at_once_leave_one_consistent_store(site: Path) -> None:
+    """The second build started while the first runs exits 2 saying so; what is served is one whole build."""
+    (site / "dist.new-99999").mkdir()  # left by a build killed earlier: cleaned by the next one
+    (site / "var" / "store" / "build-deadbeef-000000000000").mkdir()  # a store a killed build was preparing
+    for gap in (0.02, 0.2):
+        first = subprocess.Popen(build_cmd(site), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(gap)
+        second = subprocess.run(build_cmd(site), capture_output=True, text=True, timeout=600)
+        out, err = first.communicate(timeout=600)
+        codes = sorted([first.returncode, second.returncode])
+        assert codes == [0, 2], (first.returncode, err, second.returncode, second.stderr)
+        refused = second.stderr if second.returncode == 2 else err
+        assert "another build of this project is running (pid" in refused and "Traceback" not in refused
+        dist, build = served_state(site)
+        assert (site / "dist" / "build.json").is_file() and build.strip()
+        store = open_current(Settings(root=site))
+        assert store.ask("ASK { ?s a <https://w3id.org/hrgraph/ontology#Person> }")
+        assert json.loads((site / "dist/build.json").read_text())["build_id"] == store.build_id
+        store.close()
+    assert not list(site.glob("dist.new-*"))
+    assert not (site / "var" / "store" / "build-deadbeef-000000000000").exists()
 
 
 def _timed_build(site: Path) -> tuple[float, tuple[str, str]]:

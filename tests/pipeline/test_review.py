@@ -6,6 +6,7 @@ the setting, the rest marked unreviewed. The store is checked too, not only the 
 from __future__ import annotations
 
 import gzip
+import io
 import re
 import shutil
 from pathlib import Path
@@ -21,6 +22,7 @@ from hrgraph.pipeline.build import build
 from hrgraph.pipeline.review.command import Workspace
 from hrgraph.pipeline.review.server import ReviewServer
 from hrgraph.store.embedded import open_current
+from hrgraph.store.results import serialize
 
 from conftest import copy_project, serving
 
@@ -54,15 +56,15 @@ def _charges(g: Graph) -> dict[str, tuple[str, str | None]]:
 
 def test_default_build_publishes_no_unreviewed_candidate(project):
     settings = Settings(root=project)
-    result = build(settings, out=open("/dev/null", "w"))  # noqa: SIM115
+    result = build(settings, out=io.StringIO())
     assert result.published
     g = _published(project)
     assert not _charges(g)  # the court report's charges are candidates: none published
     assert not list(g.subjects(HR.reviewStatus, UNREVIEWED))
     assert any(p.rule == "extraction-review" and "await review" in p.message for p in result.problems)
-    store = open_current(settings.store_dir)
+    store = open_current(settings)
     answer = store.run("ASK { ?c <https://w3id.org/hrgraph/ontology#chargeStage> ?s }")
-    assert b"false" in store.serialize(answer, "application/sparql-results+json")
+    assert b"false" in serialize(answer, "application/sparql-results+json")
 
 
 def test_review_page_accept_edit_reject_then_build(project):
@@ -101,7 +103,7 @@ def test_review_page_accept_edit_reject_then_build(project):
     # a new session does not propose the rejected (nor the decided) candidates again
     assert not {bialou_342, bialou_368, sheleh} & {r.key for r in Workspace.load(settings).candidates()}
 
-    result = build(settings, out=open("/dev/null", "w"))  # noqa: SIM115
+    result = build(settings, out=io.StringIO())
     assert result.published, result.held_back
     charges = _charges(_published(project))
     assert charges == {"Andrei Bialou 342": ("342", "four years of imprisonment"),
@@ -116,7 +118,7 @@ def test_review_page_accept_edit_reject_then_build(project):
 
 def test_publish_unreviewed_marks_them(project):
     settings = Settings(root=project, publish_unreviewed=True)
-    result = build(settings, out=open("/dev/null", "w"))  # noqa: SIM115
+    result = build(settings, out=io.StringIO())
     assert result.published, result.held_back
     g = _published(project)
     marked = set(g.subjects(HR.reviewStatus, UNREVIEWED))
@@ -125,11 +127,11 @@ def test_publish_unreviewed_marks_them(project):
     assert all(label.startswith("(unreviewed) ") for label in labels)
     assert any("Pavel Hrabko" in label for label in labels)  # the court report's pending charge
     assert not any("Iryna Sheleh" in label for label in labels)  # rejected stays out even here
-    store = open_current(settings.store_dir)
+    store = open_current(settings)
     answer = store.run("SELECT ?l WHERE { ?c <https://w3id.org/hrgraph/ontology#reviewStatus> "
                        "<https://w3id.org/hrgraph/vocab/review-status/unreviewed> ; "
                        "<http://www.w3.org/2000/01/rdf-schema#label> ?l }")
-    assert b"(unreviewed)" in store.serialize(answer, "text/csv")
+    assert b"(unreviewed)" in serialize(answer, "text/csv")
     claim = next(iter(marked))
     with serving(project) as server:  # the page of an unreviewed claim says so
         page = requests.get(server.url + "/" + str(claim).removeprefix(settings.base), timeout=30,

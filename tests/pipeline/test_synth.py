@@ -1,5 +1,6 @@
-"""`hrgraph synth` (deterministic, valid, quotes that really occur) and `hrgraph build --input` (imported RDF
-validated and published like the rest, failing resources held back one by one)."""
+"""`hrgraph synth` (deterministic, valid, every claim kind, every saved query answered, quotes that really
+occur) and `hrgraph build --input` (imported RDF validated and published like the rest, failing resources held
+back one by one)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from hrgraph.pipeline.synth import sources_dir_for, synth
+from hrgraph.pipeline.synth import sample_parameters, sources_dir_for, synth
+from hrgraph.web import saved
+from hrgraph.web.queries import bind, params_of
 
 from conftest import REPO, copy_project
 
@@ -22,13 +25,13 @@ SELECT ?file ?exact ?start ?end WHERE {{
   ?q <{OA}exact> ?exact . ?p <{OA}start> ?start ; <{OA}end> ?end }}"""
 
 
-def test_same_seed_same_bytes_and_about_100_triples_a_person(tmp_path: Path) -> None:
+def test_same_seed_same_bytes_and_about_120_triples_a_person(tmp_path: Path) -> None:
     a, b, c = tmp_path / "a.nt", tmp_path / "b.nt", tmp_path / "c.nt"
     n = synth(200, a, seed=3, ontology_file=REPO / "ontology/hrgraph.ttl")
     synth(200, b, seed=3, ontology_file=REPO / "ontology/hrgraph.ttl")
     synth(200, c, seed=4, ontology_file=REPO / "ontology/hrgraph.ttl")
     assert a.read_bytes() == b.read_bytes() != c.read_bytes()
-    assert 80 * 200 <= n <= 130 * 200
+    assert 100 * 200 <= n <= 140 * 200
     assert n == len(a.read_text(encoding="utf-8").splitlines())
 
 
@@ -75,3 +78,44 @@ def test_a_broken_input_file_is_an_input_error(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "hrgraph.cli", "--root", str(root), "build", "--input", str(bad)],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 2 and "bad.ttl" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_every_saved_query_answers_on_a_small_synthetic_graph_alone(tmp_path: Path) -> None:
+    """No curated data beside it: each query of queries/ (its parameters bound to synthetic resources, as
+    `?person=<IRI>` binds them on the web) returns rows, so the bench measures every query at any size."""
+    out = tmp_path / "g.nt"
+    synth(400, out, ontology_file=REPO / "ontology/hrgraph.ttl")
+    store = ox.Store()
+    store.bulk_load(path=str(out), format=ox.RdfFormat.N_TRIPLES)
+    samples = sample_parameters()
+    empty = []
+    for query in saved.load_all(REPO / "queries"):
+        params = {p.name for p in params_of(query)}
+        assert params <= set(samples), f"{query.name}: no synthetic value for {params - set(samples)}"
+        text, used = bind(query, {name: samples[name] for name in params})
+        assert all(used[name] == samples[name] for name in params)
+        if not list(store.query(text)):  # type: ignore[arg-type]
+            empty.append(query.name)
+    assert not empty, f"no rows on the synthetic graph: {empty}"
+
+
+def test_every_class_and_claim_kind_of_the_ontology_occurs(tmp_path: Path) -> None:
+    """Each class the ontology defines in its own namespace has instances (claims, events, statements,
+    legislation, mechanisms and organisations of every kind), and every demand type is demanded."""
+    out = tmp_path / "g.nt"
+    synth(400, out, ontology_file=REPO / "ontology/hrgraph.ttl")
+    store = ox.Store()
+    store.bulk_load(path=str(out), format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(path=str(REPO / "ontology/hrgraph.ttl"), format=ox.RdfFormat.TURTLE,
+                    to_graph=ox.NamedNode("urn:ontology"))
+    missing = [r["c"].value for r in store.query("""
+        SELECT ?c WHERE { GRAPH <urn:ontology> { ?c a <http://www.w3.org/2002/07/owl#Class> }
+                          FILTER(STRSTARTS(STR(?c), "https://w3id.org/hrgraph/ontology#"))
+                          FILTER NOT EXISTS { ?x a ?c } }""")]  # type: ignore[index, union-attr]
+    assert not missing, missing
+    store.bulk_load(path=str(REPO / "ontology/vocab/demand-type.ttl"), format=ox.RdfFormat.TURTLE,
+                    to_graph=ox.NamedNode("urn:vocab"))
+    undemanded = [r["t"].value for r in store.query("""
+        SELECT ?t WHERE { GRAPH <urn:vocab> { ?t a <http://www.w3.org/2004/02/skos/core#Concept> }
+                          FILTER NOT EXISTS { ?d <https://w3id.org/hrgraph/ontology#demandType> ?t } }""")]  # type: ignore
+    assert not undemanded, undemanded

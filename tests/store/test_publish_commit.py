@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from hrgraph.store.embedded import BUILD_FILE, CURRENT, prepare, reconcile_published
+from hrgraph.store.embedded_publish import BUILD_FILE, CURRENT, prepare, reconcile_published
 
 from conftest import embedded_only
 

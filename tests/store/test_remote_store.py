@@ -21,12 +21,15 @@ import pytest
 import requests
 import virtuoso
 
+from hrgraph.config import Settings
 from hrgraph.errors import StoreError
 from hrgraph.store import sparqlfix
+from hrgraph.store.base import Store, published_graphs
 from hrgraph.store.buildgraphs import BuildView, control_graph
 from hrgraph.store.embedded import open_current
-from hrgraph.store.remote import RemoteStore
-from hrgraph.store.remote_publish import Isql, Target, active, graphs_of, load, mapped_graphs, publish, switch
+from hrgraph.store.follow import Following
+from hrgraph.store.remote import open_remote
+from hrgraph.store.remote_publish import Isql, Target, active, load, mapped_graphs, publish, switch
 
 from conftest import LiveServer, copy_project, free_port, serving
 
@@ -59,24 +62,30 @@ def test_engine_rewrites_keep_the_meaning() -> None:
     assert sparqlfix.ask_as_select("ASK { ?s ?p ?o } VALUES ?s { <urn:x> }") is None  # left as ASK
 
 
+def following(url: str, base: str = BASE, **settings: object) -> Following:
+    """The endpoint's active build (or `remote_build`'s) as a server holds it; looks again on `refresh()`."""
+    return open_remote(Settings(store_backend="remote", sparql_url=url, base=base, follow_s=0, **settings))
+
+
 @pytest.fixture(scope="session")
 def loaded(virtuoso_server: virtuoso.Virtuoso, built_root: Path) -> virtuoso.Virtuoso:
     build_id = json.loads((built_root / "dist/build.json").read_text())["build_id"]
-    publish(graphs_of(built_root / "dist", BASE), build_id, Target(virtuoso_server.isql(), virtuoso_server.load_dir))
+    publish(published_graphs(built_root / "dist", BASE), build_id,
+            Target(virtuoso_server.isql(), virtuoso_server.load_dir))
     return virtuoso_server
 
 
 @pytest.fixture(scope="session")
-def remote(loaded: virtuoso.Virtuoso) -> RemoteStore:
-    return RemoteStore(loaded.sparql_url)
+def remote(loaded: virtuoso.Virtuoso) -> Store:
+    return following(loaded.sparql_url).checkout()
 
 
-def test_build_id_is_the_active_build(remote: RemoteStore, built_root: Path) -> None:
+def test_build_id_is_the_active_build(remote: Store, built_root: Path) -> None:
     assert remote.build_id == json.loads((built_root / "dist/build.json").read_text())["build_id"]
 
 
-def test_select_ask_construct_match_the_embedded_store(remote: RemoteStore, built_root: Path) -> None:
-    local = open_current(built_root / "var/store")
+def test_select_ask_construct_match_the_embedded_store(remote: Store, built_root: Path) -> None:
+    local = open_current(Settings(root=built_root))
     select = PREFIXES + "SELECT ?p ?name WHERE { ?p a hr:Person ; rdfs:label ?name }"
     assert {tuple(sorted((k, str(v)) for k, v in r.items())) for r in remote.select(select)} == \
         {tuple(sorted((k, str(v)) for k, v in r.items())) for r in local.select(select)}
@@ -86,15 +95,15 @@ def test_select_ask_construct_match_the_embedded_store(remote: RemoteStore, buil
     assert {str(t) for t in remote.construct(construct)} == {str(t) for t in local.construct(construct)}
 
 
-def test_typed_literals_arrive_as_pyoxigraph_terms(remote: RemoteStore) -> None:
+def test_typed_literals_arrive_as_pyoxigraph_terms(remote: Store) -> None:
     rows = remote.select(PREFIXES + "SELECT ?d WHERE { ?c a hr:Claim ; hr:date ?d } LIMIT 1")
     assert rows and rows[0]["d"].datatype.value.startswith("http://www.w3.org/2001/XMLSchema#")
 
 
 
-def test_clients_see_the_public_graph_names(remote: RemoteStore) -> None:
+def test_clients_see_the_public_graph_names(remote: Store) -> None:
     names = {r["g"].value for r in remote.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")}
-    assert names == set(graphs_of(Path("dist"), BASE))  # not the build's physical graphs, nor Virtuoso's own
+    assert names == set(published_graphs(Path("dist"), BASE))  # not the build's physical graphs, nor Virtuoso's own
     assert remote.ask(f"ASK {{ GRAPH <{BASE}graph/void> {{ <{BASE}dataset> ?p ?o }} }}")
     assert not remote.ask(f"ASK {{ GRAPH <{BASE}graph/nothing> {{ ?s ?p ?o }} }}")
     count = f"SELECT (COUNT(*) AS ?n) FROM <{BASE}graph/ontology> WHERE {{ ?s ?p ?o }}"
@@ -112,8 +121,14 @@ def one_label(tmp: Path, text: str) -> dict[str, Path]:
     return {f"{ATOMIC}graph/data": path}
 
 
-def labels(store: RemoteStore) -> list[str]:
-    return [r["l"].value for r in store.select(f"SELECT ?l WHERE {{ <{ATOMIC}id/thing> <{LABEL}> ?l }}")]
+def labels(stores: Following) -> list[str]:
+    """What a request started now sees: the build looked up again, then one query on it."""
+    stores.refresh()
+    store = stores.checkout()
+    try:
+        return [r["l"].value for r in store.select(f"SELECT ?l WHERE {{ <{ATOMIC}id/thing> <{LABEL}> ?l }}")]
+    finally:
+        stores.checkin(store)
 
 
 @pytest.fixture()
@@ -124,11 +139,11 @@ def target(virtuoso_server: virtuoso.Virtuoso) -> Target:
 def test_a_loaded_build_is_seen_only_after_the_switch(virtuoso_server: virtuoso.Virtuoso, target: Target,
                                                      tmp_path: Path) -> None:
     publish(one_label(tmp_path, "one"), "atomic-1", target)
-    reader = RemoteStore(virtuoso_server.sparql_url, base=ATOMIC, refresh_s=0)  # re-reads the pointer each query
+    reader = following(virtuoso_server.sparql_url, ATOMIC)  # `labels` re-reads the pointer each time
     assert reader.build_id == "atomic-1" and labels(reader) == ["one"]
     assert load(one_label(tmp_path, "two"), "atomic-2", target)
     assert labels(reader) == ["one"] and reader.build_id == "atomic-1"  # loaded, not yet active
-    assert labels(RemoteStore(virtuoso_server.sparql_url, "atomic-2", base=ATOMIC)) == ["two"]  # a preview
+    assert labels(following(virtuoso_server.sparql_url, ATOMIC, remote_build="atomic-2")) == ["two"]  # a preview
     seen: list[list[str]] = []
     stop = threading.Event()
 
@@ -145,11 +160,11 @@ def test_a_loaded_build_is_seen_only_after_the_switch(virtuoso_server: virtuoso.
     thread.join()
     assert {tuple(s) for s in seen} == {("one",), ("two",)}  # one build or the other, never none or both
     assert seen[-1] == ["two"] and reader.build_id == "atomic-2"
-    assert labels(RemoteStore(virtuoso_server.sparql_url, "atomic-1", base=ATOMIC)) == ["one"]  # kept: previous
+    assert labels(following(virtuoso_server.sparql_url, ATOMIC, remote_build="atomic-1")) == ["one"]  # kept: previous
     publish(one_label(tmp_path, "three"), "atomic-3", target)
     assert labels(reader) == ["three"] and mapped_graphs(target, "atomic-1") == 0  # pruned
     with pytest.raises(StoreError, match="not loaded"):
-        RemoteStore(virtuoso_server.sparql_url, "atomic-1", base=ATOMIC)
+        following(virtuoso_server.sparql_url, ATOMIC, remote_build="atomic-1")
 
 
 def test_a_failed_load_leaves_the_served_build(virtuoso_server: virtuoso.Virtuoso, target: Target,
@@ -161,14 +176,14 @@ def test_a_failed_load_leaves_the_served_build(virtuoso_server: virtuoso.Virtuos
     with pytest.raises(StoreError, match="loaded 1 of 2 files"):
         publish(graphs, "atomic-bad", target)
     assert active(target) == "atomic-good" and mapped_graphs(target, "atomic-bad") == 0
-    reader = RemoteStore(virtuoso_server.sparql_url, base=ATOMIC)
+    reader = following(virtuoso_server.sparql_url, ATOMIC)
     assert labels(reader) == ["good"]
     closed = Target(Isql(free_port(), password=virtuoso_server.password), virtuoso_server.load_dir, target.control)
     with pytest.raises(StoreError, match="isql failed"):
         publish(one_label(tmp_path, "unreached"), "atomic-unreached", closed)
     assert labels(reader) == ["good"]
     with pytest.raises(StoreError, match="unreachable"):
-        RemoteStore(f"http://127.0.0.1:{free_port()}/sparql", base=ATOMIC, timeout_s=2)
+        following(f"http://127.0.0.1:{free_port()}/sparql", ATOMIC, query_timeout_s=2)
 
 
 # --- `hrgraph build` with HRGRAPH_STORE=remote -------------------------------------------------------------------
@@ -201,7 +216,7 @@ def test_hrgraph_build_publishes_to_the_remote_store(virtuoso_server: virtuoso.V
     persons.write_text(persons.read_text(encoding="utf-8").replace("label: Andrei Aliaksandrau",
                                                                    "label: Andrei Aliaksandrau (renamed)"))
     env = {"HRGRAPH_STORE": "remote", "HRGRAPH_SPARQL_URL": virtuoso_server.sparql_url, "HRGRAPH_BASE": CLI_BASE,
-           "HRGRAPH_REMOTE_REFRESH": "0.2"}
+           "HRGRAPH_FOLLOW": "0.2"}
     with serving(root, env=env) as server:
         assert served_label(server) == "Andrei Aliaksandrau"
         refused = hrgraph_build(root, virtuoso_server, HRGRAPH_VIRTUOSO_LOAD_DIR="/proc/no-such-folder")

@@ -24,7 +24,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from conftest import Backend, LiveServer, embedded_only, serving, start_server
+from conftest import Backend, LiveServer, children, embedded_only, serving, start_server
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 PATH_RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a (!<urn:x>)* ?b . ?c (!<urn:y>)* ?d }"
@@ -47,18 +47,6 @@ def server(built_root: Path, backend: Backend, monkeypatch: pytest.MonkeyPatch,
     yield live
     live.process.terminate()
     live.process.wait(timeout=10)
-
-
-def children(pid: int) -> list[int]:
-    out = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            out.append(int(stat.parent.name))
-    return out
 
 
 def query(live: LiveServer, text: str, accept: str = "text/csv", **params: str) -> requests.Response:

@@ -19,7 +19,7 @@ import rdflib
 import requests
 from rdflib.collection import Collection
 
-from hrgraph.store.embedded import publish
+from hrgraph.store.embedded_publish import publish
 
 from conftest import Backend, LiveServer, serving
 

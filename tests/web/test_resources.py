@@ -51,7 +51,7 @@ def write_dist(dist: Path) -> None:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory, backend: Backend) -> Iterator[LiveServer]:
-    from hrgraph.store.embedded import publish
+    from hrgraph.store.embedded_publish import publish
 
     root = tmp_path_factory.mktemp("website")
     (root / "hub.ttl").write_text(hub_graph(), encoding="utf-8")

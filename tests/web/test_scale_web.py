@@ -1,9 +1,9 @@
 """Dereferencing at scale, over real HTTP: the per-build document cache and its fast path, and index pages
 counted, searched, faceted and paged by the engine.
 
-The cache tests run the app under waitress in a thread over two published stores of two builds, so the
-store can be switched under a running server (what a future hot swap would do): a kept body must never be
-served for another build. The index tests run the real `hrgraph serve` over the shared `site` graph with
+The cache tests run the app under waitress in a thread over two published stores of two builds, switched under
+the running server the way a publish switches it (`store.follow`): a kept body must never be served for
+another build. The index tests run the real `hrgraph serve` over the shared `site` graph with
 `HRGRAPH_INDEX_SORT_LIMIT` below its sizes, so the engine-paged path (LIMIT/OFFSET, no ordering) is taken.
 """
 
@@ -22,7 +22,9 @@ import waitress.server
 from test_resources import BASE, HUB_MENTIONS, site  # noqa: F401  (the shared server fixture)
 
 from hrgraph.config import Settings
-from hrgraph.store.embedded import open_current, publish
+from hrgraph.store.embedded import open_current
+from hrgraph.store.embedded_publish import publish
+from hrgraph.store.follow import Following
 from hrgraph.web import create_app
 from hrgraph.web.doccache import Cached, DocumentCache
 from hrgraph.web.resources import CACHE
@@ -33,40 +35,55 @@ PERSON = "/id/person/cache-test"
 HR = BASE + "ontology#"
 
 
-def store_of(root: Path, name: str, build_id: str):  # noqa: ANN201 (an EmbeddedStore)
+def store_of(root: Path, name: str, build_id: str) -> Path:
+    """A site folder whose published store holds one person named `name`."""
     nt = root / f"{build_id}.ttl"
     nt.write_text(f'<{BASE}id/person/cache-test> a <{HR}Person> ; '
                   f'<http://www.w3.org/2000/01/rdf-schema#label> "{name}"@en .\n', encoding="utf-8")
     publish({BASE + "graph/data": nt}, root / build_id / "var" / "store", build_id=build_id)
-    return open_current(root / build_id / "var" / "store")
+    return root / build_id
+
+
+def following(sites: dict[str, Path], serving: list[str]) -> Following:
+    """The sites' builds, served as a server serves published builds: `serving[0]` names the one to follow."""
+    return Following(lambda: serving[0], lambda name: open_current(Settings(root=sites[name])),
+                     interval_s=0)
 
 
 @contextmanager
-def app_server(settings: Settings, store: object) -> Iterator[tuple[str, object]]:
-    app = create_app(settings, store)  # type: ignore[arg-type]
+def app_server(settings: Settings, stores: Following) -> Iterator[tuple[str, object]]:
+    app = create_app(settings, stores)
     server = waitress.server.create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.effective_port}", app  # type: ignore[union-attr]
     finally:
-        server.close()
+        # Stopped from inside its own loop: every socket closed there, so the loop ends as its map empties
+        # (closing the listening socket from this thread makes the loop's select() fail with EBADF).
+        server.trigger.pull_trigger(lambda: [d.close() for d in list(server._map.values())])  # type: ignore[union-attr]
+        thread.join(timeout=10)
+        server.task_dispatcher.shutdown()  # type: ignore[union-attr]
+        stores.close()
 
 
 @pytest.fixture(scope="module")
-def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object, object]:
+def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Path]]:
     root = tmp_path_factory.mktemp("twobuilds")
-    return root, store_of(root, "Old Name", "build-a"), store_of(root, "New Name", "build-b")
+    return root, {"old": store_of(root, "Old Name", "build-a"), "new": store_of(root, "New Name", "build-b")}
 
 
-def test_cache_never_serves_another_builds_body(two_builds: tuple[Path, object, object]) -> None:
-    root, old, new = two_builds
-    with app_server(Settings(root=root), old) as (url, app):
+def test_cache_never_serves_another_builds_body(two_builds: tuple[Path, dict[str, Path]]) -> None:
+    root, sites = two_builds
+    serving = ["old"]
+    stores = following(sites, serving)
+    with app_server(Settings(root=root), stores) as (url, app):
         first = requests.get(url + PERSON + ".ttl", timeout=10)
         kept = requests.get(url + PERSON + ".ttl", timeout=10)  # served from the cache
         assert "Old Name" in first.text and kept.content == first.content
         assert len(app.extensions[CACHE]) == 1 and app.extensions[CACHE].hits >= 1  # type: ignore[attr-defined]
-        app.extensions["hrgraph_store"] = new  # type: ignore[attr-defined]  # the build changes under it
+        serving[0] = "new"  # a publish: the build changes under the running server
+        assert stores.refresh()
         after = requests.get(url + PERSON + ".ttl", timeout=10)
         assert "New Name" in after.text and "Old Name" not in after.text
         assert after.headers["ETag"] != first.headers["ETag"]
@@ -74,11 +91,11 @@ def test_cache_never_serves_another_builds_body(two_builds: tuple[Path, object, 
         assert stale.status_code == 200 and "New Name" in stale.text  # the old tag no longer matches
 
 
-def test_kept_documents_answer_like_fresh_ones(two_builds: tuple[Path, object, object]) -> None:
-    root, old, _ = two_builds
-    with app_server(Settings(root=root, document_cache_mb=0), old) as (url, _app):
+def test_kept_documents_answer_like_fresh_ones(two_builds: tuple[Path, dict[str, Path]]) -> None:
+    root, sites = two_builds
+    with app_server(Settings(root=root, document_cache_mb=0), following(sites, ["old"])) as (url, _app):
         fresh = {ext: requests.get(f"{url}{PERSON}.{ext}", timeout=10) for ext in ("html", "ttl", "jsonld")}
-    with app_server(Settings(root=root), old) as (url, app):
+    with app_server(Settings(root=root), following(sites, ["old"])) as (url, app):
         for ext, want in fresh.items():
             requests.get(f"{url}{PERSON}.{ext}", timeout=10)
             got = requests.get(f"{url}{PERSON}.{ext}", timeout=10)
@@ -94,10 +111,10 @@ def test_kept_documents_answer_like_fresh_ones(two_builds: tuple[Path, object, o
         assert app.extensions[CACHE].hits >= 9  # type: ignore[attr-defined]
 
 
-def test_rate_limited_clients_are_counted_even_for_kept_documents(two_builds: tuple[Path, object, object]) -> None:
-    root, old, _ = two_builds
+def test_rate_limited_clients_are_counted_even_for_kept_documents(two_builds: tuple[Path, dict[str, Path]]) -> None:
+    root, sites = two_builds
     limited = Settings(root=root, rate_limit_per_s=0.01, rate_limit_burst=3, rate_limit_loopback=True)
-    with app_server(limited, old) as (url, _app):
+    with app_server(limited, following(sites, ["old"])) as (url, _app):
         codes = [requests.get(url + PERSON + ".ttl", timeout=10).status_code for _ in range(5)]
     assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
 

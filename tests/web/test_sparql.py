@@ -24,10 +24,13 @@ import rdflib
 import requests
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
+from hrgraph.config import Settings
 from hrgraph.errors import StoreError
 from hrgraph.store import querytext
 from hrgraph.store.base import Dataset
-from hrgraph.store.embedded import open_current, publish
+from hrgraph.store.embedded import open_current
+from hrgraph.store.embedded_publish import clean, publish
+from hrgraph.store.results import serialize
 from hrgraph.web import saved
 
 from conftest import Backend, LiveServer, embedded_only, serving
@@ -349,19 +352,23 @@ def _nt_gz(path: Path, s: str) -> Path:
 
 
 @embedded_only(EMBEDDED_STORE)
-def test_publish_swaps_atomically_and_keeps_the_previous_build(tmp_path: Path) -> None:
-    store_dir = tmp_path / "store"
-    builds = [publish({G1: SAMPLE}, store_dir, build_id=f"b{n}") for n in range(3)]
+def test_publish_swaps_atomically_and_clean_keeps_only_what_is_held(tmp_path: Path) -> None:
+    store_dir = tmp_path / "var" / "store"
+    builds = [publish({G1: SAMPLE}, store_dir, build_id=f"b{n}") for n in range(2)]
+    held = open_current(Settings(root=tmp_path))  # a server still on b1 holds its lease
+    builds.append(publish({G1: SAMPLE}, store_dir, build_id="b2"))
     assert (store_dir / "current").resolve() == builds[2].resolve()
     assert not os.path.isabs(os.readlink(store_dir / "current"))  # relative: the folder can move
-    assert sorted(p.name for p in store_dir.glob("build-*")) == sorted(b.name for b in builds[1:])
-    store = open_current(store_dir)
+    assert clean(store_dir) == [builds[0].name]  # b0: nobody reads it; b1: held; b2: current
+    held.close()
+    assert clean(store_dir) == [builds[1].name]
+    store = open_current(Settings(root=tmp_path))
     assert store.build_id == "b2" and store.ask(PREFIX + "ASK { ?p a hr:Person }")
 
 
 @embedded_only(EMBEDDED_STORE)
 def test_failed_load_leaves_current_untouched(tmp_path: Path) -> None:
-    store_dir = tmp_path / "store"
+    store_dir = tmp_path / "var" / "store"
     good = publish({G1: SAMPLE}, store_dir, build_id="good")
     broken = tmp_path / "broken.ttl"
     broken.write_text("<urn:a> <urn:b> .\n", encoding="utf-8")
@@ -369,15 +376,15 @@ def test_failed_load_leaves_current_untouched(tmp_path: Path) -> None:
         publish({G1: SAMPLE, G2: broken}, store_dir, build_id="bad")
     assert (store_dir / "current").resolve() == good.resolve()
     assert [p.name for p in store_dir.glob("build-*")] == [good.name]
-    assert open_current(store_dir).build_id == "good"
+    assert open_current(Settings(root=tmp_path)).build_id == "good"
 
 
 @embedded_only(EMBEDDED_STORE)
 def test_gzipped_ntriples_and_graph_selection(tmp_path: Path) -> None:
-    store_dir = tmp_path / "store"
+    store_dir = tmp_path / "var" / "store"
     publish({G1: _nt_gz(tmp_path / "one.nt.gz", "urn:s1"), G2: _nt_gz(tmp_path / "two.nt.gz", "urn:s2")},
             store_dir, build_id="gz")
-    store = open_current(store_dir)
+    store = open_current(Settings(root=tmp_path))
     every = "SELECT ?s WHERE { ?s <urn:p> ?o } ORDER BY ?s"
     assert [r["s"].value for r in store.select(every)] == ["urn:s1", "urn:s2"]  # union default graph
     from_clause = store.select(f"SELECT ?s FROM <{G1}> WHERE {{ ?s <urn:p> ?o }}")
@@ -386,31 +393,31 @@ def test_gzipped_ntriples_and_graph_selection(tmp_path: Path) -> None:
 
 @embedded_only(EMBEDDED_STORE)
 def test_protocol_dataset_replaces_the_union(tmp_path: Path) -> None:
-    store_dir = tmp_path / "store"
+    store_dir = tmp_path / "var" / "store"
     publish({G1: _nt_gz(tmp_path / "one.nt.gz", "urn:s1"), G2: _nt_gz(tmp_path / "two.nt.gz", "urn:s2")},
             store_dir, build_id="ds")
-    store = open_current(store_dir)
+    store = open_current(Settings(root=tmp_path))
     result = store.run("SELECT ?s WHERE { ?s <urn:p> ?o }", Dataset(default_graph_uris=(G2,)))
-    body = store.serialize(result, "text/csv").decode()
+    body = serialize(result, "text/csv").decode()
     assert "urn:s2" in body and "urn:s1" not in body
 
 
 @embedded_only(EMBEDDED_STORE)
 def test_open_current_without_a_build_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no published store") as info:
-        open_current(tmp_path / "nothing")
+        open_current(Settings(root=tmp_path / "nothing"))
     assert "hrgraph build" in str(info.value)
 
 
 @embedded_only(EMBEDDED_STORE)
 def test_open_current_on_a_corrupt_store(tmp_path: Path) -> None:
-    store_dir = tmp_path / "store"
+    store_dir = tmp_path / "var" / "store"
     (store_dir / "build-x").mkdir(parents=True)
     (store_dir / "build-x" / "BUILD").write_text("x\n")
     (store_dir / "build-x" / "CURRENT").write_text("garbage")
     os.symlink("build-x", store_dir / "current")
     with pytest.raises(StoreError, match="cannot open the store"):
-        open_current(store_dir)
+        open_current(Settings(root=tmp_path))
 
 
 # --- every query form and format through SPARQLWrapper, on the real build ------------------------------------

@@ -1,46 +1,29 @@
-"""Read `data/curated/*.yaml` into `Record`s, keeping each record's file and line for every message."""
+"""Read `data/curated/*.yaml` into `Record`s: parsed strictly (yamlsafe.py), checked against the schema
+(schema.py), each record keeping its file and line for every message.
+
+A file that breaks the schema stops the build: every violation of every file is listed (file, line, kind,
+key, field, what is wrong) in one DataError (exit 2), before anything is emitted or published. A key used
+twice is reported the same way: the second record would otherwise be dropped.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from hrgraph.errors import DataError
 from hrgraph.model.records import Evidence, Origin, Problem, Record
+from hrgraph.pipeline import schema
+from hrgraph.pipeline.yamlsafe import LINE, LINES, load
 
-KEY_RE = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
-LINE = "__line__"
-
-
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that remembers the line each mapping starts on."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping = super().construct_mapping(node, deep=deep)
-        mapping[LINE] = node.start_mark.line + 1
-        return mapping
+KEY_RE = schema.KEY
 
 
 def read_yaml(path: Path, root: Path) -> dict[str, Any]:
-    """Parse one file; a syntax error becomes a DataError naming the file and line."""
-    name = _rel(path, root)
-    try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 (SafeLoader)
-    except UnicodeDecodeError as exc:
-        raise DataError("the file is not UTF-8 text", name, f"byte {exc.start}") from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
-        raise DataError(f"YAML syntax error: {exc.problem or exc}", where, "fix the YAML and build again") from None
-    if doc is None:
-        return {}
-    if not isinstance(doc, dict):
-        raise DataError("expected a mapping of kind -> list of records at the top", name)
-    return doc
+    """Parse one file strictly; a syntax error, an alias, a duplicated key, a file too large, binary or empty
+    becomes a DataError naming the file and line."""
+    return load(path, _rel(path, root))
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -55,45 +38,61 @@ def _evidence(raw: dict[str, Any]) -> Iterator[Evidence]:
     if raw.get("quote"):
         items.insert(0, {"source": raw.get("source"), "quote": raw["quote"]})
     for item in items:
-        if isinstance(item, dict):
-            yield Evidence(str(item.get("source", "")), str(item.get("quote", "")), int(item.get("occurrence", 1)))
+        yield Evidence(str(item.get("source", "")), str(item.get("quote", "")), int(item.get("occurrence", 1)))
 
 
-def _records_of(kind: str, items: Any, file: str) -> Iterator[Record | Problem]:
+def _strip(value: Any) -> Any:
+    """A parsed value without the loader's line bookkeeping."""
+    if isinstance(value, dict):
+        return {k: _strip(v) for k, v in value.items() if k not in (LINE, LINES)}
+    if isinstance(value, list):
+        return [_strip(v) for v in value]
+    return value
+
+
+def _records_of(kind: str, items: Any, file: str, line: int, errors: list[str]) -> Iterator[Record]:
+    if kind not in schema.KINDS:
+        errors.append(f"{file}:{line}: '{kind}' is not a kind of record (one of: {', '.join(schema.KINDS)})")
+        return
     if not isinstance(items, list):
-        yield Problem(f"{file}: {kind}", "structure", f"'{kind}' must be a list of records")
+        errors.append(f"{file}:{line}: '{kind}' must be a list of records")
         return
     for i, raw in enumerate(items, 1):
         if not isinstance(raw, dict):
-            yield Problem(f"{file}: {kind} #{i}", "structure", "a record must be a mapping of field: value")
+            errors.append(f"{file}:{line}: {kind} #{i}: a record must be a mapping of field: value")
             continue
-        origin = Origin(file, raw.pop(LINE, 0))
-        key = raw.get("key")
-        if not isinstance(key, str) or not KEY_RE.match(key):
-            yield Problem(f"{kind} #{i} ({origin})", "key",
-                          f"record has no valid 'key' (lowercase letters, digits, '-', '.'): {key!r}")
-            continue
-        clean = {k: v for k, v in raw.items() if k not in ("evidence",)}
-        yield Record(kind, key, clean, origin, tuple(_evidence(raw)))
+        start, lines = raw.get(LINE, line), raw.get(LINES, {})
+        clean = _strip(raw)
+        found = schema.problems(kind, clean)
+        for name, message in found:
+            at = lines.get(name.split(".", 1)[0], start)
+            errors.append(f"{file}:{at}: {kind[:-1]} '{clean.get('key', f'#{i}')}', field '{name}': {message}")
+        if not found:
+            fields = {k: v for k, v in clean.items() if k != "evidence"}
+            yield Record(kind, clean["key"], fields, Origin(file, start), tuple(_evidence(clean)))
 
 
 def load_curated(curated_dir: Path, root: Path) -> tuple[list[Record], list[Problem]]:
-    """All records of all files, in file order; structural problems are returned, not raised."""
+    """All records of all files, in file order. Raises DataError listing every schema violation."""
     records: list[Record] = []
-    problems: list[Problem] = []
+    errors: list[str] = []
     seen: dict[tuple[str, str], Record] = {}
     for path in sorted(curated_dir.glob("*.yaml")):
         file = _rel(path, root)
-        for kind, items in read_yaml(path, root).items():
-            if kind == LINE:
+        doc = read_yaml(path, root)
+        lines = doc.get(LINES, {})
+        for kind, items in doc.items():
+            if kind in (LINE, LINES):
                 continue
-            for item in _records_of(kind, items, file):
-                if isinstance(item, Problem):
-                    problems.append(item)
-                elif (item.kind, item.key) in seen:
-                    problems.append(Problem(item.ref(), "unique-key",
-                                            f"key '{item.key}' is already used by {seen[(item.kind, item.key)].ref()}"))
+            for item in _records_of(str(kind), items, file, lines.get(str(kind), 1), errors):
+                if (item.kind, item.key) in seen:
+                    errors.append(f"{item.origin}: {item.kind[:-1]} '{item.key}': the key is already used by "
+                                  f"{seen[(item.kind, item.key)].ref()}")
                 else:
                     seen[(item.kind, item.key)] = item
                     records.append(item)
-    return records, problems
+    if errors:
+        shown = errors[:50] + ([f"... and {len(errors) - 50} more"] if len(errors) > 50 else [])
+        raise DataError("curated data breaks its schema (data/curated/README.md):\n  " + "\n  ".join(shown),
+                        hint="nothing was built or published; fix these and build again")
+    return records, []

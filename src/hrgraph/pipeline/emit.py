@@ -140,23 +140,54 @@ def _evidence(rec: Emitted, index: Index, texts: dict[str, SourceText]) -> None:
         rec.triples.extend(_annotation(index.iris.evidence(rec.subject, n), rec.subject, source, ev.source, span))
 
 
-def _annotation(ann: URIRef, body: URIRef, source: URIRef, file: str, span: Span) -> list[Triple]:
-    target, quote, position = URIRef(ann + "#target"), URIRef(ann + "#quote"), URIRef(ann + "#position")
+@dataclass(frozen=True)
+class Lit:
+    """A literal as plain data: text with a language tag, or a datatype IRI, or neither (a plain string)."""
+
+    text: str
+    lang: str | None = None
+    datatype: str | None = None
+
+
+Statement = tuple[str, str, "str | Lit"]  # subject, predicate, object: IRIs as text
+_T, _LABEL = str(RDF.type), str(RDFS.label)
+_NON_NEGATIVE = str(XSD.nonNegativeInteger)
+_O = {name: str(OA[name]) for name in (
+    "Annotation", "SpecificResource", "TextQuoteSelector", "TextPositionSelector", "describing", "motivatedBy",
+    "hasBody", "hasTarget", "hasSource", "hasSelector", "exact", "prefix", "suffix", "start", "end")}
+_HAS_EVIDENCE = str(HR.hasEvidence)
+
+
+def annotation(ann: str, body: str, source: str, file: str, span: Span) -> list[Statement]:
+    """The evidence annotation of one quote (W3C Web Annotation: a quote and a position selector on the source).
+    The one description of its shape, as plain data: the build makes rdflib terms of it, `synth` N-Triples."""
+    target, quote, position = ann + "#target", ann + "#quote", ann + "#position"
+    o = _O
     return [
-        (target, RDFS.label, Literal(f"Characters {span.start}–{span.end} of {file}", lang="en")),
-        (quote, RDFS.label, Literal(f"Quote: “{span.exact}”", lang="en")),
-        (position, RDFS.label, Literal(f"Characters {span.start}–{span.end}", lang="en")),
-        (body, HR.hasEvidence, ann),
-        (ann, RDF.type, OA.Annotation), (ann, RDFS.label, Literal(f"Evidence: “{span.exact}”", lang="en")),
-        (ann, OA.motivatedBy, OA.describing), (ann, OA.hasBody, body), (ann, OA.hasTarget, target),
-        (target, RDF.type, OA.SpecificResource), (target, OA.hasSource, source),
-        (target, OA.hasSelector, quote), (target, OA.hasSelector, position),
-        (quote, RDF.type, OA.TextQuoteSelector), (quote, OA.exact, Literal(span.exact)),
-        (quote, OA.prefix, Literal(span.prefix)), (quote, OA.suffix, Literal(span.suffix)),
-        (position, RDF.type, OA.TextPositionSelector),
-        (position, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)),
-        (position, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)),
+        (target, _LABEL, Lit(f"Characters {span.start}–{span.end} of {file}", "en")),
+        (quote, _LABEL, Lit(f"Quote: “{span.exact}”", "en")),
+        (position, _LABEL, Lit(f"Characters {span.start}–{span.end}", "en")),
+        (body, _HAS_EVIDENCE, ann),
+        (ann, _T, o["Annotation"]), (ann, _LABEL, Lit(f"Evidence: “{span.exact}”", "en")),
+        (ann, o["motivatedBy"], o["describing"]), (ann, o["hasBody"], body), (ann, o["hasTarget"], target),
+        (target, _T, o["SpecificResource"]), (target, o["hasSource"], source),
+        (target, o["hasSelector"], quote), (target, o["hasSelector"], position),
+        (quote, _T, o["TextQuoteSelector"]), (quote, o["exact"], Lit(span.exact)),
+        (quote, o["prefix"], Lit(span.prefix)), (quote, o["suffix"], Lit(span.suffix)),
+        (position, _T, o["TextPositionSelector"]),
+        (position, o["start"], Lit(str(span.start), datatype=_NON_NEGATIVE)),
+        (position, o["end"], Lit(str(span.end), datatype=_NON_NEGATIVE)),
     ]
+
+
+def _term(value: str | Lit) -> URIRef | Literal:
+    if isinstance(value, str):
+        return URIRef(value)
+    return Literal(value.text, lang=value.lang, datatype=URIRef(value.datatype) if value.datatype else None)
+
+
+def _annotation(ann: URIRef, body: URIRef, source: URIRef, file: str, span: Span) -> list[Triple]:
+    return [(URIRef(s), URIRef(p), _term(o)) for s, p, o in annotation(ann, body, source, file, span)]
 
 
 def emit_retired(record: Record, index: Index) -> Emitted:

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from hrgraph.errors import DataError
 from hrgraph.model.records import Origin, Record
 from hrgraph.pipeline.emit import Emitted
-from hrgraph.pipeline.fastgate import to_rdflib
+from hrgraph.pipeline.oxterms import to_rdflib
 
 FORMATS = {"ttl": ox.RdfFormat.TURTLE, "turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
            "nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
@@ -36,11 +36,12 @@ def owner_key(subject: ox.NamedNode | ox.BlankNode) -> str:
     return subject.value.split("#", 1)[0] if isinstance(subject, ox.NamedNode) else f"_:{subject.value}"
 
 
-def _quads(path: Path) -> Iterable[ox.Quad]:
+def read_quads(path: Path, base_iri: str | None = None) -> Iterable[ox.Quad]:
+    """The file's quads; a syntax error is a DataError naming the file and line. Relative IRIs need `base_iri`."""
     opener = gzip.open if path.name.endswith(".gz") else open
     with opener(path, "rb") as fh:  # type: ignore[operator]
         try:
-            yield from ox.parse(fh, format=_format(path))
+            yield from ox.parse(fh, format=_format(path), base_iri=base_iri)
         except SyntaxError as exc:
             raise DataError(f"not valid RDF: {exc}", str(path)) from None
 
@@ -59,7 +60,7 @@ def import_rdf(paths: Iterable[Path], root: Path | None = None) -> list[Emitted]
         shown = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
         origin = Origin(shown, 0)
         last, rec, subject = None, None, None
-        for q in _quads(path):
+        for q in read_quads(path):
             if q.subject != last:  # files list a subject's triples together: look its record up once
                 last = q.subject
                 key = owner_key(last)  # type: ignore[arg-type]

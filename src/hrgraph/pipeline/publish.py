@@ -1,11 +1,16 @@
-"""Write dist/ (dumps, VoID, report, quarantine) beside the live one and swap it in; then publish the store."""
+"""Write dist/ (dumps, VoID, report, quarantine) beside the live one and swap it in; then publish the store.
+
+The store back-ends publish through `store.backends.publishers` (embedded, plus Virtuoso with
+HRGRAPH_STORE=remote); `build` holds the build lock throughout, so `clean_leftovers` may remove whatever a
+killed build left (`dist.new-<pid>`, stores it had prepared) without touching another build's work.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import shutil
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import version as package_version
 from itertools import chain
@@ -23,7 +28,8 @@ from hrgraph.pipeline.jsonld import write_jsonld
 from hrgraph.pipeline.sources import SourceText
 from hrgraph.pipeline.validate import GateResult
 from hrgraph.pipeline.void import describe_dataset, graph_stats
-from hrgraph.store import embedded, remote_publish
+from hrgraph.store.backends import Publisher, publishers
+from hrgraph.store.base import published_graphs
 
 
 def _version() -> str:
@@ -71,75 +77,93 @@ class Staged:
     """A build ready to commit: dist/ written beside the live one, the store prepared beside the live one."""
 
     dist: Path
-    store: Path
     build_id: str
     triples: int
 
 
+def stage_name(settings: Settings) -> str:
+    return f"{settings.dist_dir.name}.new-"
+
+
+def clean_leftovers(settings: Settings) -> None:
+    """What killed builds left: staged dist/ folders, and (each back-end's `clean`) prepared stores and builds
+    nobody serves any more. Only under the build lock: another build's staging would look the same."""
+    for stale in settings.dist_dir.parent.glob(stage_name(settings) + "*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    if settings.dist_dir.is_dir():
+        shutil.rmtree(settings.dist_dir.with_name(settings.dist_dir.name + ".old"), ignore_errors=True)
+    for publisher in publishers(settings):
+        publisher.clean()
+
+
 def publish(settings: Settings, gated: GateResult, ontology: Graph, vocab: Graph, problems: list[Problem],
             texts: dict[str, SourceText], out) -> int:
+    steps = publishers(settings)
     with progress.stage("write dist/ and load the store (in parallel)", out):
-        staged = _stage(settings, gated, ontology, vocab, problems, texts)
-    # Commit order: the new store is prepared beside the live one, dist/ is swapped (the commit point), then
-    # the store is activated. A kill before the swap leaves both as they were; a kill after it is completed
-    # by `reconcile` at the next build or serve.
-    try:
-        remote_publish.load_build(settings, staged.dist, staged.build_id)  # HRGRAPH_STORE=remote: beside the live one
-    except BaseException:  # nothing was committed: leave no staged dist/ or store behind
-        shutil.rmtree(staged.dist, ignore_errors=True)
-        shutil.rmtree(staged.store, ignore_errors=True)
-        raise
+        staged = _stage(settings, steps, gated, ontology, vocab, problems, texts)
+    # Commit order: every back-end has the new build prepared beside the live one, dist/ is swapped (the
+    # commit point), then each back-end activates it. A kill before the swap leaves all as it was; a kill
+    # after it is completed by `backends.reconcile` at the next build or serve.
     _swap(staged.dist, settings.dist_dir)
-    embedded.activate(settings.store_dir, staged.store)
-    remote_publish.activate_build(settings, staged.build_id)
-    print(f"hrgraph build: store {staged.store.name} is now live", file=out)
+    for step in steps:
+        step.activate(staged.build_id, settings.dist_dir)
+    print(f"hrgraph build: build {staged.build_id} is now live", file=out)
     return staged.triples
 
 
-def _stage(settings: Settings, gated: GateResult, ontology: Graph, vocab: Graph, problems: list[Problem],
-           texts: dict[str, SourceText]) -> Staged:
-    """Every file of dist/ into a new folder beside it, and the store prepared from it.
+def _stage(settings: Settings, steps: list[Publisher], gated: GateResult, ontology: Graph, vocab: Graph,
+           problems: list[Problem], texts: dict[str, SourceText]) -> Staged:
+    """Every file of dist/ into a new folder beside it, and the build prepared in every back-end from it.
 
-    The files the store loads (N-Triples, ontology, VoID) come first, written without parsing anything; the
-    store then loads in a thread while the other dumps are written (pyoxigraph releases the GIL while it
-    loads: on two cores the two overlap)."""
+    The files the stores load (N-Triples, ontology, VoID) come first, written without parsing anything; the
+    stores then load in a thread while the other dumps are written (pyoxigraph releases the GIL while it
+    loads: on two cores the two overlap). Any failure leaves no staged dist/ and no prepared build."""
     iris = Iris(settings.base)
     lines = dumps.sorted_lines(chain((t for e in gated.published for t in e.triples), vocab))
     stats = graph_stats(lines, iris.base)
     data = Dump.of_lines(lines)
     del lines
-    stage = settings.dist_dir.with_name(f"{settings.dist_dir.name}.new-{os.getpid()}")
+    stage = settings.dist_dir.with_name(stage_name(settings) + str(os.getpid()))
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
-    dumps.write_ntriples_gz(data, stage / "hrgraph.nt.gz")
     build_id = hashlib.sha256(data.ntriples).hexdigest()[:16]
-    dumps.write_turtle(Dump.of(describe_dataset(stats, iris, _version(), build_id)), stage / "void.ttl")
-    dumps.write_ontology(ontology - vocab, stage / "ontology.ttl")
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        store = pool.submit(_prepare_store, settings, stage, iris, build_id)
-        try:
-            dumps.write_turtle(data, stage / "hrgraph.ttl")
-            context = dumps.jsonld_context(ontology)
-            dumps.write_json(context, stage / "context.jsonld")
-            write_jsonld(data.triples, stage / "hrgraph.jsonld", context)
-            (stage / "validation-report.txt").write_text(report_text(problems), encoding="utf-8")
-            dumps.write_turtle(report_graph(problems, iris), stage / "validation-report.ttl")
-            dumps.write_turtle(Dump.of(t for e in gated.held_back for t in e.triples), stage / "quarantine.ttl")
-            dumps.write_json({"build_id": build_id, "triples": len(data), "version": _version(),
-                              "base": settings.base}, stage / "build.json")
-            _write_sources(gated, texts, stage / "sources")
-        except BaseException:
-            _discard(store)
-            raise
-        return Staged(stage, store.result(), build_id, len(data))
-
-
-def _discard(store: Future[Path]) -> None:
-    """A store prepared for a dist/ that failed: never activated, so remove it rather than leave it to `_prune`."""
     try:
-        shutil.rmtree(store.result(), ignore_errors=True)
-    except Exception:  # its own failure is not the one to report
-        pass
+        dumps.write_ntriples_gz(data, stage / "hrgraph.nt.gz")
+        dumps.write_turtle(Dump.of(describe_dataset(stats, iris, _version(), build_id)), stage / "void.ttl")
+        dumps.write_ontology(ontology - vocab, stage / "ontology.ttl")
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            prepared = pool.submit(_prepare, steps, published_graphs(stage, settings.base), build_id)
+            try:
+                _write_rest(settings, stage, data, ontology, problems, gated, texts, iris, build_id)
+            finally:
+                done = prepared.exception() is None  # waits for the loads to finish either way
+            if not done:
+                raise prepared.exception()  # type: ignore[misc]
+    except BaseException:
+        for step in steps:
+            step.discard(build_id)
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return Staged(stage, build_id, len(data))
+
+
+def _prepare(steps: list[Publisher], graphs: dict[str, Path], build_id: str) -> None:
+    for step in steps:
+        step.prepare(graphs, build_id)
+
+
+def _write_rest(settings: Settings, stage: Path, data: Dump, ontology: Graph, problems: list[Problem],
+                gated: GateResult, texts: dict[str, SourceText], iris: Iris, build_id: str) -> None:
+    dumps.write_turtle(data, stage / "hrgraph.ttl")
+    context = dumps.jsonld_context(ontology)
+    dumps.write_json(context, stage / "context.jsonld")
+    write_jsonld(data.triples, stage / "hrgraph.jsonld", context)
+    (stage / "validation-report.txt").write_text(report_text(problems), encoding="utf-8")
+    dumps.write_turtle(report_graph(problems, iris), stage / "validation-report.ttl")
+    dumps.write_turtle(Dump.of(t for e in gated.held_back for t in e.triples), stage / "quarantine.ttl")
+    dumps.write_json({"build_id": build_id, "triples": len(data), "version": _version(),
+                      "base": settings.base}, stage / "build.json")
+    _write_sources(gated, texts, stage / "sources")
 
 
 def _write_sources(gated: GateResult, texts: dict[str, SourceText], dest: Path) -> None:
@@ -149,9 +173,3 @@ def _write_sources(gated: GateResult, texts: dict[str, SourceText], dest: Path) 
         if e.record.kind == "sources":
             name = next(str(o) for _, p, o in e.triples if p == DCTERMS.identifier)
             (dest / name).write_text(texts[name].text, encoding="utf-8")
-
-
-def _prepare_store(settings: Settings, stage: Path, iris: Iris, build_id: str) -> Path:
-    graphs = {str(iris.graph("data")): stage / "hrgraph.nt.gz", str(iris.graph("ontology")): stage / "ontology.ttl",
-              str(iris.graph("void")): stage / "void.ttl"}
-    return embedded.prepare(graphs, settings.store_dir, build_id=build_id)

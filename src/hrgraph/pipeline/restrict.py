@@ -1,60 +1,62 @@
-"""Protected persons: restricted records and fields are dropped before anything is emitted.
+"""Protected persons: withheld by person, not by string, from every input before anything is emitted.
 
 Curated data marks a person `restricted: true` (a victim who asked for anonymity, a minor) or lists single
-fields of a record as `restricted_fields: [note, alt_labels, ...]`. Since everything served (dumps, the
-store, VoID counts, pages, search, SPARQL) is made from the emitted records, withholding here, before emit,
-is the one place that covers every output. The rules (see data/curated/README.md, "Restricted data"):
+fields of a record as `restricted_fields: [note, ...]`. This step of the one preparation path (prepare.py)
+sees every input at once (curated records, ingested pages, `--input` RDF) and is the only place anything
+is withheld; the rules (data/curated/README.md, "Restricted data"):
 
-1. A restricted person's record is dropped, and so is every record *about* them (a claim or event whose
-   `person`/`persons` are all withheld). Other references to them (a statement's `mentions`, one of several
-   `persons`) are removed from the referring record. Claims are withheld, not pseudonymised: a pseudonym
-   next to a date, an article and a court is often enough to re-identify someone.
-2. Restricted fields are removed from their record.
-3. Their names (label, alt labels), the words of those names that name no other person (a surname, 4
-   letters or more), their key, and the values of restricted fields (6 characters or more) are secrets:
-   every occurrence in any other string value, evidence quote, source text (published under dist/sources/)
-   and build message is masked with `█`, one per character, so evidence offsets stay valid. Record keys
-   that contain a secret are rewritten to `withheld-<hash>` (and every reference to them): keys are IRIs.
-4. A saved query (queries/*.rq, the editor's examples) that contains a secret stops the build (exit 2).
-5. What was withheld is listed, without the secrets, in `var/private/restricted.txt`, never under dist/.
+1. Who is withheld: every flagged person, and every other person (ingested from a page, given in an RDF
+   file, or curated twice) whose name may be theirs in any spelling, or whose IRI is theirs (names/).
+2. Their records and every record *about* them (a claim or event whose `person`/`persons` are all withheld;
+   in RDF, a resource whose hr:person values are) are dropped; other references to them are removed.
+   Claims are withheld, not pseudonymised: a pseudonym next to a date, an article and a court often
+   identifies someone. Restricted fields are removed from their record.
+3. Every mention of a withheld person in any string (values, labels, evidence quotes, RDF literals, source
+   texts, build messages) is masked, one `█` per character; a source text with a mention that cannot be
+   told apart from a withheld person is withheld whole, with the evidence that quotes it. Keys, file names
+   and IRIs that name them are renamed `withheld-<hash>` (masking.py); a URL that names them is dropped.
+4. A saved query (queries/*.rq, published as an example) that names them stops the build (exit 2).
+5. What was withheld is listed in var/private/restricted.txt by file and line, never by name or key.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from hrgraph.config import Settings
 from hrgraph.errors import DataError
+from hrgraph.model.namespaces import Iris
 from hrgraph.model.records import Evidence, Problem, Record
-from hrgraph.pipeline.sources import SourceText
+from hrgraph.names import NameIndex
+from hrgraph.pipeline.ingest.identity import KeyRegistry
+from hrgraph.pipeline.masking import Masker
+from hrgraph.pipeline.sources import SourceText, locate
 
 FLAG = "restricted"
 FIELDS = "restricted_fields"
 ABOUT = ("person", "persons")  # the fields that say whom a claim or an event is about
-MASK = "█"
-MIN_VALUE_SECRET = 6
 REPORT = ("var", "private", "restricted.txt")
+SALT = ("var", "private", "salt")
+SOURCE_REFS = ("file", "source", "sources")  # fields whose values are source file names
 
 
 @dataclass
 class Policy:
-    """What this build withholds: person keys, record keys, secrets, and the lines of the private report."""
+    """What this build withholds, and the lines of the private report (no names, no keys made from names)."""
 
-    persons: set[str] = field(default_factory=set)
-    dropped: set[str] = field(default_factory=set)
-    secrets: set[str] = field(default_factory=set)
-    renamed: dict[str, str] = field(default_factory=dict)
+    masker: Masker
+    persons: set[str] = field(default_factory=set)  # withheld person keys
+    dropped: set[str] = field(default_factory=set)  # keys of records withheld for being about them
+    renamed: dict[str, str] = field(default_factory=dict)  # key or file name -> withheld-<hash>
+    withheld_sources: set[str] = field(default_factory=set)
     report: list[str] = field(default_factory=list)
 
-    def pattern(self) -> re.Pattern[str] | None:
-        if not self.secrets:
-            return None
-        parts = [r"\s+".join(map(re.escape, s.split())) for s in sorted(self.secrets, key=len, reverse=True)]
-        return re.compile(r"(?<!\w)(?:" + "|".join(p for p in parts if p) + r")(?!\w)", re.IGNORECASE)
+    def mask(self, text: str) -> str:
+        return self.masker.mask(text)[0]
 
 
 def _texts_of(value: Any) -> Iterable[str]:
@@ -67,43 +69,50 @@ def _texts_of(value: Any) -> Iterable[str]:
         yield str(value)
 
 
-def _names(record: Record) -> set[str]:
-    return {t.strip() for t in (record.label, *_texts_of(record.fields.get("alt_labels"))) if t.strip()}
+def person_names(record: Record, with_key: bool = False) -> list[str]:
+    names = [t.strip() for t in (record.label, *_texts_of(record.fields.get("alt_labels"))) if t.strip()]
+    return names + ([re.sub(r"-\d+$", "", record.key)] if with_key else [])
 
 
-def _fold(text: str) -> str:
-    return " ".join(text.casefold().split())
+def salt(settings: Settings, write: bool) -> bytes:
+    """The private salt of renamed keys (var/private/salt); a read-only run without one gets a fresh one."""
+    path = settings.root.joinpath(*SALT)
+    if path.is_file():
+        return path.read_bytes()
+    value = secrets.token_hex(32).encode()
+    if write:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(value)
+        tmp.replace(path)
+    return value
 
 
-def _words(records: Iterable[Record]) -> set[str]:
-    return {w for r in records for n in _names(r) for w in re.findall(r"\w+", n.casefold())}
+def protect(persons: list[tuple[str, list[str], bool]], masker: Masker) -> set[str]:
+    """The withheld among `persons` (entity, names, flagged): flagged, or named like a flagged one. Fills the
+    masker with them and with every person it must tell them apart from (a shared surname)."""
+    flagged = NameIndex()
+    for entity, names, flag in persons:
+        if flag:
+            flagged.add(entity, names)
+    flagged_ids = set(flagged.names)
+    withheld = set(flagged_ids)
+    for entity, names, flag in persons:
+        if flag or entity in flagged_ids:
+            continue
+        if any(flagged.match(n) or flagged.find(n, near=flagged_ids) for n in names):
+            withheld.add(entity)
+    for entity, names, _ in persons:
+        if entity in withheld:
+            masker.add_person(entity, names, withheld=True)
+    for entity, names, _ in persons:
+        if entity not in withheld and masker.shares_a_surname(names):
+            masker.add_person(entity, names, withheld=False)
+    return withheld
 
 
-def distinctive_words(withheld: list[Record], others: list[Record]) -> set[str]:
-    """Words of withheld names that name nobody else (a surname, usually): a text or a key may use them alone."""
-    return {w for w in _words(withheld) - _words(others) if len(w) >= 4}
-
-
-def find_restricted(records: list[Record], policy: Policy) -> None:
-    """Mark restricted persons (and records of the same name: ingestion may find them in the sources)."""
-    flagged = [r for r in records if r.kind == "persons" and r.fields.get(FLAG) is True]
-    names = {_fold(n) for r in flagged for n in _names(r)}
-    withheld = [r for r in records if r.kind == "persons" and (r in flagged or _fold(r.label) in names)]
-    for r in withheld:
-        policy.persons.add(r.key)
-        policy.secrets |= _names(r) | {r.key}
-        policy.report.append(f"withheld person {r.ref()}")
-    policy.secrets |= distinctive_words(withheld, [r for r in records if r.kind == "persons" and r not in withheld])
-    for r in records:
-        for name in r.fields.get(FIELDS) or []:
-            if name in r.fields:
-                policy.secrets |= {t for t in _texts_of(r.fields[name]) if len(t.strip()) >= MIN_VALUE_SECRET}
-                policy.report.append(f"withheld field '{name}' of {r.ref()}")
-
-
-def _unreference(record: Record, policy: Policy) -> Record | None:
+def _unreference(record: Record, gone: set[str]) -> Record | None:
     """The record without references to withheld records; None when it is about withheld persons only."""
-    gone = policy.persons | policy.dropped
     fields: dict[str, Any] = {}
     for name, value in record.fields.items():
         if isinstance(value, list) and any(isinstance(v, str) and v in gone for v in value):
@@ -111,7 +120,7 @@ def _unreference(record: Record, policy: Policy) -> Record | None:
             if not kept and name in ABOUT:
                 return None
             fields[name] = kept
-        elif isinstance(value, str) and value in gone:
+        elif isinstance(value, str) and value in gone and name != "key":
             if name in ABOUT:
                 return None
         else:
@@ -120,15 +129,21 @@ def _unreference(record: Record, policy: Policy) -> Record | None:
 
 
 def _withhold(records: list[Record], policy: Policy) -> list[Record]:
-    """Drop restricted persons and what is about them, to a fixpoint (a claim about a dropped claim...)."""
+    """Drop withheld persons and what is about them, to a fixpoint (a claim about a dropped claim...)."""
     kept = [r for r in records if not (r.kind == "persons" and r.key in policy.persons)]
+    pages = {f"data/sources/{name}" for name in policy.withheld_sources}
+    for r in [r for r in kept if r.origin.file in pages]:  # ingested from a page withheld whole
+        policy.dropped.add(r.key)
+        policy.report.append(f"withheld {r.kind[:-1]} at {r.origin}: it comes from a withheld source text")
+    kept = [r for r in kept if r.origin.file not in pages]
     while True:
+        gone = policy.persons | policy.dropped | policy.withheld_sources
         out: list[Record] = []
         for r in kept:
-            clean = _unreference(r, policy)
+            clean = _unreference(r, gone)
             if clean is None:
                 policy.dropped.add(r.key)
-                policy.report.append(f"withheld {r.ref()}: it is about a withheld person")
+                policy.report.append(f"withheld {r.kind[:-1]} at {r.origin}: it is about a withheld person")
             else:
                 out.append(clean)
         if len(out) == len(kept):
@@ -136,51 +151,114 @@ def _withhold(records: list[Record], policy: Policy) -> list[Record]:
         kept = out
 
 
-def mask(text: str, pattern: re.Pattern[str] | None) -> str:
-    """Every secret in `text` replaced by as many `█`: lengths, hence evidence offsets, are kept."""
-    return pattern.sub(lambda m: MASK * len(m.group(0)), text) if pattern else text
-
-
-def _mask_value(value: Any, pattern: re.Pattern[str] | None) -> Any:
+def _mask_value(value: Any, policy: Policy) -> Any:
     if isinstance(value, str):
-        return mask(value, pattern)
+        if policy.masker.names(value) and re.match(r"^[a-z][a-z0-9+.-]*://", value):
+            return None  # a URL that names them: dropped, not broken
+        return policy.renamed.get(value) or policy.mask(value)
     if isinstance(value, list):
-        return [_mask_value(v, pattern) for v in value]
+        return [v for v in (_mask_value(v, policy) for v in value) if v is not None]
     if isinstance(value, dict):
-        return {k: _mask_value(v, pattern) for k, v in value.items()}
+        return {k: _mask_value(v, policy) for k, v in value.items()}
     return value
 
 
-def _rename(key: str, policy: Policy, pattern: re.Pattern[str] | None) -> str:
-    if pattern and (pattern.search(key) or pattern.search(key.replace("-", " "))):
-        policy.renamed.setdefault(key, "withheld-" + hashlib.sha256(key.encode()).hexdigest()[:10])
-    return policy.renamed.get(key, key)
+def _evidence(record: Record, policy: Policy, raw: dict[str, SourceText],
+              masked: dict[str, SourceText]) -> tuple[Evidence, ...]:
+    """Evidence with quotes masked exactly as their (masked) source text is, so they are still found there."""
+    out = []
+    for e in record.evidence:
+        if e.source in policy.withheld_sources:
+            policy.report.append(f"evidence of the {record.kind[:-1]} at {record.origin} withheld with its source")
+            continue
+        source = policy.renamed.get(e.source, e.source)
+        span = locate(e, raw)
+        quote = masked[source].text[span.start:span.end] if not isinstance(span, str) and source in masked \
+            else policy.mask(e.quote)
+        out.append(Evidence(source, quote, e.occurrence))
+    return tuple(out)
 
 
-def _clean(record: Record, policy: Policy, pattern: re.Pattern[str] | None) -> Record:
+def _clean(record: Record, policy: Policy, raw: dict[str, SourceText], masked: dict[str, SourceText]) -> Record:
     hidden = set(record.fields.get(FIELDS) or [])
-    fields = {}
+    fields: dict[str, Any] = {}
     for name, value in record.fields.items():
         if name in hidden or name in (FLAG, FIELDS):
             continue
-        if isinstance(value, str) and value in policy.renamed:
-            value = policy.renamed[value]
-        elif isinstance(value, list):
-            value = [policy.renamed.get(v, v) if isinstance(v, str) else v for v in value]
-        fields[name] = value if name == "key" else _mask_value(value, pattern)
+        value = _mask_value(value, policy) if name != "key" else value
+        if value is not None:
+            fields[name] = value
     key = policy.renamed.get(record.key, record.key)
     fields["key"] = key
-    evidence = tuple(Evidence(e.source, mask(e.quote, pattern), e.occurrence) for e in record.evidence)
-    return replace(record, key=key, fields=fields, evidence=evidence)
+    return replace(record, key=key, fields=fields, evidence=_evidence(record, policy, raw, masked))
 
 
-def _check_saved_queries(settings: Settings, pattern: re.Pattern[str] | None) -> None:
-    if pattern is None or not settings.queries_dir.is_dir():
+def _restricted_fields(records: list[Record], policy: Policy) -> None:
+    for r in records:
+        for name in r.fields.get(FIELDS) or []:
+            if name in r.fields:
+                for text in _texts_of(r.fields[name]):
+                    policy.masker.add_secret(text)
+                policy.report.append(f"withheld field '{name}' of the {r.kind[:-1]} at {r.origin}")
+
+
+def _texts(texts: dict[str, SourceText], policy: Policy) -> dict[str, SourceText]:
+    """Source texts masked and renamed; a text with a mention that cannot be told apart is withheld whole."""
+    out = {}
+    for name, t in texts.items():
+        masked, ambiguous = policy.masker.mask(t.text)
+        if ambiguous:
+            policy.withheld_sources |= {name, name.rsplit(".", 1)[0]}
+            policy.report.append(f"withheld source text {_shown(name, policy)}: a mention in it may be a "
+                                 "withheld person and cannot be told apart")
+            continue
+        new = policy.renamed.get(name, name)
+        out[new] = SourceText(new, masked)
+    return out
+
+
+def _shown(file_name: str, policy: Policy) -> str:
+    return policy.renamed.get(file_name) or policy.mask(file_name)
+
+
+def _rename_keys(records: list[Record], policy: Policy) -> None:
+    """Keys that name a withheld person (or hold a secret) get a withheld-<hash> name."""
+    for r in records:
+        if r.key not in policy.renamed and policy.masker.names(r.key):
+            policy.renamed[r.key] = policy.masker.token(r.key)
+            policy.report.append(f"renamed the key of the {r.kind[:-1]} at {r.origin} to {policy.renamed[r.key]}")
+
+
+def _rename_files(texts: dict[str, SourceText], policy: Policy) -> None:
+    """Source file names that name a withheld person get a withheld-<hash> name (and so does their IRI)."""
+    for name in texts:
+        if policy.masker.names(name):
+            stem, dot, suffix = name.rpartition(".")
+            new = policy.masker.token(stem or name) + (f".{suffix}" if dot else "")
+            policy.renamed[name] = new
+            if dot:
+                policy.renamed[stem] = new.rsplit(".", 1)[0]
+            policy.report.append(f"renamed a source text (and its IRI) to {new}")
+
+
+def register_keys(registry: KeyRegistry, policy: Policy) -> None:
+    """Save the key registry without a row that names a withheld person (key, name key or file)."""
+    def row(r: list[str]) -> list[str] | None:
+        key, kind, canonical = r[0], r[1], r[2]
+        if (kind == "persons" and key in policy.persons) or key in policy.renamed or \
+                policy.masker.names(f"{key} {canonical.replace('|', ' ')}"):
+            return None
+        return [*r[:3], _shown(r[3], policy), *r[4:]]
+    registry.save(row)
+
+
+def check_saved_queries(settings: Settings, policy: Policy) -> None:
+    if not policy.masker.active or not settings.queries_dir.is_dir():
         return
     for path in sorted(settings.queries_dir.glob("*.rq")):
-        if pattern.search(path.read_text(encoding="utf-8")):
+        if policy.masker.names(path.read_text(encoding="utf-8")) or policy.masker.names(path.stem):
             raise DataError("a saved query names restricted data, and saved queries are published as examples",
-                            f"queries/{path.name}", "remove the name or value from the query")
+                            f"queries/{policy.mask(path.name)}", "remove the name or value from the query")
 
 
 def write_report(settings: Settings, policy: Policy) -> None:
@@ -188,27 +266,36 @@ def write_report(settings: Settings, policy: Policy) -> None:
     if not policy.report and not path.exists():
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    lines = policy.report + [f"renamed key {old} -> {new}" for old, new in sorted(policy.renamed.items())]
     tmp = path.with_suffix(".tmp")
+    lines = list(dict.fromkeys(policy.mask(line) for line in policy.report))
     tmp.write_text("".join(f"{line}\n" for line in lines) or "nothing withheld\n", encoding="utf-8")
     tmp.replace(path)
 
 
-def apply(records: list[Record], texts: dict[str, SourceText], problems: list[Problem],
-          settings: Settings) -> tuple[list[Record], dict[str, SourceText], list[Problem]]:
-    """Records, source texts and build messages with restricted data withheld (the module's rules)."""
-    policy = Policy()
-    find_restricted(records, policy)
-    kept = _withhold(records, policy)
-    pattern = policy.pattern()
-    for r in kept:
-        _rename(r.key, policy, pattern)
-    _check_saved_queries(settings, pattern)
-    write_report(settings, policy)
-    if pattern is None and not any(FLAG in r.fields or FIELDS in r.fields for r in records):
+def persons_of_records(records: list[Record], iris: Iris) -> list[tuple[str, list[str], bool]]:
+    return [(str(iris.record("persons", r.key)), person_names(r, with_key=r.fields.get(FLAG) is True),
+             r.fields.get(FLAG) is True) for r in records if r.kind == "persons"]
+
+
+def restrict_records(records: list[Record], texts: dict[str, SourceText], problems: list[Problem],
+                     policy: Policy, iris: Iris) -> tuple[list[Record], dict[str, SourceText], list[Problem]]:
+    """Records, source texts and build messages with withheld persons and fields taken out (rules above)."""
+    prefix = str(iris.record("persons", ""))
+    policy.persons |= {e[len(prefix):] for e in policy.masker.withheld if e.startswith(prefix)}
+    for r in records:
+        if r.kind == "persons" and r.key in policy.persons:
+            origin = r.origin if r.fields.get(FLAG) is True else "an ingested or repeated record"
+            policy.report.append(f"withheld person at {origin}" + ("" if r.fields.get(FLAG) is True else
+                                                                    ": named like a withheld person"))
+    _restricted_fields(records, policy)
+    if not policy.masker.active and not any(FLAG in r.fields or FIELDS in r.fields for r in records):
         return records, texts, problems
-    kept = [_clean(r, policy, pattern) for r in kept]
-    texts = {name: replace(t, text=mask(t.text, pattern)) for name, t in texts.items()}
-    problems = [replace(p, record=mask(p.record, pattern), message=mask(p.message, pattern),
-                        focus=mask(p.focus, pattern)) for p in problems]
-    return kept, texts, problems
+    _rename_files(texts, policy)
+    masked = _texts(texts, policy)
+    kept = _withhold(records, policy)
+    _rename_keys(kept, policy)
+    kept = [_clean(r, policy, texts, masked) for r in kept]
+    problems = [replace(p, record=policy.mask(p.record), message=policy.mask(p.message),
+                        focus=policy.masker.rename_iri(p.focus) if p.focus else "") for p in problems]
+    return kept, masked, problems
+

@@ -13,7 +13,7 @@ from hrgraph.model.namespaces import SH
 from hrgraph.model.records import Problem
 from hrgraph.pipeline.emit import Emitted
 from hrgraph.pipeline.fastgate import FastEngine
-from hrgraph.pipeline.fastshacl import Unsupported
+from hrgraph.pipeline.shacl import Unsupported, blocks
 
 MAX_ROUNDS = 6  # holding a record back can leave links dangling; each round removes one layer
 
@@ -65,8 +65,10 @@ def gate(emitted: list[Emitted], shapes: Graph, ontology: Graph, extra: Graph, e
     """Validate the union of records (+ `extra`, the published vocabularies); hold back failing records until
     what remains conforms. Records that failed before SHACL (unfound quotes, bad dates) are held back first.
 
-    The shapes run compiled into SPARQL on pyoxigraph (fastshacl), or with pySHACL when they use a feature
-    the compiler does not know or when `engine` is "pyshacl" (setting HRGRAPH_GATE); both give the same results."""
+    The shapes run on hrgraph's SHACL engine (pipeline/shacl), or with pySHACL when they use a feature the
+    engine refuses or when `engine` is "pyshacl" (setting HRGRAPH_GATE); both give the same results. Only
+    results that block (severity sh:Violation, not sh:Warning or sh:Info: `shacl.blocks`) hold records back;
+    `conforms` then means that none remains, though a report with warnings does not conform in the SHACL sense."""
     result = GateResult(published=[e for e in emitted if not _has_violation(e.problems)])
     result.held_back = [e for e in emitted if _has_violation(e.problems)]
     result.problems = [p for e in emitted for p in e.problems]
@@ -77,8 +79,8 @@ def gate(emitted: list[Emitted], shapes: Graph, ontology: Graph, extra: Graph, e
         result.problems += [p for p in dict.fromkeys(_problem(r, owner.get(r["focusNode"])) for r in rows)  # type: ignore
                             if p not in result.problems]
         failing = {id(owner[r["focusNode"]]): owner[r["focusNode"]] for r in rows  # type: ignore[index]
-                   if r["focusNode"] in owner and str(r["resultSeverity"]).endswith("Violation")}
-        unowned = [r for r in rows if r["focusNode"] not in owner and str(r["resultSeverity"]).endswith("Violation")]
+                   if r["focusNode"] in owner and blocks(r["resultSeverity"])}  # type: ignore[arg-type]
+        unowned = [r for r in rows if r["focusNode"] not in owner and blocks(r["resultSeverity"])]  # type: ignore
         if conforms or (not failing and not unowned):
             result.conforms = True
             return result

@@ -2,16 +2,25 @@
 
 Terms crossing this interface are pyoxigraph terms (NamedNode, BlankNode, Literal, Triple): a remote
 back-end converts what it receives into them, so routes never check which back-end they have.
+
+A `Store` is one published build. What a server holds is `Stores`: the build it serves now, handed out per
+request (`checkout` / `checkin`), and followed to the next one when a publish lands (`store.follow`).
+
+Errors carry their HTTP meaning (`status`, `retry_after`): the web layer answers every `HrgraphError` with one
+handler, so a store never needs to know about HTTP beyond these two numbers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Protocol
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
+from hrgraph.config import Settings
+from hrgraph.errors import HrgraphError, StoreError
 from hrgraph.store.results import QueryResult
 
 Term = NamedNode | BlankNode | Literal
@@ -27,10 +36,56 @@ class Dataset:
     named_graph_uris: Sequence[str] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What one client query may use: wall time, and the rows and bytes of its answer (cut beyond, and said so)."""
+
+    timeout_s: float = 30.0
+    max_rows: int = 100_000
+    max_bytes: int = 32 * 1024 * 1024
+
+    @classmethod
+    def of(cls, settings: Settings) -> Limits:
+        return cls(settings.query_timeout_s, settings.query_max_rows, settings.query_max_bytes)
+
+    def within(self, timeout_s: float | None) -> Limits:
+        """These limits with a shorter time limit (a client's `timeout=`); never a longer one."""
+        return self if timeout_s is None or timeout_s >= self.timeout_s else replace(self, timeout_s=timeout_s)
+
+
+class QueryError(HrgraphError):
+    """The query text was rejected by the parser or the engine (the message says where): the client's to fix."""
+
+    status = 400
+
+
+class QueryTimeout(HrgraphError):
+    """The query did not finish within its time limit and was stopped."""
+
+    status = 504
+
+
+class StoreBusy(StoreError):
+    """Every query worker is busy and the queue is full: try again shortly."""
+
+    retry_after = 5
+
+
+class WorkerFailed(StoreError):
+    """The process evaluating the query died (memory, a crash) or none could be started."""
+
+    retry_after = 1
+
+
 class Store(Protocol):
     @property
     def build_id(self) -> str:
         """Identifies the published build: ETags derive from it, so caches hold until the next publish."""
+        ...
+
+    @property
+    def files(self) -> Path:
+        """The build's published files (dumps, VoID, source texts), as they were published with this graph."""
         ...
 
     def select(self, query: str) -> list[Row]:
@@ -43,18 +98,41 @@ class Store(Protocol):
 
     def ask(self, query: str) -> bool: ...
 
-    def run(self, query: str, dataset: Dataset | None = None, base_iri: str | None = None) -> QueryResult:
-        """Evaluate a client's query for the SPARQL endpoint; the result is handed to `serialize`.
-        `base_iri` resolves relative IRIs (the endpoint's URL, as the Protocol suggests).
-        Raises `results.QueryError` (message from the parser) for a malformed query."""
-        ...
-
-    def serialize(self, result: QueryResult, media_type: str) -> bytes:
-        """Serialize a `run` result (solutions, boolean or triples) in a SPARQL results / RDF media type;
-        ValueError when the media type does not fit the result's kind."""
+    def run(self, query: str, dataset: Dataset | None = None, limits: Limits | None = None,
+            base_iri: str | None = None) -> QueryResult:
+        """Evaluate a client's query within `limits` (default: the configured ones); `base_iri` resolves relative
+        IRIs (the endpoint's URL, as the Protocol suggests). Raises QueryError, QueryTimeout or a StoreError."""
         ...
 
     def close(self) -> None: ...
+
+
+class Stores(Protocol):
+    """The builds a server serves: the current one for each new request, followed across publishes."""
+
+    def checkout(self) -> Store:
+        """The current build, kept open (and its files kept on disk) until `checkin`."""
+        ...
+
+    def checkin(self, store: Store) -> None: ...
+
+    @property
+    def build_id(self) -> str:
+        """The current build's id, without holding it (cache keys)."""
+        ...
+
+    @property
+    def problem(self) -> str | None:
+        """Why the last look for a newer build failed (it is retried), None when all is well."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def published_graphs(files: Path, base: str) -> dict[str, Path]:
+    """The files of a build that every back-end loads, by the named graph each goes to."""
+    return {f"{base}graph/data": files / "hrgraph.nt.gz", f"{base}graph/ontology": files / "ontology.ttl",
+            f"{base}graph/void": files / "void.ttl"}
 
 
 def iris(rows: Iterable[Row], var: str) -> list[str]:

@@ -5,31 +5,30 @@ Answers are fetched as SPARQL XML results (the one results format every engine w
 JSON still says "typed-literal") or N-Triples for graphs, and parsed by pyoxigraph, so the web layer receives
 the same pyoxigraph terms and results as from the embedded store and serializes them with the same code.
 
-An endpoint published by hrgraph holds builds side by side (`buildgraphs`): every query runs against the
-graphs of the active build (or the one pinned with HRGRAPH_REMOTE_BUILD), read from the control graph at
-most every `refresh_s` seconds. An endpoint without a control graph is queried as it is (its own default
-graph), with the build id taken from the VoID description.
+An endpoint published by hrgraph holds builds side by side (`buildgraphs`). `open_remote` follows its active
+build (or the one pinned with HRGRAPH_REMOTE_BUILD) like the embedded store follows `current`: the control
+graph's pointer is read every `follow_s` seconds, and each `RemoteStore` is one build, so every query of one
+request runs against the graphs of the same build. An endpoint without a control graph is queried as it is
+(its own default graph), with the build id taken from the VoID description.
 """
 
 from __future__ import annotations
 
 import socket
-import threading
-import time
-from collections.abc import Sequence
+from pathlib import Path
 from urllib.error import HTTPError, URLError
 
 import pyoxigraph as ox
 from SPARQLWrapper import POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
+from hrgraph.config import Settings
 from hrgraph.errors import StoreError
 from hrgraph.store import sparqlfix
-from hrgraph.store.base import Dataset, Row
+from hrgraph.store.base import Dataset, Limits, QueryError, QueryTimeout, Row
 from hrgraph.store.buildgraphs import BuildView, control_graph, view_query
-from hrgraph.store.pool import PooledResult, QueryTimeout, decode, encode
-from hrgraph.store.results import QueryError, QueryResult
-from hrgraph.store.results import serialize as serialize_result
+from hrgraph.store.follow import Following
+from hrgraph.store.results import QueryResult, encode
 
 XML_RESULTS = "application/sparql-results+xml"
 NTRIPLES = "application/n-triples"
@@ -40,32 +39,17 @@ ANYTIME_TIMEOUT = "S1TAT"  # Virtuoso's X-SQL-State on a result cut short by its
 ESTIMATE_REFUSED = "estimated execution time"  # Virtuoso's refusal of a query it expects to overrun
 
 
-class RemoteStore:
-    """A SPARQL endpoint as a Store. Thread-safe: every call builds its own SPARQLWrapper request."""
+class Endpoint:
+    """The transport to one SPARQL endpoint. Thread-safe: every call builds its own SPARQLWrapper request."""
 
-    def __init__(self, query_url: str, build_id: str | None = None, timeout_s: float = 30.0,
-                 base: str = "https://w3id.org/hrgraph/", refresh_s: float = 5.0,
-                 max_rows: int = 100_000, max_bytes: int = 32 * 1024 * 1024) -> None:
-        self.url, self.base = query_url, base
-        self.timeout_s, self.refresh_s = timeout_s, refresh_s
-        self.max_rows, self.max_bytes = max_rows, max_bytes
-        self._pinned = build_id
-        self._lock = threading.Lock()
-        self._view: BuildView | None = None
-        self._read_at = -float("inf")
-        self._unmanaged_id: str | None = None
+    def __init__(self, url: str, base: str, timeout_s: float = 30.0) -> None:
+        self.url, self.base, self.timeout_s = url, base, timeout_s
         self._virtuoso = False  # learnt from the first answer's Server header
-        self.view()  # an unreachable endpoint fails here, at start, with the URL in the message
-        if self._pinned and (self._view is None or self._view.build_id != self._pinned):
-            raise StoreError(f"build {self._pinned} is not loaded in the endpoint", where=self.url,
-                             hint="publish it first, or unset HRGRAPH_REMOTE_BUILD to follow the active build")
 
-    # --- which build ----------------------------------------------------------------------------------------
-
-    def _refresh(self) -> BuildView | None:
-        """The control graph's current record (re-read once `refresh_s` has passed); None when unmanaged."""
+    def view(self, build_id: str | None = None) -> BuildView | None:
+        """The control graph's record of the active build (or of `build_id`); None when the endpoint has none."""
         control = control_graph(self.base)
-        rows = self._request(view_query(control, self._pinned), XML_RESULTS, Dataset((control,), ()), view=None)
+        rows = self._request(view_query(control, build_id), XML_RESULTS, Dataset((control,), ()), view=None)
         solutions = ox.parse_query_results(rows, format=ox.QueryResultsFormat.XML)
         found = [(s["build"].value, s["name"].value, s["graph"].value) for s in solutions]  # type: ignore[union-attr]
         if not found:
@@ -74,30 +58,6 @@ class RemoteStore:
         if len(builds) > 1:  # cannot happen after an atomic switch; refuse rather than mix builds
             raise StoreError(f"the control graph names several active builds: {sorted(builds)}", where=self.url)
         return BuildView(found[0][0], {name: graph for _, name, graph in found})
-
-    def view(self) -> BuildView | None:
-        now = time.monotonic()
-        if now - self._read_at >= self.refresh_s:
-            with self._lock:
-                if now - self._read_at >= self.refresh_s:
-                    view = self._refresh()
-                    if view is None and self._view is not None:  # never fall back to the whole endpoint
-                        raise StoreError(f"build {self._view.build_id} is no longer in the endpoint", where=self.url,
-                                         hint="restart on the active build (unset HRGRAPH_REMOTE_BUILD)")
-                    self._view, self._read_at = view, now
-        return self._view
-
-    @property
-    def build_id(self) -> str:
-        view = self.view()
-        if view is not None:
-            return view.build_id
-        if self._unmanaged_id is None:
-            rows = self.select(f"SELECT ?id WHERE {{ <{self.base}dataset> <{DCT_IDENTIFIER}> ?id }} LIMIT 1")
-            self._unmanaged_id = rows[0]["id"].value if rows and "id" in rows[0] else "remote"
-        return self._unmanaged_id
-
-    # --- transport ----------------------------------------------------------------------------------------
 
     def _request(self, query: str, accept: str, dataset: Dataset | None, view: BuildView | None,
                  timeout_s: float | None = None) -> bytes:
@@ -151,9 +111,11 @@ class RemoteStore:
         client.setQuery(query)
         return str(client.queryType).upper()
 
-    def _results(self, query: str, dataset: Dataset | None = None, timeout_s: float | None = None) -> object:
-        """Triples, solutions or a bool, as pyoxigraph values (the engine bugs of `sparqlfix` dodged)."""
-        view, form = self.view(), self._form(query)
+    def results(self, query: str, view: BuildView | None, dataset: Dataset | None = None,
+                timeout_s: float | None = None) -> object:
+        """Triples, solutions or a bool, as pyoxigraph values (the engine bugs of `sparqlfix` dodged), from the
+        graphs of the build `view` names (the endpoint's own dataset without one)."""
+        form = self._form(query)
         query = sparqlfix.unit_before_exists(query)
         if form in GRAPH_FORMS:
             data = self._request(query, NTRIPLES, dataset, view, timeout_s)
@@ -167,35 +129,51 @@ class RemoteStore:
         result = ox.parse_query_results(sparqlfix.normalise_results(data), format=ox.QueryResultsFormat.XML)
         return any(True for _ in result) if as_select else result  # type: ignore[union-attr]
 
-    # --- the Store protocol -------------------------------------------------------------------------------
+
+class RemoteStore:
+    """One build of a remote endpoint (its `BuildView`; None for an endpoint hrgraph does not manage)."""
+
+    def __init__(self, endpoint: Endpoint, view: BuildView | None, files: Path) -> None:
+        self.endpoint, self.view, self._files = endpoint, view, files
+        self._unmanaged_id: str | None = None
+
+    @property
+    def build_id(self) -> str:
+        if self.view is not None:
+            return self.view.build_id
+        if self._unmanaged_id is None:
+            base = self.endpoint.base
+            rows = self.select(f"SELECT ?id WHERE {{ <{base}dataset> <{DCT_IDENTIFIER}> ?id }} LIMIT 1")
+            self._unmanaged_id = rows[0]["id"].value if rows and "id" in rows[0] else "remote"
+        return self._unmanaged_id
+
+    @property
+    def files(self) -> Path:
+        return self._files
 
     def select(self, query: str) -> list[Row]:
-        solutions = self._results(query)
+        solutions = self.endpoint.results(query, self.view)
         if not isinstance(solutions, ox.QuerySolutions):
             raise QueryError("expected a SELECT query", where=query[:80])
         names = [v.value for v in solutions.variables]
         return [{n: s[n] for n in names if s[n] is not None} for s in solutions]  # type: ignore[misc]
 
     def construct(self, query: str) -> list[ox.Triple]:
-        triples = self._results(query)
+        triples = self.endpoint.results(query, self.view)
         if not isinstance(triples, list):
             raise QueryError("expected a CONSTRUCT or DESCRIBE query", where=query[:80])
         return triples
 
     def ask(self, query: str) -> bool:
-        return bool(self._results(query))
+        return bool(self.endpoint.results(query, self.view))
 
-    def run(self, query: str, dataset: Dataset | None = None, base_iri: str | None = None,
-            timeout_s: float | None = None) -> PooledResult:
-        """A client's query, cut at the row and byte caps like the embedded pool's (`truncated` says so);
-        `timeout_s` may shorten the configured limit, never lengthen it (QueryTimeout: 504)."""
-        limit = self.timeout_s if timeout_s is None else min(timeout_s, self.timeout_s)
+    def run(self, query: str, dataset: Dataset | None = None, limits: Limits | None = None,
+            base_iri: str | None = None) -> QueryResult:
+        """A client's query, cut at the row and byte caps like the embedded store's (`truncated` says so)."""
+        limits = limits or Limits(timeout_s=self.endpoint.timeout_s)
         text = f"BASE <{base_iri}>\n{query}" if base_iri else query
-        kind, data, cut = encode(QueryResult.of(self._results(text, dataset, limit)), self.max_rows, self.max_bytes)
-        return PooledResult(kind, decode(kind, data), cut)  # type: ignore[arg-type]
-
-    def serialize(self, result: QueryResult, media_type: str) -> bytes:
-        return serialize_result(result, media_type)
+        value = self.endpoint.results(text, self.view, dataset, limits.timeout_s)
+        return encode(value, limits.max_rows, limits.max_bytes)
 
     def close(self) -> None:
         pass
@@ -215,16 +193,30 @@ def _timeout_message(timeout_s: float, refusal: str = "") -> str:
     return f"the query did not finish within its time limit of {timeout_s:g} s and was stopped; {hint}"
 
 
-def open_remote(settings: object) -> RemoteStore:
-    url = getattr(settings, "sparql_url", "")
-    if not url:
+
+def open_remote(settings: Settings, workers: bool = True) -> Following:
+    """The endpoint's active build (or HRGRAPH_REMOTE_BUILD's), followed; StoreError when it is unreachable.
+    (`workers` is the embedded store's: the endpoint runs queries its own way.)"""
+    if not settings.sparql_url:
         raise StoreError("HRGRAPH_STORE=remote needs HRGRAPH_SPARQL_URL (the endpoint's query URL)")
-    return RemoteStore(url, build_id=getattr(settings, "remote_build", "") or None,
-                       timeout_s=getattr(settings, "query_timeout_s", 30.0),
-                       base=getattr(settings, "base", "https://w3id.org/hrgraph/"),
-                       refresh_s=getattr(settings, "remote_refresh_s", 5.0),
-                       max_rows=getattr(settings, "query_max_rows", 100_000),
-                       max_bytes=getattr(settings, "query_max_bytes", 32 * 1024 * 1024))
+    endpoint = Endpoint(settings.sparql_url, settings.base, settings.query_timeout_s)
+    pinned = settings.remote_build or None
+    managed: list[bool] = []  # once the endpoint had an active build, never fall back to the whole endpoint
 
+    def locate() -> str:
+        if pinned:
+            return pinned
+        view = endpoint.view()
+        return view.build_id if view is not None else ""
 
-__all__: Sequence[str] = ("RemoteStore", "open_remote")
+    def open_build(name: str) -> RemoteStore:
+        view = endpoint.view(name) if name else None
+        if name and view is None:
+            raise StoreError(f"build {name} is not loaded in the endpoint", where=endpoint.url,
+                             hint="publish it first, or unset HRGRAPH_REMOTE_BUILD to follow the active build")
+        if view is None and managed:
+            raise StoreError("the endpoint no longer names an active build", where=endpoint.url)
+        managed.append(view is not None)
+        return RemoteStore(endpoint, view, settings.dist_dir)
+
+    return Following(locate, open_build, settings.follow_s, what=endpoint.url)

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -22,7 +21,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from hrgraph.config import Settings
 from hrgraph.errors import StoreError
+from hrgraph.store.base import published_graphs
 from hrgraph.store.buildgraphs import C, build_node, control_graph, physical_name
 
 
@@ -193,52 +194,42 @@ def switch(target: Target, build_id: str) -> str | None:
     return previous
 
 
-def graphs_of(dist: Path, base: str) -> dict[str, Path]:
-    """The files of a build in dist/ and the public graphs they go to (as the embedded publish loads them)."""
-    return {f"{base}graph/data": dist / "hrgraph.nt.gz", f"{base}graph/ontology": dist / "ontology.ttl",
-            f"{base}graph/void": dist / "void.ttl"}
-
-
 # --- `hrgraph build` with HRGRAPH_STORE=remote ------------------------------------------------------------------
 
-def target_of(settings: object) -> Target:
+def target_of(settings: Settings) -> Target:
     """The target HRGRAPH_VIRTUOSO_* name; StoreError when they are missing."""
-    address = getattr(settings, "virtuoso_isql", "")
-    load_dir = getattr(settings, "virtuoso_load_dir", "")
-    if not address or not load_dir:
+    if not settings.virtuoso_isql or not settings.virtuoso_load_dir:
         raise StoreError("publishing to a remote store needs HRGRAPH_VIRTUOSO_ISQL (host:port of Virtuoso's SQL "
                          "port) and HRGRAPH_VIRTUOSO_LOAD_DIR (a folder in its DirsAllowed)")
-    host, _, port = address.rpartition(":")
-    isql = Isql(int(port), user=getattr(settings, "virtuoso_user", "dba"),
-                password=getattr(settings, "virtuoso_password", "dba"), host=host or "127.0.0.1")
-    return Target(isql, Path(load_dir), control_graph(getattr(settings, "base", "")))
+    host, _, port = settings.virtuoso_isql.rpartition(":")
+    isql = Isql(int(port), user=settings.virtuoso_user, password=settings.virtuoso_password, host=host or "127.0.0.1")
+    return Target(isql, Path(settings.virtuoso_load_dir), control_graph(settings.base))
 
 
-def _remote(settings: object) -> bool:
-    return getattr(settings, "store_backend", "embedded") == "remote"
+class VirtuosoPublisher:
+    """The `Publisher` of the remote back-end (`store.backends`): Virtuoso's bulk loader through isql-vt."""
 
+    def __init__(self, settings: Settings) -> None:
+        self.target, self.base = target_of(settings), settings.base
 
-def load_build(settings: object, dist: Path, build_id: str) -> None:
-    """Publish step 1 (before dist/ is swapped): the build loaded beside the served one, not yet active.
-    A no-op unless HRGRAPH_STORE=remote; StoreError leaves dist/ and the served build as they were."""
-    if _remote(settings):
-        load(graphs_of(dist, getattr(settings, "base", "")), build_id, target_of(settings))
+    def prepare(self, graphs: Mapping[str, Path], build_id: str) -> None:
+        load(graphs, build_id, self.target)
 
+    def discard(self, build_id: str) -> None:
+        """A loaded build whose commit failed stays unmapped-or-inactive; `prune` drops it once it was active,
+        and the next load of the same id clears its graphs first."""
 
-def activate_build(settings: object, build_id: str) -> None:
-    """Publish step 2 (after dist/ is swapped, the commit point): the loaded build made active."""
-    if _remote(settings):
-        switch(target_of(settings), build_id)
+    def activate(self, build_id: str, files: Path) -> None:
+        switch(self.target, build_id)
 
+    def reconcile(self, build_id: str, files: Path) -> bool:
+        """Finish a publish cut between the dist/ swap and the switch: activate `build_id` (the one dist/
+        describes) when all its graphs are loaded but it is not active. True when something was activated."""
+        graphs = len(published_graphs(files, self.base))
+        if active(self.target) == build_id or mapped_graphs(self.target, build_id) != graphs:
+            return False
+        switch(self.target, build_id)
+        return True
 
-def reconcile(settings: object, dist: Path) -> bool:
-    """Finish a publish cut between the dist/ swap and the switch: activate the build dist/ describes when it
-    is loaded but not active. True when something was activated."""
-    if not _remote(settings) or not (dist / "build.json").is_file():
-        return False
-    build_id = json.loads((dist / "build.json").read_text(encoding="utf-8"))["build_id"]
-    target = target_of(settings)
-    if active(target) == build_id or mapped_graphs(target, build_id) != len(graphs_of(dist, "")):
-        return False
-    switch(target, build_id)
-    return True
+    def clean(self) -> None:
+        """Nothing to do: a build is pruned when it is switched away from (`switch`)."""

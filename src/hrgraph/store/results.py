@@ -1,8 +1,9 @@
 """A client query's result as it crosses the Store protocol, and its serialization by the engine itself.
 
-The payload is a pyoxigraph value (QuerySolutions, QueryBoolean, or an iterable of Triples), which a
-remote back-end obtains with `pyoxigraph.parse_query_results` / `pyoxigraph.parse`, so one serializer
-table serves both back-ends. pyoxigraph writes every format we offer, far faster than rdflib graphs.
+Every back-end answers `Store.run` with one `QueryResult`: the answer in a line-based form the engine writes
+and reads fast (SPARQL TSV, N-Triples), cut at the row and byte caps by `encode` (which says so). The embedded
+store's query workers send it over a pipe as it is; the remote store encodes what the endpoint sent. One
+serializer table then writes it in the negotiated format, with pyoxigraph (far faster than rdflib graphs).
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ from dataclasses import dataclass
 from typing import Literal as Kind
 
 import pyoxigraph as ox
-
-from hrgraph.errors import HrgraphError
 
 SOLUTIONS: Kind = "solutions"
 BOOLEAN: Kind = "boolean"
@@ -59,29 +58,108 @@ PREFIXES: Mapping[str, str] = {
 }
 
 
-class QueryError(HrgraphError):
-    """The query text was rejected by the parser (the message says where); the web layer answers 400."""
-
-
-@dataclass
+@dataclass(frozen=True)
 class QueryResult:
-    """What `Store.run` returns. The payload is a one-shot iterator: serialize or tabulate it once."""
+    """What `Store.run` returns from every back-end: the kind, the answer as the engine wrote it in a
+    line-based form (SPARQL TSV for solutions, N-Triples for a graph, `true`/`false` for a boolean), and
+    whether a cap cut it (`rows=N` or `bytes=N`, N rows kept; None when whole). Bytes cross a process or a
+    network as they are, and `serialize` writes them in the format the client asked for."""
 
     kind: Kind
-    payload: object
-
-    @classmethod
-    def of(cls, value: object) -> QueryResult:
-        if isinstance(value, ox.QuerySolutions):
-            return cls(SOLUTIONS, value)
-        if isinstance(value, ox.QueryBoolean | bool):
-            return cls(BOOLEAN, value)
-        return cls(GRAPH, value)
+    data: bytes
+    truncated: str | None = None
 
     @property
     def media_types(self) -> tuple[str, ...]:
         """What this result can be written as, the default first."""
         return tuple(RDF_FORMATS if self.kind == GRAPH else RESULTS_FORMATS)
+
+    def value(self) -> object:
+        """The answer as pyoxigraph values: QuerySolutions, a list of Triples, or a bool."""
+        if self.kind == BOOLEAN:
+            return self.data == b"true"
+        if self.kind == GRAPH:
+            return [q.triple for q in ox.parse(self.data, format=ox.RdfFormat.N_TRIPLES)]
+        return ox.parse_query_results(self.data, format=ox.QueryResultsFormat.TSV)
+
+
+def kind_of(value: object) -> Kind:
+    if isinstance(value, ox.QuerySolutions):
+        return SOLUTIONS
+    if isinstance(value, ox.QueryBoolean | bool):
+        return BOOLEAN
+    return GRAPH
+
+
+class _Full(Exception):
+    """Raised by `_CappedLines.write` to stop the engine's serializer (and so the evaluation) at a cap."""
+
+
+class _CappedLines:
+    """A file-like sink for the engine's line-based serializers (SPARQL TSV, N-Triples: one row per line).
+
+    It stops the engine (by raising `_Full`) once more than `max_rows` rows or clearly more than `max_bytes`
+    bytes have come; `result` then keeps whole rows within both caps and names the one that cut. pyoxigraph
+    writes in 8 KiB chunks, so the check costs nothing per row. The header line never counts against a cap.
+    """
+
+    SLACK = 64 * 1024  # room for the header line before the engine is stopped
+
+    def __init__(self, max_rows: int, max_bytes: int, header_lines: int) -> None:
+        self.max_rows, self.max_bytes, self.header = max_rows, max_bytes, header_lines
+        self.parts: list[bytes] = []
+        self.size = self.lines = 0
+
+    def write(self, chunk: bytes) -> int:
+        self.parts.append(bytes(chunk))
+        self.size += len(chunk)
+        self.lines += chunk.count(b"\n")
+        if self.lines > self.max_rows + self.header or self.size > self.max_bytes + self.SLACK:
+            raise _Full
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+    def result(self, stopped: bool) -> tuple[bytes, str | None]:
+        """The kept bytes (whole lines) and the truncation note, `rows=N` or `bytes=N` (N rows kept)."""
+        data = b"".join(self.parts)
+        lines = data.split(b"\n")[:-1]  # what follows the last newline is an incomplete line (or nothing)
+        kept, size = lines[:self.header], 0
+        for line in lines[self.header:]:
+            if len(kept) - self.header >= self.max_rows:
+                return _joined(kept), f"rows={self.max_rows}"
+            if size + len(line) + 1 > self.max_bytes:
+                return _joined(kept), f"bytes={len(kept) - self.header}"
+            kept.append(line)
+            size += len(line) + 1
+        return (_joined(kept), f"bytes={len(kept) - self.header}") if stopped else (data, None)
+
+
+def _joined(lines: list[bytes]) -> bytes:
+    return b"".join(line + b"\n" for line in lines)
+
+
+def encode(value: object, max_rows: int, max_bytes: int) -> QueryResult:
+    """An engine answer (QuerySolutions, QueryBoolean/bool, or Triples) as a `QueryResult` within the caps.
+
+    The engine serializes (no Python object per row): both formats put one solution or triple per line with
+    newlines escaped, so a cap cuts at a line and the reader re-reads the rest exactly.
+    """
+    kind = kind_of(value)
+    if kind == BOOLEAN:
+        return QueryResult(BOOLEAN, b"true" if bool(value) else b"false")
+    sink = _CappedLines(max_rows, max_bytes, header_lines=0 if kind == GRAPH else 1)
+    try:
+        if kind == GRAPH:
+            ox.serialize(value, sink, format=ox.RdfFormat.N_TRIPLES)  # type: ignore[arg-type]
+        else:
+            value.serialize(sink, format=ox.QueryResultsFormat.TSV)  # type: ignore[attr-defined]
+        stopped = False
+    except _Full:
+        stopped = True
+    data, cut = sink.result(stopped)
+    return QueryResult(kind, data, cut)
 
 
 def _bare(media_type: str) -> str:
@@ -95,19 +173,18 @@ def serialize(result: QueryResult, media_type: str, prefixes: Mapping[str, str] 
         if mt not in RDF_FORMATS:
             raise ValueError(f"a graph result cannot be written as {mt}")
         fmt = RDF_FORMATS[mt]
+        if fmt == ox.RdfFormat.N_TRIPLES:
+            return result.data  # already N-Triples
         wants_prefixes = fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
-        return ox.serialize(_triples(result.payload), format=fmt,
+        return ox.serialize(result.value(), format=fmt,  # type: ignore[arg-type]
                             prefixes=dict(prefixes) if wants_prefixes else None) or b""
     if mt not in RESULTS_FORMATS:
         raise ValueError(f"a {result.kind} result cannot be written as {mt}")
-    payload = result.payload
-    if isinstance(payload, bool):  # a remote back-end's plain bool
-        return _boolean(payload, RESULTS_FORMATS[mt])
-    return payload.serialize(format=RESULTS_FORMATS[mt]) or b""  # type: ignore[attr-defined]
-
-
-def _triples(payload: object) -> Iterable[ox.Triple]:
-    return payload  # type: ignore[return-value]  # QueryTriples and lists of Triples both iterate Triples
+    if result.kind == BOOLEAN:
+        return _boolean(result.data == b"true", RESULTS_FORMATS[mt])
+    if RESULTS_FORMATS[mt] == ox.QueryResultsFormat.TSV:
+        return result.data  # already SPARQL TSV
+    return result.value().serialize(format=RESULTS_FORMATS[mt]) or b""  # type: ignore[attr-defined]
 
 
 def _boolean(value: bool, fmt: ox.QueryResultsFormat) -> bytes:
@@ -131,12 +208,13 @@ class Table:
 def tabulate(result: QueryResult, limit: int) -> Table:
     """At most `limit` rows; fetch one more than that so the page can say honestly that it was cut."""
     if result.kind == BOOLEAN:
-        return Table(["boolean"], [[str(bool(result.payload)).lower()]])
+        return Table(["boolean"], [[result.data.decode()]])
+    value = result.value()
     if result.kind == GRAPH:
-        rows = _take(([_text(t.subject), _text(t.predicate), _text(t.object)] for t in _triples(result.payload)),
-                     limit + 1)
+        triples: list[ox.Triple] = value  # type: ignore[assignment]
+        rows = _take(([_text(t.subject), _text(t.predicate), _text(t.object)] for t in triples), limit + 1)
         return Table(["subject", "predicate", "object"], rows[:limit], len(rows) > limit)
-    solutions: ox.QuerySolutions = result.payload  # type: ignore[assignment]
+    solutions: ox.QuerySolutions = value  # type: ignore[assignment]
     columns = [v.value for v in solutions.variables]
     rows = _take(([_text(s[c]) if s[c] is not None else "" for c in columns] for s in solutions), limit + 1)
     return Table(columns, rows[:limit], len(rows) > limit)

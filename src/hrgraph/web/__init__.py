@@ -1,47 +1,39 @@
-"""The web layer: an app factory over an opened store, one blueprint per surface."""
+"""The web layer: an app factory over the published builds, one blueprint per surface."""
 
 from __future__ import annotations
 
 from flask import Flask
 
 from hrgraph.config import Settings
-from hrgraph.store.base import Store
+from hrgraph.store.base import Stores
 
 
-def create_app(settings: Settings, store: Store) -> Flask:
-    """Build the WSGI app over an already opened store; no globals, so tests build as many as they like."""
+def create_app(settings: Settings, stores: Stores) -> Flask:
+    """Build the WSGI app over opened stores; no globals, so tests build as many as they like."""
     app = Flask(__name__)
-    from hrgraph.web import context
+    from hrgraph.web import blueprints, context, limits, security
 
-    context.install(app, settings, store)  # read by routes through get_settings() / get_store()
-    # Blueprints are registered by the modules that own them (sparql, resources, pages, downloads).
-    from hrgraph.web import blueprints
-
-    blueprints.register_all(app)
-    from hrgraph.web import limits, security
-
+    context.install(app, settings, stores)  # read by routes through get_settings() / get_store()
+    blueprints.register_all(app)  # each module owns its blueprint; errors answer in one shape
     security.install(app)  # CSP, nosniff, Referrer-Policy on every response; debug off
     limits.install(app)  # body cap (413), rate limiting (429), Retry-After
     return app
 
 
 def serve(settings: Settings) -> None:
-    """Serve the last published build with waitress (a production WSGI server, never Flask's dev server)."""
+    """Serve the published build with waitress (a production WSGI server, never Flask's dev server),
+    following each new publish (`store.follow`)."""
     import waitress
 
-    from hrgraph.store.embedded import open_current, reconcile_published
-    from hrgraph.store.pool import pooled
+    from hrgraph.store.backends import open_store, reconcile_unless_building
 
-    if settings.store_backend == "remote":  # HRGRAPH_STORE=remote: a SPARQL 1.1 endpoint (HRGRAPH_SPARQL_URL)
-        from hrgraph.store.remote import open_remote
-
-        store = open_remote(settings)
-    else:
-        reconcile_published(settings.dist_dir, settings.store_dir)  # finish a publish a kill interrupted
-        inner = open_current(settings.store_dir)
-        store = pooled(inner, (settings.store_dir / "current").resolve(), settings)  # client queries in workers
-    app = create_app(settings, store)
-    print(f"hrgraph: serving build {store.build_id} on http://{settings.host}:{settings.port}/", flush=True)
+    reconcile_unless_building(settings)  # finish a publish a kill interrupted
+    stores = open_store(settings)
+    app = create_app(settings, stores)
+    print(f"hrgraph: serving build {stores.build_id} on http://{settings.host}:{settings.port}/", flush=True)
     behind_proxy = {"trusted_proxy": settings.trusted_proxy, "trusted_proxy_headers": {"x-forwarded-for"},
                     "clear_untrusted_proxy_headers": True} if settings.trusted_proxy else {}
-    waitress.serve(app, host=settings.host, port=settings.port, threads=8, ident="hrgraph", **behind_proxy)
+    try:
+        waitress.serve(app, host=settings.host, port=settings.port, threads=8, ident="hrgraph", **behind_proxy)
+    finally:
+        stores.close()

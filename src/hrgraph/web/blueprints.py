@@ -10,6 +10,7 @@ from hrgraph.web import (
     downloads,
     errors,
     graphstore,
+    health,
     pages,
     queries,
     reconcile,
@@ -20,7 +21,8 @@ from hrgraph.web import (
 
 
 def register_all(app: Flask) -> None:
-    errors.install(app)  # Flask's own 404/405/500 answer in the same shape as ours
+    errors.install(app)  # one handler: our errors, Flask's own 404/405 and anything unexpected, one shape
     # resources last: it answers every other path
-    for module in (sparql, queries, docs, graphstore, downloads, pages, search, reconcile, crossref, resources):
+    for module in (sparql, queries, docs, health, graphstore, downloads, pages, search, reconcile, crossref,
+                   resources):
         app.register_blueprint(module.bp)

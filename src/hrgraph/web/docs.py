@@ -1,6 +1,6 @@
 """Documents about the data, for people and machines: the ontology's documentation (`/ontology.html`, the
 page `/ontology` sends browsers to), the SHACL shapes (`/shapes`), a concept scheme's concepts
-(`/vocab/{scheme}.html`), the dump files with sizes and checksums (`/dumps`) and `/health`.
+(`/vocab/{scheme}.html`) and the dump files with sizes and checksums (`/dumps`).
 
 The ontology and vocabularies are read from the store (the build publishes them in their own graph), the
 shapes from `shapes/*.ttl`, the dumps from `dist/`. RDF of the ontology and vocabularies stays with
@@ -253,7 +253,7 @@ def dumps_listing() -> Response:
     chosen = chosen_format(offers)
     if chosen is None:
         return not_acceptable(offers)
-    files = dump_files(get_settings().dist_dir)
+    files = dump_files(get_store().files)
     if chosen == HTML:
         return html(render_template("dumps.html", files=files))
     if chosen == "application/json":
@@ -261,30 +261,4 @@ def dumps_listing() -> Response:
     else:
         response = Response("".join(f"{f['url']}\n" for f in files), content_type="text/plain; charset=utf-8")
     response.headers["Vary"] = "Accept"
-    return response
-
-
-# --- health -----------------------------------------------------------------------------------------------
-
-def triple_count() -> int | None:
-    """The dataset's size as its VoID description states it (counted by the build), None when the served
-    store has no VoID graph: counting here would walk the whole store (minutes at 10M triples), and a load
-    balancer probes /health every few seconds."""
-    rows = get_store().select("SELECT ?n WHERE { GRAPH ?g { ?d <http://rdfs.org/ns/void#triples> ?n ; "
-                          "<http://rdfs.org/ns/void#uriSpace> ?space } } LIMIT 1")
-    return int(rows[0]["n"].value) if rows else None
-
-
-@bp.get("/health")
-def health() -> Response:
-    """200 with the build and its size when the store answers a query; 503 otherwise."""
-    try:
-        if not get_store().ask("ASK { ?s ?p ?o }"):
-            raise RuntimeError("the store is empty")
-        body, status = {"status": "ok", "build_id": get_store().build_id, "triples": triple_count()}, 200
-    except Exception as exc:  # noqa: BLE001 — any failure of the store means "not healthy", never a 500
-        body, status = {"status": "unavailable", "error": str(exc) or type(exc).__name__}, 503
-    response = current_app.json.response(body)
-    response.status_code = status
-    response.headers["Cache-Control"] = "no-store"
     return response

@@ -1,5 +1,6 @@
-"""The build's files for download: `/dumps/<name>` serves the regular files directly in `settings.dist_dir`
-(nothing below it, nothing hidden, so no path traversal), with their media types, ETag / 304 and ranges, and
+"""The build's files for download: `/dumps/<name>` serves the regular files directly in the served build's
+files (`Store.files`: dist/ as it was published with the graph the server answers from; nothing below it,
+nothing hidden, so no path traversal), with their media types, ETag / 304 and ranges, and
 `/sources/<name>` the stored source texts the evidence offsets point into;
 the listing at `/dumps` is `hrgraph.web.docs`; `/.well-known/void` answers 303 to the VoID description
 (RFC 5785 / VoID §7.2).
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, redirect, send_from_directory
 
-from hrgraph.web.context import get_settings
+from hrgraph.web.context import get_store
 from hrgraph.web.errors import error_response
 
 bp = Blueprint("downloads", __name__)
@@ -56,17 +57,17 @@ def _send(folder: Path, name: str, what: str) -> Response:
 
 @bp.get("/dumps/<name>")
 def dump(name: str) -> Response:
-    return _send(get_settings().dist_dir, name, "download")
+    return _send(get_store().files, name, "download")
 
 
 @bp.get("/sources/<name>")
 def source_text(name: str) -> Response:
     """The stored text of a source document ({base}sources/{file}): evidence offsets count characters in it."""
-    return _send(get_settings().dist_dir / "sources", name, "source document")
+    return _send(get_store().files / "sources", name, "source document")
 
 
 @bp.get("/.well-known/void")
 def well_known_void() -> Response:
-    if not (get_settings().dist_dir / VOID_FILE).is_file():
+    if not (get_store().files / VOID_FILE).is_file():
         return error_response(404, "the dataset description has not been built yet")
     return redirect(f"/dumps/{VOID_FILE}", code=303)

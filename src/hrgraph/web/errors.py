@@ -1,8 +1,16 @@
-"""The one error shape of the web layer: a status and a plain message, in the format the client negotiated.
+"""The one error shape of the web layer: a status and a plain message, in the format the client asked for.
 
-Browsers get a small HTML page, JSON clients `{"error": {"status", "title", "message"}}`, everyone else
-(curl, SPARQL clients) plain text, which is where SPARQL clients look for the parser's message.
-Every surface answers errors through `error_response`; `install(app)` routes Flask's own 404/405/500 here too.
+Every refusal is *raised*: an `HrgraphError` carries its HTTP meaning (`status`, `retry_after`: a store's
+errors, `QueryError` 400, `QueryTimeout` 504, `StoreError` 503, …; `Refused` is the web layer's own), and
+the one handler `install` registers answers it. Flask's own errors (unknown path, wrong method, a body over
+the limit) and any unexpected exception (500, logged with its traceback) take the same path, so no client
+ever sees Flask's default page.
+
+The body: browsers get a small HTML page, JSON clients `{"error": {"status", "title", "message"}}`, everyone
+else (curl, SPARQL clients) plain text, which is where SPARQL clients look for the parser's message. A route
+that serves a format named by the URL (`/id/person/k.ttl`) says so with `answer_errors_as(fmt)`: its errors
+then come in that format (the JSON object for JSON-LD; for Turtle, N-Triples and RDF/XML a valid empty
+document whose only content is the message as a comment).
 """
 
 from __future__ import annotations
@@ -11,33 +19,74 @@ import html
 import json
 from collections.abc import Mapping
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, current_app, g, render_template, request
 from jinja2 import TemplateNotFound
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from hrgraph.web.conneg import negotiate
+from hrgraph.errors import HrgraphError
+from hrgraph.web.conneg import Format, negotiate
 
 # Plain text first: a client that accepts anything (curl, most SPARQL libraries) gets the message as is.
 _OFFERS = ("text/plain", "text/html", "application/json", "application/problem+json")
+_FORMAT = "error_format"  # flask.g slot set by `answer_errors_as`
 
 
-def error_response(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
-    """A response with `status` and `message`, as HTML, JSON or text by the request's Accept header."""
+class Refused(HrgraphError):
+    """A request the web layer refuses (a protocol rule, a limit, nothing there): status, message, headers."""
+
+    def __init__(self, status: int, what: str, headers: Mapping[str, str] | None = None,
+                 retry_after: int | None = None) -> None:
+        super().__init__(what)
+        self.status = status  # type: ignore[misc]  # per instance, where other errors set it per class
+        self.retry_after = retry_after  # type: ignore[misc]
+        self.headers = dict(headers or {})
+
+
+def answer_errors_as(fmt: Format | None) -> None:
+    """Errors of this request come in `fmt` (a format the URL named), not by Accept."""
+    setattr(g, _FORMAT, fmt)
+
+
+def error_response(status: int, message: str, headers: Mapping[str, str] | None = None,
+                   fmt: Format | None = None) -> Response:
+    """A response with `status` and `message`, in `fmt`, else the request's format, else by Accept."""
     title = HTTP_STATUS_CODES.get(status, "Error")
-    chosen = negotiate(request.headers.get("Accept"), _OFFERS) or "text/plain"
-    if chosen == "text/html":
-        body, mimetype = _html(status, title, message), "text/html"
-    elif chosen in ("application/json", "application/problem+json"):
-        body = json.dumps({"error": {"status": status, "title": title, "message": message}}, ensure_ascii=False)
-        mimetype = "application/json"
-    else:
-        body, mimetype = f"{status} {title}: {message}\n", "text/plain"
-    response = Response(body, status=status, mimetype=mimetype)
+    fmt = fmt or g.get(_FORMAT)
+    body, content_type = _in_format(status, title, message, fmt) if fmt else _negotiated(status, title, message)
+    response = Response(body, status=status, content_type=content_type)
     response.headers["Vary"] = "Accept"
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
+
+
+def _negotiated(status: int, title: str, message: str) -> tuple[str, str]:
+    chosen = negotiate(request.headers.get("Accept"), _OFFERS) or "text/plain"
+    if chosen == "text/html":
+        return _html(status, title, message), "text/html; charset=utf-8"
+    if chosen in ("application/json", "application/problem+json"):
+        return _json(status, title, message), "application/json"
+    return f"{status} {title}: {message}\n", "text/plain; charset=utf-8"
+
+
+def _in_format(status: int, title: str, message: str, fmt: Format) -> tuple[str, str]:
+    line = " ".join(f"{status} {title}: {message}".splitlines())
+    textual = fmt.media_type.startswith("text/") or fmt.media_type.endswith("xml")
+    content_type = f"{fmt.media_type}; charset=utf-8" if textual else fmt.media_type
+    if fmt.serializer == "html":
+        return _html(status, title, message), content_type
+    if fmt.serializer == "JSON_LD":
+        return _json(status, title, message), content_type
+    if fmt.serializer == "RDF_XML":
+        return (f'<?xml version="1.0" encoding="utf-8"?>\n<!-- {escape(line).replace("--", "- -")} -->\n'
+                '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n'), content_type
+    return f"# {line}\n", content_type
+
+
+def _json(status: int, title: str, message: str) -> str:
+    return json.dumps({"error": {"status": status, "title": title, "message": message}}, ensure_ascii=False)
 
 
 def _html(status: int, title: str, message: str) -> str:
@@ -56,11 +105,29 @@ def _html(status: int, title: str, message: str) -> str:
     )
 
 
+def answer(exc: HrgraphError) -> Response:
+    """The response for an error: its status, its message (and hint), Retry-After when it says when."""
+    headers = dict(getattr(exc, "headers", {}))
+    if exc.retry_after is not None:
+        headers.setdefault("Retry-After", str(exc.retry_after))
+    message = f"{exc.what} ({exc.hint})" if exc.hint else exc.what
+    return error_response(exc.status, message, headers)
+
+
 def _from_http_exception(exc: HTTPException) -> Response:
-    headers = {k: v for k, v in exc.get_headers() if k.lower() == "allow"}
+    headers = {k: v for k, v in exc.get_headers() if k.lower() in ("allow", "retry-after")}
     return error_response(exc.code or 500, exc.description or "", headers)
 
 
+def _unexpected(exc: Exception) -> Response:
+    if isinstance(exc, HTTPException):  # Flask routes these here too when no closer handler matched
+        return _from_http_exception(exc)
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    return error_response(500, "the server failed to answer this request; the error is logged")
+
+
 def install(app: Flask) -> None:
-    """Answer Flask's own errors (unknown path, wrong method) in the same shape as ours."""
+    """One handler for the whole app: our errors, Flask's own, and anything unexpected, in one shape."""
+    app.register_error_handler(HrgraphError, answer)
     app.register_error_handler(HTTPException, _from_http_exception)
+    app.register_error_handler(Exception, _unexpected)

@@ -1,5 +1,5 @@
 """Limits a public endpoint needs: request body size (413), per-client rate (429 + Retry-After), and the
-bridge from the query pool's limits (timeout, busy, truncation) to HTTP.
+limits of client queries (time, rows, bytes) handed to the store.
 
 - `MAX_CONTENT_LENGTH` is `Settings.max_body_bytes`; a larger body is answered 413 with the limit named.
 - Rate limiting is a token bucket per client address (`rate_limit_per_s`, burst `rate_limit_burst`).
@@ -22,23 +22,14 @@ from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from hrgraph.config import Settings
-from hrgraph.store.base import Dataset, Store
-from hrgraph.store.pool import TRUNCATED_HEADER, PooledStore, PoolError
-from hrgraph.store.remote import RemoteStore
+from hrgraph.store.base import Dataset, Limits
 from hrgraph.store.results import QueryResult
-from hrgraph.web.context import SETTINGS
-from hrgraph.web.errors import error_response
+from hrgraph.web.context import SETTINGS, get_settings, get_store
+from hrgraph.web.errors import Refused, error_response
 
+TRUNCATED_HEADER = "X-HRGraph-Truncated"
 RETRY_AFTER_DEFAULT = "5"
 _MAX_CLIENTS = 10_000
-
-
-class Refused(Exception):
-    """A query refused or stopped by a limit: status, message and (for 503) when to retry."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status, self.message = status, message
 
 
 # --- query limits -------------------------------------------------------------------------------------------
@@ -57,21 +48,16 @@ def requested_timeout() -> float | None:
     return value
 
 
-def run_query(store: Store, query: str, dataset: Dataset, base_iri: str) -> QueryResult:
-    """`store.run` within the limits; the pool's refusals become `Refused` with their HTTP status."""
-    timeout = requested_timeout()
-    if not isinstance(store, PooledStore | RemoteStore):  # both enforce timeout and caps; they raise PoolError
-        return store.run(query, dataset, base_iri=base_iri)
-    try:
-        return store.run(query, dataset, base_iri=base_iri, timeout_s=timeout)
-    except PoolError as exc:
-        raise Refused(exc.status, exc.what) from exc
+def run_query(query: str, dataset: Dataset, base_iri: str) -> QueryResult:
+    """A client's query on this request's build, within the configured limits and the client's `timeout=`.
+    Raises the store's errors (QueryError, QueryTimeout, StoreError), each carrying its HTTP status."""
+    limits = Limits.of(get_settings()).within(requested_timeout())
+    return get_store().run(query, dataset, limits, base_iri=base_iri)
 
 
 def mark_truncated(response: Response, result: QueryResult) -> Response:
-    cut = getattr(result, "truncated", None)
-    if cut:
-        response.headers[TRUNCATED_HEADER] = cut
+    if result.truncated:
+        response.headers[TRUNCATED_HEADER] = result.truncated
     return response
 
 

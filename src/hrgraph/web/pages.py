@@ -139,7 +139,7 @@ VARIANTS = _variants()
 
 @bp.get("/")
 def home() -> str:
-    dist = get_settings().dist_dir
+    dist = get_store().files
     dumps = sorted(p.name for p in dist.iterdir() if p.is_file()) if dist.is_dir() else []
     return render_template("home.html", counts=per_build("counts", counts),
                            by_year=per_build("by_year", recognitions_per_year),
@@ -149,7 +149,7 @@ def home() -> str:
 def counts() -> list[tuple[Kind, int]]:
     values = " ".join(sparql_iri(k.cls) for k in KINDS)
     rows = get_store().select(f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?c {{ {values} }} ?s a ?c }} "
-                          "GROUP BY ?c")
+                              "GROUP BY ?c")
     found = {r["c"].value: int(r["n"].value) for r in rows}
     return [(k, found.get(k.cls, 0)) for k in KINDS]
 

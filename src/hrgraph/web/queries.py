@@ -18,16 +18,17 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from hrgraph.store.base import Dataset
-from hrgraph.store.results import QueryError, tabulate
+from hrgraph.store.base import Dataset, QueryError
+from hrgraph.store.results import serialize, tabulate
 from hrgraph.web import limits, saved
 from hrgraph.web.conneg import from_alias, negotiate, parse_accept, score
-from hrgraph.web.context import get_settings, get_store
+from hrgraph.web.context import get_settings
 from hrgraph.web.describe import Presenter
-from hrgraph.web.errors import error_response
-from hrgraph.web.sparql import ProtocolError, check_query, choose_format, with_cors
+from hrgraph.web.errors import Refused
+from hrgraph.web.sparql import check_query, choose_format, with_cors
 
 bp = Blueprint("queries", __name__)
+bp.after_request(with_cors)  # every answer, errors included, is readable from any origin
 
 HTML = "text/html"
 QUERY_TEXT = "application/sparql-query"
@@ -76,7 +77,7 @@ def term_for(raw: str) -> ox.NamedNode | ox.Literal:
     """A request value as an RDF term: `<IRI>` or `scheme:...` is an IRI, anything else a plain literal."""
     value = raw.strip()
     if not value or len(value) > MAX_VALUE:
-        raise ProtocolError(400, f"a parameter value must be 1 to {MAX_VALUE} characters long")
+        raise Refused(400, f"a parameter value must be 1 to {MAX_VALUE} characters long")
     if value.startswith("<") and value.endswith(">"):
         value = value[1:-1]
     elif not SCHEME.match(value) and not LOOKS_LIKE_IRI.match(value):
@@ -84,7 +85,7 @@ def term_for(raw: str) -> ox.NamedNode | ox.Literal:
     try:
         return ox.NamedNode(value)
     except ValueError as exc:
-        raise ProtocolError(400, f"not a valid IRI: {value!r} ({exc})") from exc
+        raise Refused(400, f"not a valid IRI: {value!r} ({exc})") from exc
 
 
 def bind(query: saved.SavedQuery, args: dict[str, str]) -> tuple[str, dict[str, str]]:
@@ -93,7 +94,7 @@ def bind(query: saved.SavedQuery, args: dict[str, str]) -> tuple[str, dict[str, 
     unknown = sorted(set(args) - set(params) - set(RESERVED))
     if unknown:
         known = ", ".join(params) or "none"
-        raise ProtocolError(400, f"unknown parameter {', '.join(unknown)} for query '{query.name}' "
+        raise Refused(400, f"unknown parameter {', '.join(unknown)} for query '{query.name}' "
                                  f"(its parameters: {known})")
     text, used = query.text, {}
     for name, param in params.items():
@@ -116,7 +117,7 @@ def index() -> Response:
     chosen = from_alias(request.args.get("format"), ("application/json", HTML)) if request.args.get("format") \
         else negotiate(request.headers.get("Accept"), ("application/json", HTML))
     if chosen is None:
-        return with_cors(error_response(406, "the list of saved queries is offered as application/json or text/html"))
+        raise Refused(406, "the list of saved queries is offered as application/json or text/html")
     if chosen == HTML:
         items = [(q, params_of(q)) for q in queries]
         return html_response(render_template("queries.html", items=items))
@@ -124,7 +125,7 @@ def index() -> Response:
               "text": f"/queries/{q.name}.rq", "parameters": [p.__dict__ for p in params_of(q)]} for q in queries]
     response = current_app.json.response(items)
     response.headers["Vary"] = "Accept"
-    return with_cors(response)
+    return response
 
 
 @bp.get("/queries/<name>")
@@ -133,15 +134,11 @@ def run_saved(name: str) -> Response:
     as_text = name.endswith(".rq") or asks_for_text()
     found = saved.load(get_settings().queries_dir, name.removesuffix(".rq"))
     if found is None:
-        return with_cors(error_response(404, f"no saved query named '{name}'; the list is at /queries"))
-    try:
-        text, used = bind(found, request.args.to_dict())
-        if as_text:
-            return with_cors(Response(text, content_type=f"{QUERY_TEXT}; charset=utf-8"))
-        response = answer(found, text, used)
-    except ProtocolError as exc:
-        response = error_response(exc.status, exc.message)
-    return with_cors(response)
+        raise Refused(404, f"no saved query named '{name}'; the list is at /queries")
+    text, used = bind(found, request.args.to_dict())
+    if as_text:
+        return Response(text, content_type=f"{QUERY_TEXT}; charset=utf-8")
+    return answer(found, text, used)
 
 
 def asks_for_text() -> bool:
@@ -153,11 +150,9 @@ def asks_for_text() -> bool:
 def answer(query: saved.SavedQuery, text: str, used: dict[str, str]) -> Response:
     check_query(text)
     try:  # in the query workers, under the same limits as /sparql: a saved query can be slow at scale too
-        result = limits.run_query(get_store(), text, Dataset(), request.url_root.rstrip("/") + "/sparql")
+        result = limits.run_query(text, Dataset(), request.url_root.rstrip("/") + "/sparql")
     except QueryError as exc:
-        raise ProtocolError(400, f"the saved query failed: {exc.what}") from exc
-    except limits.Refused as exc:
-        raise ProtocolError(exc.status, exc.message) from exc
+        raise Refused(400, f"the saved query failed: {exc.what}") from exc
     fmt = request.args.get("format") or request.args.get("output")
     media_type = choose_format(result, fmt)
     if media_type == HTML:
@@ -166,7 +161,7 @@ def answer(query: saved.SavedQuery, text: str, used: dict[str, str]) -> Response
             "query.html", q=query, params=params_of(query), used=used, table=table, text=text,
             p=Presenter(get_settings().base), links=format_links(query, used),
             editor="/sparql?" + urlencode({"query": text}))), result)
-    body = get_store().serialize(result, media_type)
+    body = serialize(result, media_type)
     textual = media_type.startswith("text/") or media_type.endswith(("xml", "json"))
     response = Response(body, content_type=f"{media_type}; charset=utf-8" if textual else media_type)
     response.headers["Vary"] = "Accept"
@@ -198,7 +193,7 @@ def examples() -> Response:
     fmt = request.args.get("format")
     chosen = from_alias(fmt, offers) if fmt else negotiate(request.headers.get("Accept"), offers)
     if chosen is None:
-        return with_cors(error_response(406, f"the examples are offered as {', '.join(offers)}"))
+        raise Refused(406, f"the examples are offered as {', '.join(offers)}")
     if chosen == HTML:
         return index()
     root = request.url_root.rstrip("/")
@@ -211,7 +206,7 @@ def examples() -> Response:
     textual = chosen.startswith("text/") or chosen.endswith("xml")
     response = Response(body, content_type=f"{chosen}; charset=utf-8" if textual else chosen)
     response.headers["Vary"] = "Accept"
-    return with_cors(response)
+    return response
 
 
 def examples_rdf(queries: list[saved.SavedQuery], base: str, endpoint: str) -> list[ox.Triple]:

@@ -10,21 +10,18 @@ is sent only for IRIs the store knows; an unknown IRI gets 404 directly, in the 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 from flask.blueprints import BlueprintSetupState
-from markupsafe import escape
-from werkzeug.http import HTTP_STATUS_CODES
 
 from hrgraph.config import Settings
 from hrgraph.model.namespaces import HR, PREFIXES
 from hrgraph.web import conneg, errors
 from hrgraph.web.conneg import RESOURCE_FORMATS, Format
-from hrgraph.web.context import SETTINGS, STORES, get_settings, get_store
+from hrgraph.web.context import SETTINGS, current_build_id, get_settings, get_store
 from hrgraph.web.describe import Description, LabelMemo, Presenter, describe, sparql_iri
 from hrgraph.web.doccache import MARK, Cached, DocumentCache, FastDocuments, Key
 
@@ -45,7 +42,7 @@ def _install_cache(state: BlueprintSetupState) -> None:
     cache = app.extensions[CACHE] = DocumentCache(conf.document_cache_mb * 1024 * 1024)
     app.extensions[LABELS] = LabelMemo()
     app.wsgi_app = FastDocuments(app.wsgi_app, cache, conf, document_path,  # type: ignore[method-assign]
-                                 lambda: app.extensions[STORES].build_id)
+                                 lambda: current_build_id(app))
 
 
 def document_path(path: str, page: int) -> tuple[str, str] | None:
@@ -61,10 +58,11 @@ def document_key(stem: str, fmt: Format, page: int) -> Key:
 @bp.get("/<path:path>")
 def resource(path: str) -> Response:
     stem, fmt = split_extension(path)
+    errors.answer_errors_as(fmt)  # a store failure on `/x.ttl` is answered in Turtle too
     iri = get_settings().base + stem
     page = page_number()
     if page is None:
-        return error_response(400, "page must be a positive integer", fmt or conneg.HTML)
+        return errors.error_response(400, "page must be a positive integer", fmt=fmt or conneg.HTML)
     if fmt is None:
         return redirect_to_document(stem, iri)
     return document(stem, iri, fmt, page)
@@ -115,7 +113,7 @@ def retired_response(stem: str, st: Status, fmt: Format | None, document: bool) 
         resp.headers["Location"] = f"/{st.moved_to[len(base):]}{suffix}"
         return resp
     if st.gone is not None:
-        return error_response(410, f"{base}{stem} was withdrawn by the curators: {st.gone}", fmt)
+        return errors.error_response(410, f"{base}{stem} was withdrawn by the curators: {st.gone}", fmt=fmt)
     return None
 
 
@@ -123,11 +121,11 @@ def redirect_to_document(stem: str, iri: str) -> Response:
     fmt = conneg.choose(request.headers.get("Accept"))
     if fmt is None:
         types = ", ".join(f.media_type for f in RESOURCE_FORMATS)
-        resp = error_response(406, f"none of the formats offered is acceptable: {types}", None)
+        resp = errors.error_response(406, f"none of the formats offered is acceptable: {types}")
     elif (retired := retired_response(stem, st := status(iri), fmt, document=False)) is not None:
         resp = retired
     elif not st.live:
-        resp = error_response(404, f"no resource {iri} in this dataset", fmt)
+        resp = errors.error_response(404, f"no resource {iri} in this dataset", fmt=fmt)
     else:
         resp = Response(status=303)
         query = f"?{request.query_string.decode('latin-1')}" if request.query_string else ""
@@ -157,9 +155,9 @@ def document(stem: str, iri: str, fmt: Format, page: int) -> Response:
         try:
             d = describe(get_store(), iri, page, get_settings().page_size, current_app.extensions[LABELS])
         except ValueError:
-            return error_response(404, f"not an IRI: {iri}", fmt)
+            return errors.error_response(404, f"not an IRI: {iri}", fmt=fmt)
         if not d.exists:
-            return error_response(404, f"no resource {iri} in this dataset", fmt)
+            return errors.error_response(404, f"no resource {iri} in this dataset", fmt=fmt)
         resp = render(d, stem, fmt)
         resp.headers["Link"] = link_header(stem, fmt, d)
         request.environ[MARK] = key  # the fast path keeps the response as it leaves the app
@@ -210,29 +208,6 @@ def serialize(triples: Sequence[ox.Triple], fmt: Format) -> bytes:
     if rdf_format in (ox.RdfFormat.N_TRIPLES,):
         return ox.serialize(triples, format=rdf_format)
     return ox.serialize(triples, format=rdf_format, prefixes=prefixes)
-
-
-def error_response(status: int, message: str, fmt: Format | None) -> Response:
-    """The web layer's one error shape (status, title, message: `hrgraph.web.errors`), written in the format
-    the client asked for: the HTML page for HTML, the JSON object for JSON-LD, and for Turtle, N-Triples and
-    RDF/XML a valid empty document whose only content is the message as a comment. Without a format (406)
-    the shared helper negotiates."""
-    if fmt is None:
-        return errors.error_response(status, message)
-    title = HTTP_STATUS_CODES.get(status, "Error")
-    line = " ".join(f"{status} {title}: {message}".splitlines())
-    if fmt.serializer == "html":
-        body = render_template("error.html", status=status, title=title, message=message)
-    elif fmt.serializer == "JSON_LD":
-        body = json.dumps({"error": {"status": status, "title": title, "message": message}}, ensure_ascii=False)
-    elif fmt.serializer == "RDF_XML":
-        body = (f'<?xml version="1.0" encoding="utf-8"?>\n<!-- {escape(line).replace("--", "- -")} -->\n'
-                '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n')
-    else:
-        body = f"# {line}\n"
-    resp = Response(body, status=status, content_type=content_type(fmt))
-    resp.headers["Vary"] = "Accept"
-    return resp
 
 
 def content_type(fmt: Format) -> str:

@@ -15,13 +15,14 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
+from hrgraph.errors import HrgraphError
 from hrgraph.store import querytext
-from hrgraph.store.base import Dataset
-from hrgraph.store.results import QueryError, QueryResult, tabulate
+from hrgraph.store.base import Dataset, QueryError
+from hrgraph.store.results import QueryResult, serialize, tabulate
 from hrgraph.web import limits, saved
 from hrgraph.web.conneg import from_alias, negotiate
 from hrgraph.web.context import get_settings, get_store
-from hrgraph.web.errors import error_response
+from hrgraph.web.errors import Refused
 
 bp = Blueprint("sparql", __name__)
 
@@ -34,15 +35,6 @@ SD_FORMATS = ("text/turtle", "application/ld+json", "application/rdf+xml", "appl
 CORS = {"Access-Control-Allow-Origin": "*"}
 SD = "http://www.w3.org/ns/sparql-service-description#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-
-
-class ProtocolError(Exception):
-    """A request the protocol does not allow; becomes an error response with this status and message."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -58,41 +50,41 @@ class Operation:
 
 def _single(values: list[str], name: str) -> str | None:
     if len(values) > 1:
-        raise ProtocolError(400, f"give exactly one '{name}' parameter, not {len(values)}")
+        raise Refused(400, f"give exactly one '{name}' parameter, not {len(values)}")
     return values[0] if values else None
 
 
 def _check_charset() -> None:
     charset = request.mimetype_params.get("charset", "utf-8").lower()
     if charset not in ("utf-8", "utf8"):
-        raise ProtocolError(415, f"the request body must be UTF-8, not {charset}")
+        raise Refused(415, f"the request body must be UTF-8, not {charset}")
 
 
 def parse_request() -> Operation:
-    """The operation of a GET, a form POST or a direct POST; ProtocolError for anything else."""
+    """The operation of a GET, a form POST or a direct POST; Refused for anything else."""
     params = request.args
     if request.method == "POST":
         _check_charset()
         if request.mimetype == FORM:
             params = request.values  # form fields and query string: both may carry the dataset
         elif request.mimetype == UPDATE:
-            raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
+            raise Refused(403, "this endpoint is read-only: SPARQL Update is not accepted")
         elif request.mimetype != QUERY:
             given = request.mimetype or "no Content-Type"
-            raise ProtocolError(415, f"POST a query as {FORM} or {QUERY}, not {given}")
+            raise Refused(415, f"POST a query as {FORM} or {QUERY}, not {given}")
     if "update" in params:
         if "query" in params:
-            raise ProtocolError(400, "a request carries either 'query' or 'update', not both")
-        raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
+            raise Refused(400, "a request carries either 'query' or 'update', not both")
+        raise Refused(403, "this endpoint is read-only: SPARQL Update is not accepted")
     query = _single(params.getlist("query"), "query")
     if request.method == "POST" and request.mimetype == QUERY:
         if query is not None:
-            raise ProtocolError(400, "a direct POST carries the query in its body, not also as 'query='")
+            raise Refused(400, "a direct POST carries the query in its body, not also as 'query='")
         query = request.get_data(as_text=True)
         if not query.strip():
-            raise ProtocolError(400, "the request body holds no query")
+            raise Refused(400, "the request body holds no query")
     elif request.method == "POST" and query is None:
-        raise ProtocolError(400, "the form has no 'query' field")
+        raise Refused(400, "the form has no 'query' field")
     dataset = Dataset(tuple(params.getlist("default-graph-uri")), tuple(params.getlist("named-graph-uri")))
     return Operation(query, dataset, params.get("format") or params.get("output"))
 
@@ -105,19 +97,20 @@ def endpoint() -> Response:
     if request.method == "OPTIONS":
         return preflight()
     if request.method not in ("GET", "HEAD", "POST"):
-        return with_cors(error_response(405, f"use GET or POST, not {request.method}",
-                                        {"Allow": ALLOWED_METHODS}))
-    op = None
+        raise Refused(405, f"use GET or POST, not {request.method}", {"Allow": ALLOWED_METHODS})
+    op = parse_request()
+    if op.query is None:
+        return describe_service(op)
     try:
-        op = parse_request()
-        response = describe_service(op) if op.query is None else answer(op.query, op.dataset, op.format)
-    except ProtocolError as exc:
-        if op is not None and op.query is not None and prefers_html(op.format):
-            # A person at the plain form: show the message above their query rather than a bare page.
-            response = editor_page(query=op.query, status=exc.status, error=exc.message)
-        else:
-            response = error_response(exc.status, exc.message)
-    return with_cors(response)
+        return answer(op.query, op.dataset, op.format)
+    except HrgraphError as exc:
+        if not prefers_html(op.format):
+            raise  # the app's error handler answers, in the client's format
+        # A person at the plain form: show the message above their query rather than a bare page.
+        response = editor_page(query=op.query, status=exc.status, error=exc.what)
+        if exc.retry_after is not None:
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
 
 def prefers_html(fmt: str | None) -> bool:
@@ -131,15 +124,13 @@ def answer(query: str, dataset: Dataset, fmt: str | None) -> Response:
     check_query(query)
     try:
         # Relative IRIs resolve against the endpoint's own URL (SPARQL 1.1 Protocol: the service's BASE).
-        result = limits.run_query(get_store(), query, dataset, request.base_url)  # timeout=, pool refusals
+        result = limits.run_query(query, dataset, request.base_url)
     except QueryError as exc:
-        raise ProtocolError(400, f"malformed query: {exc.what}") from exc
-    except limits.Refused as exc:
-        raise ProtocolError(exc.status, exc.message) from exc
+        raise Refused(400, f"malformed query: {exc.what}") from exc
     media_type = choose_format(result, fmt)
     if media_type == HTML:
         return limits.mark_truncated(editor_page(query=query, result=result, status=200), result)
-    body = get_store().serialize(result, media_type)
+    body = serialize(result, media_type)
     response = Response(body, content_type=_content_type(media_type))
     response.headers["Vary"] = "Accept"
     if fmt in ("csv", "tsv", "text/csv", "text/tab-separated-values"):  # a download link in the editor
@@ -150,9 +141,9 @@ def answer(query: str, dataset: Dataset, fmt: str | None) -> Response:
 def check_query(query: str) -> None:
     """Refusals decided on the text alone, before any evaluation."""
     if querytext.is_update(query):
-        raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
+        raise Refused(403, "this endpoint is read-only: SPARQL Update is not accepted")
     if querytext.uses_service(query):
-        raise ProtocolError(400, "SERVICE (federated query) is not allowed on this endpoint")
+        raise Refused(400, "SERVICE (federated query) is not allowed on this endpoint")
 
 
 def choose_format(result: QueryResult, fmt: str | None) -> str:
@@ -160,11 +151,11 @@ def choose_format(result: QueryResult, fmt: str | None) -> str:
     if fmt:
         chosen = from_alias(fmt, offers)
         if chosen is None:
-            raise ProtocolError(400, f"unknown format '{fmt}' for this query; use one of: {', '.join(offers)}")
+            raise Refused(400, f"unknown format '{fmt}' for this query; use one of: {', '.join(offers)}")
         return chosen
     chosen = negotiate(request.headers.get("Accept"), offers)
     if chosen is None:
-        raise ProtocolError(406, f"none of the formats offered is acceptable: {', '.join(offers)}")
+        raise Refused(406, f"none of the formats offered is acceptable: {', '.join(offers)}")
     return chosen
 
 
@@ -173,7 +164,10 @@ def _content_type(media_type: str) -> str:
     return f"{media_type}; charset=utf-8" if textual else media_type
 
 
+@bp.after_request
 def with_cors(response: Response) -> Response:
+    """Every answer of the endpoint (errors included: the handler's answers pass here too) is readable
+    from any origin."""
     response.headers.update(CORS)
     return response
 
@@ -192,11 +186,11 @@ def preflight() -> Response:
 def describe_service(op: Operation) -> Response:
     """Without a query: the Service Description for machines, the editor for browsers."""
     if request.method == "POST":
-        raise ProtocolError(400, "the request has no query")
+        raise Refused(400, "the request has no query")
     offers = (*SD_FORMATS, HTML)
     chosen = from_alias(op.format, offers) if op.format else negotiate(request.headers.get("Accept"), offers)
     if chosen is None:
-        raise ProtocolError(406, f"none of the formats offered is acceptable: {', '.join(offers)}")
+        raise Refused(406, f"none of the formats offered is acceptable: {', '.join(offers)}")
     if chosen == HTML:
         return editor_page()
     body = ox.serialize(service_description(request.base_url), format=ox.RdfFormat.from_media_type(chosen),

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +16,13 @@ from hrgraph.pipeline.ingest import lexicon as lx
 from hrgraph.pipeline.ingest.claims import Draft, ItemContext, Ref, extract
 from hrgraph.pipeline.ingest.identity import KeyRegistry, Resolver
 from hrgraph.pipeline.ingest.names import slug
-from hrgraph.pipeline.ingest.people import short_names
+from hrgraph.pipeline.ingest.people import ShortNames, short_names
 from hrgraph.pipeline.ingest.readers import Document, Item, ReadError, Span, read_file
-from hrgraph.pipeline.ingest.recognise import Mention, ident, norm, recognise, surname_mentions
+from hrgraph.pipeline.ingest.recognise import Mention, ident, norm, recognise, surname_index, surname_mentions
 from hrgraph.pipeline.ingest.tables import article_mentions
+from hrgraph.pipeline.sources import line_of, occurrences
 
+MAX_EVIDENCE = 8  # quotes kept for one claim stated again and again
 BORN = re.compile(r"^[,\s\u00a0]*\(?(?:born|b\.)[\s\u00a0]+(?:in[\s\u00a0]+)?(\d{4})")
 
 
@@ -60,13 +64,20 @@ def evidence(text: str, file: str, start: int, end: int) -> Evidence:
     while end > start and text[end - 1] in " \t\n\u00a0,":
         end -= 1
     quote = text[start:end]
-    n, pos = 1, text.find(quote)
-    while 0 <= pos < start:
-        pos = text.find(quote, pos + 1)
-        if pos < 0 or pos > start:
-            break
-        n += 1
-    return Evidence(file, quote, n)
+    return Evidence(file, quote, max(bisect_left(occurrences(text, quote), start) + 1, 1))
+
+
+class Spans:
+    """Sorted (start, end) spans: whether one overlaps a range, in logarithmic time (a scan per mention was
+    quadratic on long pages)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.starts = [a for a, _ in spans]
+        self.reach = list(accumulate((b for _, b in spans), max))  # the furthest end among the first i spans
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_left(self.starts, end)  # spans starting before `end`
+        return i > 0 and self.reach[i - 1] > start
 
 
 class Ingest:
@@ -129,15 +140,16 @@ class Ingest:
             per_item.append((item, spans, mentions))
         per_item = _latin_labels(per_item)
         people = [m for _, _, ms in per_item for m in ms if m.kind == "persons"]
+        surnames, shorts = surname_index(people), ShortNames.of({p.label for p in people})
         self._births = {m.ident: b.group(1) for m in people if (b := BORN.match(doc.text[m.end:m.end + 30]))}
         for n, (item, spans, mentions) in enumerate(per_item, 1):
             if doc.signatories and n == len(doc.items):
                 mentions += [m for s in doc.signatories for m in recognise(s.text, s.start, doc.text, year)]
                 mentions += _signatory_orgs(doc, mentions)
-            taken = [(m.start, m.end) for m in mentions]
-            mentions += [m for s in spans for m in surname_mentions(s.text, s.start, people)
-                         if not any(a < m.end and m.start < b for a, b in taken)]
-            mentions += _short(item, spans, people, mentions)
+            taken = Spans(sorted((m.start, m.end) for m in mentions))
+            mentions += [m for s in spans for m in surname_mentions(s.text, s.start, surnames)
+                         if not taken.overlaps(m.start, m.end)]
+            mentions += _short(item, spans, shorts, mentions)
             mentions = [self._keyed(m, doc) for m in mentions]
             for m in mentions:
                 if m.kind != "dates":
@@ -290,6 +302,8 @@ class Ingest:
             fields = {k: self._resolve(k, v, d.kind) for k, v in d.fields.items()}
             what = "|".join(str(fields.get(k)) for k in WHAT.get(d.prefix, ()))
             signature = (doc.file, d.prefix, str(fields.get("statement")), what)
+            if signature in seen and len(seen[signature][0].evidence) >= MAX_EVIDENCE and d.prefix != "dem":
+                continue  # a claim stated a thousand times needs no thousand quotes (that was quadratic)
             evs = tuple(evidence(texts[doc.file], doc.file, a, b) for a, b in d.spans)
             if signature in seen:
                 old, first = seen[signature]
@@ -333,14 +347,16 @@ def _latin_labels(per_item: list[tuple[Item, list[Span], list[Mention]]]) -> \
             for item, spans, ms in per_item]
 
 
-def _short(item: Item, spans: list[Span], people: list[Mention], mentions: list[Mention]) -> list[Mention]:
-    """Shared surnames and given names alone (people.short_names), where no other mention stands."""
+def _short(item: Item, spans: list[Span], index: ShortNames, mentions: list[Mention]) -> list[Mention]:
+    """Shared surnames and given names alone (people.short_names), where no other mention stands; the item's
+    topic is whom its headline names."""
     heads = ([item.headline] if item.headline else []) + list(item.subtitles)
-    topic = frozenset(m.label for m in people if any(h.start <= m.start < h.end for h in heads))
-    taken = [(m.start, m.end) for m in mentions]
+    topic = frozenset(m.label for m in mentions if m.kind == "persons" and
+                      any(h.start <= m.start < h.end for h in heads))
+    taken = Spans(sorted((m.start, m.end) for m in mentions))
     return [Mention("persons", n.label, s.start + n.start, s.start + n.end, s.text[n.start:n.end], {"alone": True})
-            for s in spans for n in short_names(s.text, {p.label for p in people}, topic)
-            if not any(a < s.start + n.end and s.start + n.start < b for a, b in taken)]
+            for s in spans for n in short_names(s.text, index, topic)
+            if not taken.overlaps(s.start + n.start, s.start + n.end)]
 
 
 def _decision(key: str, reason: str) -> Any:
@@ -352,7 +368,7 @@ def _decision(key: str, reason: str) -> Any:
 def _line(texts: dict[str, str], spans: list[tuple[str, int, int]]) -> int:
     if not spans or spans[0][0] not in texts:
         return 0
-    return texts[spans[0][0]].count("\n", 0, spans[0][1]) + 1
+    return line_of(texts[spans[0][0]], spans[0][1])
 
 
 def _untitled(item: Item) -> str:
@@ -413,5 +429,4 @@ def ingest_documents(paths: Iterable[Path], known: list[Record], registry: KeyRe
             result.problems.append(Problem(str(path), "ingest-internal", f"could not be ingested: {exc!r}"))
     result.records = job.records(result.texts)
     result.resolver = job.resolver
-    registry.save()
     return result

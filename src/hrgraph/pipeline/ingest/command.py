@@ -1,25 +1,31 @@
-"""`hrgraph ingest FILE... [--format turtle|nt|jsonld] [--out PATH] [--explain KEY] [--report]`.
+"""`hrgraph ingest FILE... [--format turtle|nt|jsonld] [--out PATH] [--explain KEY] [--report] [--register-keys]`.
 
-Writes the ingested records (and the curated records they point to, so the output stands alone) as RDF, after
-the same SHACL gate as the build. Problems go to stderr, one line each, naming the file; never a traceback.
+Prints the ingested records (and the curated records they point to, so the output stands alone) as RDF,
+through the build's own preparation path (prepare.py: merge → restrict → resolve → emit → materialise →
+gate), so protected persons are withheld exactly as in a build. Problems go to stderr, one line each, masked
+like everything else; never a traceback. Ingest only reads: new keys stay in memory unless
+`--register-keys` saves them to data/keys.tsv (atomically); `build` registers them too.
 """
 
 from __future__ import annotations
 
+import io
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
 from rdflib import Graph
 
 from hrgraph.config import Settings
-from hrgraph.model.namespaces import Iris
 from hrgraph.model.records import Record
-from hrgraph.pipeline.curated import load_curated
-from hrgraph.pipeline.emit import Emitted, emit_record, emit_source
-from hrgraph.pipeline.ingest import ingest_files, merge
-from hrgraph.pipeline.resolve import Index, source_key
-from hrgraph.pipeline.sources import SourceText, read_sources
+from hrgraph.pipeline.emit import Triple
+from hrgraph.pipeline.ingest.assemble import IngestResult
+from hrgraph.pipeline.ingest.identity import KeyRegistry
+from hrgraph.pipeline.ntriples import nt_lines
+from hrgraph.pipeline.prepare import Select, load_model, prepare, read_inputs
+from hrgraph.pipeline.restrict import Policy, register_keys
+from hrgraph.pipeline.sources import SourceText
 
 FORMATS = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "ntriples": "nt", "jsonld": "json-ld", "json-ld": "json-ld"}
 
@@ -43,71 +49,68 @@ def closure(ingested: list[Record], known: list[Record]) -> list[Record]:
     return out
 
 
-def _emit(settings: Settings, records: list[Record], texts: dict[str, SourceText], files: list[str],
-          index_records: list[Record]) -> list[Emitted]:
-    index = Index.of(index_records, Iris(settings.base))
-    meta = {source_key(str(r.fields.get("file", r.key))): r for r in index_records if r.kind == "sources"}
-    emitted = [emit_source(texts[f], meta.get(source_key(f)), index) for f in sorted(files) if f in texts]
-    return emitted + [emit_record(r, index, texts) for r in records]
+def _serialize(triples: Iterable[Triple], fmt: str) -> tuple[str, int]:
+    """The RDF text in `fmt` and its number of triples; N-Triples without building an rdflib graph (sorted,
+    canonical: a long page gives hundreds of thousands of triples)."""
+    if fmt == "nt":
+        lines = sorted(nt_lines(triples))
+        return "".join(lines), len(lines)
+    graph = Graph()
+    for t in triples:
+        graph.add(t)
+    return graph.serialize(format=fmt), len(graph)
 
 
-def _ontology(settings: Settings) -> tuple[Graph, Graph, Graph]:
-    ontology, vocab, shapes = Graph(), Graph(), Graph()
-    for path in sorted(settings.ontology_dir.glob("*.ttl")):
-        ontology.parse(path, format="turtle")
-    for path in sorted((settings.ontology_dir / "vocab").glob("*.ttl")):
-        vocab.parse(path, format="turtle")
-    for path in sorted(settings.shapes_dir.glob("*.ttl")):
-        shapes.parse(path, format="turtle")
-    return ontology + vocab, vocab, shapes
+def _ingested_and_cited(result: IngestResult) -> Select:
+    """What ingest prints: the ingested records (the curated version where both have a key), the curated
+    records they refer to, and the source texts they cite."""
+    def select(records: list[Record], texts: dict[str, SourceText], policy: Policy) -> tuple[list[Record], list[str]]:
+        wanted = {(r.kind, policy.renamed.get(r.key, r.key)) for r in result.records}
+        ingested = [r for r in records if (r.kind, r.key) in wanted and r.kind != "sources"]
+        chosen = ingested + closure(ingested, [r for r in records if (r.kind, r.key) not in wanted])
+        pages = {policy.renamed.get(f, f) for f in result.texts}
+        return chosen, sorted({ev.source for r in chosen for ev in r.evidence} | pages)
+    return select
 
 
 def run(settings: Settings, files: list[str], fmt: str, out: str | None, explain: str | None = None,
-        report: bool = False, err: TextIO = sys.stderr) -> int:
-    from hrgraph.pipeline.reason import materialise, superclasses
-    from hrgraph.pipeline.validate import gate
-
-    known, _ = load_curated(settings.curated_dir, settings.root) if settings.curated_dir.is_dir() else ([], [])
-    result = ingest_files(files, known, settings.data_dir / "keys.tsv")
-    for p in result.problems:
-        print(f"hrgraph ingest: {p.severity.lower()}: {p.record}: {p.message}", file=err)
-    if explain:
-        for line in result.explain(explain) or [f"no ingested entity has the key '{explain}'"]:
-            print(line, file=sys.stdout if out else err)
-    if report:
-        for line in result.resolver.report() if result.resolver else []:
-            print(f"  {line}", file=err)
+        report: bool = False, err: TextIO = sys.stderr, register: bool = False) -> int:
+    """Read the pages and print their RDF; nothing in the checkout is written unless `register` (the key
+    registry, atomically) or `out` (the file asked for)."""
+    registry = KeyRegistry.load(settings.data_dir / "keys.tsv")
+    inputs = read_inputs(settings.with_(inputs=()), [Path(f) for f in files], registry)
+    result = inputs.ingested
     if not result.documents:
+        for p in result.problems:
+            print(f"hrgraph ingest: {p.severity.lower()}: {p.record}: {p.message}", file=err)
         print("hrgraph ingest: no file could be ingested", file=err)
         return 2
-    texts, _ = read_sources(settings.sources_dir) if settings.sources_dir.is_dir() else ({}, [])
-    texts.update({f: SourceText(f, t) for f, t in result.texts.items()})
-    merged, conflicts = merge(known, result.records)
-    wanted = {(r.kind, r.key) for r in result.records}
-    ingested = [r for r in merged if (r.kind, r.key) in wanted]  # the curated version where both have a key
-    records = ingested + closure(ingested, known)
-    cited = {ev.source for r in records for ev in r.evidence} | set(result.texts)
-    emitted = _emit(settings, records, texts, sorted(cited), merged)
-    ontology, vocab, shapes = _ontology(settings)
-    materialise(emitted, superclasses(ontology))
-    held = 0
-    if len(shapes):
-        gated = gate(emitted, shapes, ontology, vocab, settings.gate_engine)
-        emitted, held = gated.published, len(gated.held_back)
-        for e in gated.held_back:
-            print(f"hrgraph ingest: held back (violates shapes/): {e.record.ref()}", file=err)
-        for p in gated.problems:
-            if p.severity == "Violation":
-                print(f"hrgraph ingest: violation: {p}", file=err)
-    graph = Graph()
-    for e in emitted:
-        for t in e.triples:
-            graph.add(t)
-    data = graph.serialize(format=FORMATS.get(fmt, "turtle"))
+    prepared = prepare(settings, inputs, load_model(settings), io.StringIO(), _ingested_and_cited(result),
+                       write_private=False, publish_unreviewed=True)  # shows the candidates, marked unreviewed
+    mask = prepared.policy.mask
+    for p in prepared.problems:
+        print(mask(f"hrgraph ingest: {p.severity.lower()}: {p.record}: {p.message}"), file=err)
+    if explain:
+        for line in result.explain(explain) or [f"no ingested entity has the key '{explain}'"]:
+            print(mask(line), file=sys.stdout if out else err)
+    if report:
+        for line in result.resolver.report() if result.resolver else []:
+            print(mask(f"  {line}"), file=err)
+    gated = prepared.gated
+    for e in gated.held_back:
+        print(mask(f"hrgraph ingest: held back (violates shapes/): {e.record.ref()}"), file=err)
+    for p in gated.problems:
+        if p.severity == "Violation":
+            print(f"hrgraph ingest: violation: {p}", file=err)
+    data, triples = _serialize((t for e in gated.published for t in e.triples), FORMATS.get(fmt, "turtle"))
     if out:
         Path(out).write_text(data, encoding="utf-8")
     else:
         sys.stdout.write(data)
+    if register:
+        register_keys(registry, prepared.policy)
+    conflicts = sum(p.rule == "ingest-conflict" for p in prepared.problems)
     print(f"hrgraph ingest: {len(result.documents)} document(s), {len(result.records)} records, "
-          f"{len(graph)} triples; {len(conflicts)} conflict(s) with curated records; {held} held back", file=err)
-    return 1 if held else 0
+          f"{triples} triples; {conflicts} conflict(s) with curated records; {len(gated.held_back)} held back"
+          + ("; keys registered in data/keys.tsv" if register else ""), file=err)
+    return 1 if gated.held_back else 0

@@ -8,11 +8,13 @@ different birth years. Every decision is logged (`Decision`), for `hrgraph inges
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from hrgraph.model.records import Record
+from hrgraph.names import NameIndex, tokens
 from hrgraph.pipeline.ingest.names import name_key, same_person_name, slug
 from hrgraph.pipeline.ingest.recognise import norm
 
@@ -63,14 +65,20 @@ class KeyRegistry:
         self.taken.add((kind, key))
         self.changed = True
 
-    def save(self) -> None:
+    def save(self, row: Callable[[list[str]], list[str] | None] = lambda r: r) -> None:
+        """Write the registry (an explicit step: `build`, or `ingest --register-keys`), to a temporary file
+        renamed over the old one, so a reader sees the old registry or the new one. `row` may rewrite or
+        (None) leave out a row: restriction keeps names of withheld persons out of this tracked file."""
         if self.path is None or not self.changed:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("w", encoding="utf-8", newline="") as f:
+        rows = [r for r in (row(list(x)) for x in sorted(self.rows.values(), key=lambda r: (r[1], r[0]))) if r]
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        with tmp.open("w", encoding="utf-8", newline="") as f:
             w = csv.writer(f, delimiter="\t", lineterminator="\n")
             w.writerow(REGISTRY_HEADER)
-            w.writerows(sorted(self.rows.values(), key=lambda r: (r[1], r[0])))
+            w.writerows(rows)
+        os.replace(tmp, self.path)
         self.changed = False
 
 
@@ -93,22 +101,24 @@ class Resolver:
         self.decisions: dict[str, Decision] = {}
         self.taken = {(r.kind, r.key) for r in self.known} | set(registry.taken)
         self._by_label: dict[tuple[str, str], Record] = {}
-        self._persons: list[tuple[str, str, Record]] = []
+        self._persons: dict[str, list[tuple[str, str, Record]]] = {}  # surname skeleton -> (name key, label, record)
+        self._names = NameIndex()  # every spelling of the curated persons' names (hrgraph.names)
+        self._person_records: dict[str, Record] = {}
         for r in self.known:
             for label in _labels(r):
                 if r.kind == "persons":
-                    self._persons.append((name_key(label), label, r))
+                    key = name_key(label)
+                    self._persons.setdefault(key.partition("|")[2], []).append((key, label, r))
                 else:
                     self._by_label.setdefault((r.kind, norm(label)), r)
+            if r.kind == "persons":
+                self._names.add(r.key, _labels(r))
+                self._person_records[r.key] = r
 
     def known_match(self, kind: str, canonical: str, variants: list[str], fields: dict[str, object]) -> \
             tuple[Record, str] | None:
         if kind == "persons":
-            base = canonical.partition("#")[0]
-            for key, label, r in self._persons:
-                if same_person_name(base, key):
-                    return r, f"matches curated {r.ref()} by its label or alt label '{label}' (name key {key})"
-            return None
+            return self._known_person(canonical.partition("#")[0], variants)
         if kind == "provisions":
             instrument, number = fields.get("instrument_key"), fields.get("number")
             for r in self.known:
@@ -118,6 +128,22 @@ class Resolver:
         for v in variants:
             if r := self._by_label.get((kind, norm(v))):
                 return r, f"matches curated {r.ref()} by the name '{v}'"
+        return None
+
+    def _known_person(self, base: str, variants: list[str]) -> tuple[Record, str] | None:
+        """A curated person by name key (same surname skeleton, a fitting given name or initial), else by any
+        spelling of a full name (hrgraph.names: Cyrillic, case forms, other romanisations) when exactly one
+        curated person fits. Looked up by key: no scan of every curated person per mention."""
+        for key, label, r in self._persons.get(base.partition("|")[2], ()):
+            if same_person_name(base, key):
+                return r, f"matches curated {r.ref()} by its label or alt label '{label}' (name key {key})"
+        for v in variants:
+            if len(tokens(v)) < 2:
+                continue  # a surname alone could be anyone who bears it
+            hits = self._names.match(v)
+            if len(hits) == 1:
+                r = self._person_records[next(iter(hits))]
+                return r, f"matches curated {r.ref()} by a spelling of its name ('{v}')"
         return None
 
     def resolve(self, kind: str, canonical: str, label: str, variants: list[str], first_seen: str,

@@ -232,29 +232,40 @@ def _cyrillic_with_latin(text: str) -> Iterator[Name]:
             yield Name(f"{m.group(1)} {m.group(2)}", m.start(), m.end())
 
 
-def short_names(text: str, known: set[str], topic: frozenset[str]) -> Iterator[Name]:
-    """A name written short, of a person the document names in full (`known`: their labels): a surname
-    several of them share ("Khadasevich" in an obituary that also names his wife) is the one the title names
-    (`topic`); a given name alone ("Yulia was arrested") is the only person of the document with that given
-    name. (A surname only one of them carries: recognise.surname_mentions.)"""
-    by_surname: dict[str, set[str]] = {}
-    by_given: dict[str, set[str]] = {}
-    for label in known:
-        words = label.split()
-        by_surname.setdefault(surname_key(words[-1]), set()).add(label)
-        for group in given_groups(words[0]):
-            by_given.setdefault(group, set()).add(label)
+@dataclass(frozen=True)
+class ShortNames:
+    """The persons a document names in full, by surname key and by given-name group: built once per document."""
+
+    by_surname: dict[str, frozenset[str]]
+    by_given: dict[str, frozenset[str]]
+
+    @classmethod
+    def of(cls, labels: set[str]) -> ShortNames:
+        by_surname: dict[str, set[str]] = {}
+        by_given: dict[str, set[str]] = {}
+        for label in labels:
+            words = label.split()
+            by_surname.setdefault(surname_key(words[-1]), set()).add(label)
+            for group in given_groups(words[0]):
+                by_given.setdefault(group, set()).add(label)
+        return cls({k: frozenset(v) for k, v in by_surname.items()}, {k: frozenset(v) for k, v in by_given.items()})
+
+
+def short_names(text: str, index: ShortNames, topic: frozenset[str]) -> Iterator[Name]:
+    """A name written short, of a person the document names in full: a surname several of them share
+    ("Khadasevich" in an obituary that also names his wife) is the one the title names (`topic`); a given name
+    alone ("Yulia was arrested") is the only person of the document with that given name. (A surname only one
+    of them carries: recognise.surname_mentions.)"""
     for m in WORD.finditer(text):
         word = re.sub(r"['’]s$", "", m.group())
         if not _title(word) or len(word) < 3:
             continue
-        shared = by_surname.get(surname_key(word), set())
+        shared = index.by_surname.get(surname_key(word), frozenset())
         if len(shared) > 1 and len(shared & topic) == 1:
             yield Name(next(iter(shared & topic)), m.start(), m.start() + len(word))
         if shared:
             continue
-        nxt = re.match(r"[ \u00a0]+([A-Z])", text[m.end():m.end() + 3])
-        givens = {lb for g in given_groups(word) for lb in by_given.get(g, set())}
+        nxt = re.match(r"[ \u00a0]+[A-Z]", text[m.end():m.end() + 3])
+        givens = {lb for g in given_groups(word) for lb in index.by_given.get(g, frozenset())}
         if len(givens) == 1 and not nxt and is_given_name(word):
             yield Name(next(iter(givens)), m.start(), m.start() + len(word))
-

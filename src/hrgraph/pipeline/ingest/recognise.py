@@ -8,8 +8,11 @@ Human Rights House" is an organisation, not a person called Barys Zvozskau.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import accumulate
 
 from hrgraph.pipeline.ingest import lexicon as lx
 from hrgraph.pipeline.ingest.names import fold, name_key, skeleton
@@ -63,33 +66,76 @@ def persons(text: str, base: int) -> Iterator[Mention]:
         yield Mention("persons", n.label, base + n.start, base + n.end, text[n.start:n.end])
 
 
-def surname_mentions(text: str, base: int, known: list[Mention]) -> Iterator[Mention]:
-    """A surname alone ("Klimovich's death") of a person named in full elsewhere in the same document: the
-    same spelling first, else one romanisation; two persons the surname could be (a son and his mother) leave
-    it unattributed."""
+@dataclass(frozen=True)
+class Surnames:
+    """The persons named in full in a document, by the fold and the skeleton of their surname: built once per
+    document (built per paragraph, it made long pages quadratic)."""
+
+    people: dict[str, Mention]
+    by_fold: dict[str, set[str]]
+    by_skel: dict[str, set[str]]
+
+
+def surname_index(known: list[Mention]) -> Surnames:
     by_fold: dict[str, set[str]] = {}
     by_skel: dict[str, set[str]] = {}
-    people = {p.label: p for p in known}
     for p in known:
         last = p.label.split()[-1]
         by_fold.setdefault(fold(last), set()).add(p.label)
         by_skel.setdefault(skeleton(last), set()).add(p.label)
+    return Surnames({p.label: p for p in known}, by_fold, by_skel)
+
+
+def surname_mentions(text: str, base: int, known: list[Mention] | Surnames) -> Iterator[Mention]:
+    """A surname alone ("Klimovich's death") of a person named in full elsewhere in the same document: the
+    same spelling first, else one romanisation; two persons the surname could be (a son and his mother) leave
+    it unattributed."""
+    index = known if isinstance(known, Surnames) else surname_index(known)
     for t in TOKEN.finditer(text):
         word = re.sub(r"['’]s$", "", t.group())
         if not (word[:1].isupper() and len(word) > 3):
             continue
-        labels = by_fold.get(fold(word)) or by_skel.get(skeleton(word)) or set()
+        labels = index.by_fold.get(fold(word)) or index.by_skel.get(skeleton(word)) or set()
         if len(labels) == 1:
-            p = people[next(iter(labels))]
+            p = index.people[next(iter(labels))]
             yield Mention("persons", p.label, base + t.start(), base + t.start() + len(word), word,
                           {"alone": True, **({"canonical": p.attrs["canonical"]} if "canonical" in p.attrs else {})})
 
 
 # --- lexicon entries ---------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=512)
+def cue(pattern: str, context: str) -> bool:
+    """A document-wide cue, searched once per document (not once per paragraph: that was quadratic)."""
+    return re.search(pattern, context) is not None
+
+
+_DOC_HITS: dict[tuple[int, int], list[tuple[list[int], list[int]]]] = {}
+
+
+def _candidates(entries: list[lx.Entry], text: str, base: int, context: str) -> list[lx.Entry]:
+    """The entries with a match in the whole document that overlaps this span: each entry's pattern runs over
+    the document once, not once per paragraph. (A match in the span is, or overlaps, a match in the document.)"""
+    if len(context) < 20_000 or context[base:base + len(text)] != text:
+        return entries
+    key = (id(entries), id(context))
+    if key not in _DOC_HITS:
+        if len(_DOC_HITS) > 64:
+            _DOC_HITS.clear()
+        _DOC_HITS[key] = [([m.start() for m in hits], list(accumulate((m.end() for m in hits), max)))
+                          for hits in (list(e.pattern.finditer(context)) for e in entries)]
+    end = base + len(text)
+    out = []
+    for e, (starts, reach) in zip(entries, _DOC_HITS[key], strict=True):
+        i = bisect_left(starts, end)  # hits starting before the span's end; one of them reaching into it?
+        if i and reach[i - 1] > base:
+            out.append(e)
+    return out
+
+
 def entries(text: str, base: int, entries: list[lx.Entry], context: str) -> Iterator[Mention]:
-    for e in entries:
-        if e.needs and not re.search(e.needs, context):
+    for e in _candidates(entries, text, base, context):
+        if e.needs and not cue(e.needs, context):
             continue
         for m in e.pattern.finditer(text):
             yield _m(e.kind, e.label, text, base, m, **e.fields)
@@ -232,7 +278,7 @@ def provisions(text: str, base: int, context: str) -> Iterator[Mention]:
         number = f"{m.group('num')}-{m.group('letter')}"
         yield Mention("provisions", f"{GUIDELINES}, paragraph {number}", base + m.start(), base + m.end(),
                       m.group(), {"instrument": GUIDELINES, "number": number})
-    if re.search(r"(?i)definition of (?:a )?\W?political prisoner", context):
+    if cue(r"(?i)definition of (?:a )?\W?political prisoner", context):
         for m in CRITERION_ITEM.finditer(text):
             number = f"3.1-{m.group('letter')}"
             yield Mention("provisions", f"{GUIDELINES}, paragraph {number}", base + m.start(), base + m.end(),
