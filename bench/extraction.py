@@ -1,8 +1,9 @@
-"""Precision/recall of `hrgraph ingest` per kind of fact: on the dev set (tests/fixtures/devset, pages written
-with the rules), on the held-out pages (tests/fixtures/heldout, heldout2 and heldout3, each written after the
-rules scored well on what came before, in new styles; the figures of their first run, before any tuning, are kept
-in FIRST_RUN.txt; heldout3 was never tuned on: it is the honest figure of the current rules), and
-on the seed pages against their gold standard (tests/fixtures/gold/seeds.yaml).
+"""Precision/recall of `hrgraph ingest` per kind of fact, and of the court and sentence a charge carries: on the
+dev set (tests/fixtures/devset, pages written with the rules), on every round of held-out pages
+(tests/fixtures/heldout, heldout2, ... heldout7: each written after the rules of the round before were done, in new
+styles; the figures of its first run, before any tuning, are kept in its FIRST_RUN.txt; the newest round's first
+run is the honest figure of the current rules), and on the seed pages against their gold standard
+(tests/fixtures/gold/seeds.yaml).
 
     .venv/bin/python bench/extraction.py [--misses] [--with-curated]
 

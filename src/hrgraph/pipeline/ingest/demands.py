@@ -28,7 +28,8 @@ DEMAND_TYPES = [
     ("investigation", r"\binvestigat\w*|\binquiry\b"),
     ("decriminalisation", r"\bdecriminali[sz]\w*"),
     ("cessation-of-persecution", rf"\b(?:cessation|stop\w*|end\w*){S}+(?:of{S}+|to{S}+)?(?:the{S}+|all{S}+)?"
-                                 rf"(?:acts{S}+of{S}+)?(?:political{S}+)?(?:persecution|harassment|reprisals)"),
+                                 rf"(?:acts{S}+of{S}+)?(?:political{S}+)?(?:persecution|harassment|reprisals)|"
+                                 rf"\b(?:stop|cease|end)\w*{S}+(?:to{S}+)?(?:persecuting|harassing)\b"),
     ("end-of-repression", rf"\b(?:stop|end)\w*{S}+(?:to{S}+)?(?:political{S}+)?repressions?"),
     ("establish-mechanism", rf"\bestablish\w*{S}+(?:an?{S}+)?(?:independent{S}+)?(?:\w+{S}+)?mechanism"),
 ]
@@ -63,7 +64,7 @@ def demand_sentences(ctx: ItemContext, spans: list[Span]) -> list[tuple[Span, li
     with the persons of the list lines below it (for "release the following political prisoners:")."""
     out, inherited = [], False
     for i, span in enumerate(spans):
-        bullet = span.text.startswith("•")
+        bullet = bool(re.match(r"[•*\-–]|\d{1,2}[.)]\s", span.text))  # a bullet or a numbered line
         for s in g.sentences(span):
             quoted = [(q.start(), q.end()) for q in QUOTED.finditer(s.text)]
             cue = next((c for c in DEMAND_CUE.finditer(s.text) if not any(a <= c.start() < b for a, b in quoted)),

@@ -26,13 +26,14 @@ from hrgraph.pipeline.ingest.terms import respective_terms, term
 S = r"[\s\u00a0]"
 CHARGE_VERB = re.compile(
     rf"\b(?P<v>convicted|sentenced|sentences|convicts|charged|accused|prosecuted|tried|found(?=(?:[^.;]|(?<=Mr|Ms|Dr)\.|(?<=Mrs)\.)*\bguilty\b)|suspected|indicted|"
-    rf"fined|given|handed|received|serving|served|detained|arrested|taken{S}+into{S}+custody|held|wanted|"
+    rf"fined|given|handed|received|serving|served|detained|arrested|taken{S}+into{S}+custody|held|wanted|acquitted|"
     rf"on{S}+suspicion|(?:criminal{S}+)?(?:case|charges|proceedings){S}+(?:\w+{S}+){{0,3}}against)\b")
 STAGE = {**dict.fromkeys(("suspected", "wanted", "detained", "arrested", "taken", "on", "held"), "suspected"),
          **dict.fromkeys(("charged", "accused", "prosecuted", "indicted", "case", "charges", "proceedings",
-                          "criminal"), "charged")}
+                          "criminal", "acquitted"), "charged")}
 # Verbs whose active subject is the one who acts (a court, a judge, the police), never the accused.
 AGENTIVE = {"convicted", "sentenced", "sentences", "convicts", "charged", "accused", "prosecuted", "tried", "found",
+            "acquitted",
             "indicted", "fined", "detained", "arrested", "handed"}
 AFTER_PASSIVE = re.compile(rf"(?:{S}+(?:to|under|in|on|for|at|by|after|before|with|from|of|as|guilty|again|twice|"
                            rf"last|this|yesterday|today|earlier|together)\b|{S}*[,.;:()—–-]|{S}*$)")
@@ -42,7 +43,8 @@ LIST_ITEM = re.compile(rf"^{S}*(?:[•*\-–]{S}*|\d{{1,3}}[.)]{S}*)?$")
 LIST_ITEM_LINK = re.compile(rf"^(?:{S}*\((?:b\.|born|aged|\d)[^()]*\))?(?:,{S}*(?:under|Art|Part)|"
                             rf"{S}*\({S}*(?:Art|Part|under)|{S}*[—–-]{S}*(?:Art|Part|under))")
 POSSESSIVE = re.compile(rf"\b(?P<p>his|her|their)(?:{S}+[\w-]+){{0,3}}?{S}+(?P<n>convictions?|sentences?|charges?)"
-                        rf"(?:{S}+(?:was|were|is|are))?{S}+(?:under|for){S}*\(?{S}*$")
+                        rf"(?:{S}+(?:was|were|is|are))?(?::{S}*[^.;:]{{1,60}}?)?{S}+(?:under|for){S}*\(?{S}*$")
+APPEAL = re.compile(r"(?i)\b(?:appeal|upheld|uphold|cassation)")  # the appeal court is not the sentencing one
 SAME_ARTICLE = re.compile(rf"\bunder{S}+the{S}+same{S}+articles?\b")
 SAME_COURT = re.compile(rf"\b[Tt]he{S}+same{S}+court\b")
 
@@ -96,6 +98,8 @@ def _court(ctx: ItemContext, s: Span, at: int, end: int) -> Mention | None:
     """The court of the clause; "the same court" is the last one the item named before."""
     left, right = g.clause_bounds(s, at, end, ctx.doc.text)
     courts = [o for o in ctx.of_kind("organisations", left, right) if o.attrs.get("class") == "Court"]
+    if courts and APPEAL.search(ctx.doc.text, left, right):
+        return None
     if courts:
         return courts[0]
     if SAME_COURT.search(ctx.doc.text, left, right):
@@ -232,8 +236,8 @@ def fill_verdicts(drafts: list[Draft], focus: g.Focus) -> None:
                 d.fields["sentence"] = v[1]
 
 
-INTRO = re.compile(rf"(?i)\bthe{S}+following{S}+(?:\w+{S}+)?(?:persons|people|individuals|activists|defendants|"
-                   rf"students|journalists|political{S}+prisoners)\b[^:]*:{S}*$")
+INTRO = re.compile(rf"(?i)\bthe{S}+following{S}+(?:[\w-]+{S}+){{0,2}}?(?:persons|people|individuals|[\w-]+s)\b"
+                   rf"[^:]*:{S}*$")  # "The following persons / miners / political prisoners were ...:"
 
 
 def listed_below(ctx: ItemContext, s: Span, following: list[g.Run]) -> list[Draft]:

@@ -341,7 +341,7 @@ def _take_signatories(doc: Document, all_blocks: list[Span]) -> bool:
     at = next((i for i in range(len(all_blocks) - 1, -1, -1) if SIGNED.match(all_blocks[i].text)), None)
     if at is None or len(all_blocks) - at > 40:
         body = [b for b in all_blocks if not is_boilerplate(b)]
-        if len(body) > 3 and (run := _signatories(body)):
+        if len(body) > 3 and (run := _signatories(body)) and all(_org_like(b.text) for b in run):
             doc.signatories, doc.body_end = tuple(run), run[0].start
         return False
     inline = trim(all_blocks[at], SIGNED.pattern)
@@ -351,6 +351,15 @@ def _take_signatories(doc: Document, all_blocks: list[Span]) -> bool:
     if doc.signatories:
         doc.body_end = all_blocks[at].start
     return False
+
+
+def _org_like(line: str) -> bool:
+    """A line that can be an organisation's name: a capital first, few words, most of them capitalised (a list
+    of demands ending in ";" is none)."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line)
+             if w.lower() not in ("of", "for", "the", "and", "in", "on")]
+    return bool(re.match(r"[\"“«„]?[A-Z]", line)) and 0 < len(words) <= 10 and \
+        sum(w[0].isupper() for w in words) * 2 > len(words)
 
 
 def _split_signatories(line: Span) -> list[Span]:
