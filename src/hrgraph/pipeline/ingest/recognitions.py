@@ -128,13 +128,25 @@ def _others_view(ctx: ItemContext, local: list[g.Run], left: int, at: int) -> bo
     return any(g.SUBJECT_GAP.match(text[a.end:at]) for a in actors) or bool(OTHER_SUBJECT.search(text, left, at))
 
 
+def _recognisers(ctx: ItemContext, s: Span, at: int) -> list[Ref]:
+    """The organisations the clause names as recognising ("The Belarusian human rights community recognised",
+    "... by Viasna and the Belarusian Helsinki Committee"), or the signatories of a statement that says "we
+    recognise"; none named: the page's author (its publisher) recognises."""
+    left, right = g.clause_bounds(s, at, at, ctx.doc.text)
+    named = [o for o in ctx.of_kind("organisations", left, right) if o.attrs.get("class") not in STATE_CLASSES]
+    if not named and re.search(r"(?i)\bwe\b", ctx.doc.text[left:at]):
+        named = [o for o in ctx.mentions if o.kind == "organisations" and
+                 any(x.start <= o.start < x.end for x in ctx.doc.signatories)]
+    return list(dict.fromkeys(Ref(o.ident) for o in named))
+
+
 def _recognition(ctx: ItemContext, s: Span, person: Mention, a: int, b: int, former: bool, rule: str,
                  confidence: float = 0.9) -> Draft:
     text = ctx.doc.text
     status = "former" if former else "deceased" if re.search(r"posthumous", s.text) else "current"
     fields = {"type": "recognition", "statement": ctx.statement, "person": Ref(person.ident),
-              "recognised_by": [ctx.author] if ctx.author else [], "criterion": _criterion(ctx),
-              "former": status == "former", "status": status}
+              "recognised_by": _recognisers(ctx, s, a) or ([ctx.author] if ctx.author else []),
+              "criterion": _criterion(ctx), "former": status == "former", "status": status}
     if ctx.date:
         fields["date"] = ctx.date
     short = s.end - s.start <= 320
