@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run.py [--persons 10000] [--small 300] [--runs 3] [--seconds 5]
 
-Build stages run on a synthetic graph (`hrgraph synth`, 10,000 persons ≈ 1.08M triples), each in its own
+Build stages run on a synthetic graph (`hrgraph synth`, 10,000 persons ≈ 1.26M triples), each in its own
 process (peak RSS). The server serves that graph; dereference is compared with a static server holding the
 same documents pre-rendered, the saved queries with pyoxigraph in-process (the ceiling) and, on a small graph
 (`--small` persons: rdflib-endpoint parses and queries in pure Python), with rdflib-endpoint.
@@ -297,7 +297,7 @@ def main() -> int:
     p.add_argument("--seconds", type=float, default=4)
     p.add_argument("--query-seconds", type=float, default=1.5, help="each run of one saved query at c=1")
     p.add_argument("--rss-persons", type=int, default=100_000,
-                   help="persons of the graph served for the RSS row (100,000 ≈ 10.8M triples; 0 skips it)")
+                   help="persons of the graph served for the RSS row (100,000 ≈ 12.6M triples; 0 skips it)")
     args = p.parse_args()
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="hrgraph-bench-") as tmp:

@@ -65,6 +65,29 @@ def test_dumps_listing_with_sizes_and_checksums(live: LiveServer) -> None:
     assert get(live, "/dumps").text.splitlines()[0].startswith("/dumps/")  # plain for curl
 
 
+def test_dumps_listing_by_format_parameter(live: LiveServer) -> None:
+    """`format=` names a format of the one media-type table; `json` here is the listing, not SPARQL results."""
+    listing = get(live, "/dumps", format="json")
+    assert listing.status_code == 200 and listing.headers["Content-Type"] == "application/json"
+    assert {"hrgraph.ttl", "void.ttl"} <= {f["name"] for f in listing.json()}
+    assert get(live, "/dumps", format="html").headers["Content-Type"] == "text/html; charset=utf-8"
+    assert get(live, "/dumps", HTML, format="txt").text.startswith("/dumps/")  # the parameter beats Accept
+    assert get(live, "/dumps", format="csv").status_code == 406
+
+
+def test_every_dump_has_one_content_type_with_one_charset(live: LiveServer) -> None:
+    expected = {"hrgraph.ttl": "text/turtle; charset=utf-8", "void.ttl": "text/turtle; charset=utf-8",
+                "hrgraph.jsonld": "application/ld+json", "context.jsonld": "application/ld+json",
+                "hrgraph.nt.gz": "application/gzip", "build.json": "application/json",
+                "validation-report.txt": "text/plain; charset=utf-8"}
+    names = {f["name"] for f in get(live, "/dumps", format="json").json()}
+    assert set(expected) <= names
+    for name in sorted(names):
+        content_type = requests.head(f"{live.url}/dumps/{name}", timeout=30).headers["Content-Type"]
+        assert content_type.count("charset") <= 1, (name, content_type)
+        assert content_type == expected.get(name, content_type), name
+
+
 def test_void_declares_space_endpoint_dumps_and_class_counts(live: LiveServer) -> None:
     r = requests.get(live.url + "/.well-known/void", timeout=10)
     g = rdflib.Graph().parse(data=r.text, format="turtle")

@@ -207,6 +207,23 @@ def test_fragment_resources_are_in_their_document(site: LiveServer) -> None:
     assert (quote, rdflib.Namespace("http://www.w3.org/ns/oa#").exact, None) in g
 
 
+def test_jsonld_is_compacted_with_the_dump_context_and_says_what_the_turtle_says(live: LiveServer) -> None:
+    """A resource's JSON-LD uses the @context of the dump (dist/context.jsonld), inline, so it reads without
+    a fetch; parsed back by rdflib (an independent processor) it is the same graph as the Turtle document."""
+    context = requests.get(live.url + "/dumps/context.jsonld", timeout=10).json()["@context"]
+    path = "/id/person/andrei-aliaksandrau"
+    doc = requests.get(live.url + path + ".jsonld", timeout=10)
+    assert doc.status_code == 200 and doc.headers["Content-Type"] == "application/ld+json"
+    body = doc.json()
+    assert body["@context"] == context
+    person = next(n for n in body["@graph"] if n["@id"] == live.settings.base + path[1:])
+    assert "Person" in person["@type"] and "schema:Person" in person["@type"]  # a term, and a compact IRI
+    assert not [key for node in body["@graph"] for key in node if key.startswith(("http://", "https://"))]
+    from_jsonld = rdflib.Graph().parse(data=doc.text, format="json-ld")
+    from_turtle = rdflib.Graph().parse(data=requests.get(live.url + path + ".ttl", timeout=10).text, format="turtle")
+    assert len(from_turtle) > 20 and set(from_jsonld) == set(from_turtle)
+
+
 # --- downloads -------------------------------------------------------------------------------------------
 
 def test_dumps(site: LiveServer) -> None:

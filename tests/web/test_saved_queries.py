@@ -241,6 +241,16 @@ def test_index_lists_every_saved_query(live: LiveServer) -> None:
     assert all(f'href="/queries/{q.name}"' in page.text for q in SAVED)
 
 
+def test_index_by_format_parameter(live: LiveServer) -> None:
+    """`/queries?format=json` is the JSON list (the README's link), whatever the Accept header says."""
+    r = requests.get(live.url + "/queries", params={"format": "json"}, headers={"Accept": "text/html"}, timeout=10)
+    assert r.status_code == 200 and r.headers["Content-Type"] == "application/json"
+    assert {item["name"] for item in r.json()} == {q.name for q in SAVED}
+    page = requests.get(live.url + "/queries", params={"format": "html"}, timeout=10)
+    assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert requests.get(live.url + "/queries", params={"format": "ttl"}, timeout=10).status_code == 406
+
+
 @pytest.mark.parametrize("accept", ["application/sparql-results+xml", "text/csv", "text/tab-separated-values"])
 def test_every_results_format(live: LiveServer, accept: str) -> None:
     r = requests.get(live.url + "/queries/deaths-in-custody", headers={"Accept": accept}, timeout=10)

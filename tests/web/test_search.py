@@ -105,4 +105,11 @@ def test_a_restricted_person_is_never_found(restricted_site: Path) -> None:
         out = requests.post(f"{live.url}/xref.json", data=b"name\nZmitser Varantsevich\n",
                             headers={"Content-Type": "text/csv"}, timeout=60).json()
         assert out["rows"][0]["status"] == "no match" and out["rows"][0]["candidates"] == []
+        assert "arantsevich" not in requests.get(live.url + "/persons.csv", timeout=60).text
+        for q in ("Varantsevich", "Варанцэвіч", "Zmitser"):
+            items = requests.get(live.url + "/persons.json", params={"q": q}, timeout=60).json()["items"]
+            assert not [i for i in items if "varantsevich" in i["id"]], q
+            assert "arantsevich" not in requests.get(live.url + "/search.csv", params={"q": q}, timeout=60).text
+        everyone = requests.get(live.url + "/persons.json?status=current&status=former&status=deceased", timeout=60)
+        assert "varantsevich" not in everyone.text.lower()
         assert found(live, "Kazak Zinaida")  # the rest is there

@@ -20,11 +20,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from hrgraph.config import Settings
+from hrgraph.formats.jsonld import write_jsonld
 from hrgraph.model.namespaces import SH, Iris
 from hrgraph.model.records import Problem
 from hrgraph.pipeline import dumps, progress
 from hrgraph.pipeline.dumps import Dump
-from hrgraph.pipeline.jsonld import write_jsonld
 from hrgraph.pipeline.sources import SourceText
 from hrgraph.pipeline.validate import GateResult
 from hrgraph.pipeline.void import describe_dataset, graph_stats

@@ -14,48 +14,18 @@ from typing import Literal as Kind
 
 import pyoxigraph as ox
 
+from hrgraph.formats import media
+from hrgraph.model.namespaces import PREFIXES
+
 SOLUTIONS: Kind = "solutions"
 BOOLEAN: Kind = "boolean"
 GRAPH: Kind = "graph"
 
-# Media type -> engine format. The first entry of each table is the default when the client accepts anything.
+# Media type -> engine format, from the one media-type table: each format's own type, then the types clients
+# send instead (SPARQLWrapper's application/json, N-Triples' text/plain); the first is the default.
 RESULTS_FORMATS: Mapping[str, ox.QueryResultsFormat] = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-    # Generic types some clients (SPARQLWrapper, browsers' fetch) send instead of the SPARQL ones.
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/xml": ox.QueryResultsFormat.XML,
-    "text/xml": ox.QueryResultsFormat.XML,
-}
-RDF_FORMATS: Mapping[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/x-turtle": ox.RdfFormat.TURTLE,
-    "text/n3": ox.RdfFormat.TURTLE,  # Turtle is a subset of N3
-    "text/rdf+n3": ox.RdfFormat.TURTLE,
-    "text/plain": ox.RdfFormat.N_TRIPLES,  # N-Triples' historical media type
-    "application/json": ox.RdfFormat.JSON_LD,
-    "application/xml": ox.RdfFormat.RDF_XML,
-    "text/xml": ox.RdfFormat.RDF_XML,
-}
-
-PREFIXES: Mapping[str, str] = {
-    "hr": "https://w3id.org/hrgraph/ontology#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dct": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "schema": "https://schema.org/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "sd": "http://www.w3.org/ns/sparql-service-description#",
-}
+    mt: f.results for mt, f in media.by_offer(media.SOLUTION_FORMATS).items() if f.results}
+RDF_FORMATS: Mapping[str, ox.RdfFormat] = {mt: f.rdf for mt, f in media.by_offer(media.GRAPH_FORMATS).items() if f.rdf}
 
 
 @dataclass(frozen=True)

@@ -6,23 +6,26 @@ from flask import Flask
 
 from hrgraph.web import (
     crossref,
-    docs,
     downloads,
     errors,
     graphstore,
     health,
+    indexes,
+    ontology,
     pages,
     queries,
     reconcile,
     resources,
     search,
+    shapes,
     sparql,
+    vocabularies,
 )
 
 
 def register_all(app: Flask) -> None:
     errors.install(app)  # one handler: our errors, Flask's own 404/405 and anything unexpected, one shape
     # resources last: it answers every other path
-    for module in (sparql, queries, docs, health, graphstore, downloads, pages, search, reconcile, crossref,
-                   resources):
+    for module in (sparql, queries, ontology, vocabularies, shapes, health, graphstore, downloads, pages, indexes,
+                   search, reconcile, crossref, resources):
         app.register_blueprint(module.bp)

@@ -21,9 +21,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from flask import Flask
+
 from hrgraph.config import Settings
+from hrgraph.web.context import current_build_id
 from hrgraph.web.limits import is_loopback
 
+CACHE = "hrgraph_document_cache"  # app.extensions key
 Key = tuple[str, str, str, int]  # build id, path without extension, format name, page
 MARK = "hrgraph.document_key"  # environ slot where the document route leaves the key of a cacheable 200
 PAGE_QUERY = re.compile(r"(?:page=([1-9][0-9]{0,8}))?")
@@ -167,3 +171,15 @@ class FastDocuments:
         if etag is not None:
             self.cache.put(key, Cached(etag, headers, body))
         return [body]
+
+
+def install(app: Flask, settings: Settings, key_of: Callable[[str, int], tuple[str, str] | None]) -> None:
+    """Put the fast path in front of the app (the app factory calls this once): `key_of` tells a document
+    path from any other (`resources.document_path`)."""
+    cache = app.extensions[CACHE] = DocumentCache(settings.document_cache_mb * 1024 * 1024)
+    app.wsgi_app = FastDocuments(app.wsgi_app, cache, settings, key_of,  # type: ignore[method-assign]
+                                 lambda: current_build_id(app))
+
+
+def of(app: Flask) -> DocumentCache:
+    return app.extensions[CACHE]  # type: ignore[no-any-return]

@@ -17,33 +17,30 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
+from rdflib.namespace import RDF, RDFS, SDO, SH, XSD
 
+from hrgraph.formats import media
 from hrgraph.store.base import Dataset, QueryError
-from hrgraph.store.results import serialize, tabulate
+from hrgraph.store.results import tabulate
 from hrgraph.web import limits, saved
-from hrgraph.web.conneg import from_alias, negotiate, parse_accept, score
+from hrgraph.web.conneg import parse_accept, pick, score
 from hrgraph.web.context import get_settings
-from hrgraph.web.describe import Presenter
 from hrgraph.web.errors import Refused
-from hrgraph.web.sparql import check_query, choose_format, with_cors
+from hrgraph.web.present import Presenter
+from hrgraph.web.responses import html_page, rdf_document
+from hrgraph.web.sparql import check_query, choose_format, result_response, with_cors
 
 bp = Blueprint("queries", __name__)
 bp.after_request(with_cors)  # every answer, errors included, is readable from any origin
 
-HTML = "text/html"
-QUERY_TEXT = "application/sparql-query"
+HTML, JSON = media.HTML.media_type, media.JSON.media_type
+QUERY_TEXT = media.SPARQL_QUERY.media_type
 RESERVED = ("format", "output", "run", "timeout")
 MAX_VALUE = 2000
 PARAM = re.compile(r"^#\s*param\s*:\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:[—–:-]+\s*(.*))?$")
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 LOOKS_LIKE_IRI = re.compile(r"^(https?|urn|ftp|mailto):", re.IGNORECASE)  # then it must be a valid one
-EXAMPLES_FORMATS = ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SH = "http://www.w3.org/ns/shacl#"
-SCHEMA = "https://schema.org/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 PREFIX_DECL = re.compile(r"^\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE)
 
 
@@ -114,13 +111,12 @@ def bind(query: saved.SavedQuery, args: dict[str, str]) -> tuple[str, dict[str, 
 def index() -> Response:
     """The saved queries: JSON for programs (the default), an HTML list for browsers."""
     queries = saved.load_all(get_settings().queries_dir)
-    chosen = from_alias(request.args.get("format"), ("application/json", HTML)) if request.args.get("format") \
-        else negotiate(request.headers.get("Accept"), ("application/json", HTML))
+    chosen = pick(request.headers.get("Accept"), request.args.get("format"), (JSON, HTML))
     if chosen is None:
-        raise Refused(406, "the list of saved queries is offered as application/json or text/html")
+        raise Refused(406, f"the list of saved queries is offered as {JSON} or {HTML}")
     if chosen == HTML:
         items = [(q, params_of(q)) for q in queries]
-        return html_response(render_template("queries.html", items=items))
+        return html_page(render_template("queries.html", items=items))
     items = [{"name": q.name, "title": q.title, "description": q.description, "url": f"/queries/{q.name}",
               "text": f"/queries/{q.name}.rq", "parameters": [p.__dict__ for p in params_of(q)]} for q in queries]
     response = current_app.json.response(items)
@@ -137,7 +133,7 @@ def run_saved(name: str) -> Response:
         raise Refused(404, f"no saved query named '{name}'; the list is at /queries")
     text, used = bind(found, request.args.to_dict())
     if as_text:
-        return Response(text, content_type=f"{QUERY_TEXT}; charset=utf-8")
+        return Response(text, content_type=media.SPARQL_QUERY.content_type)
     return answer(found, text, used)
 
 
@@ -157,15 +153,11 @@ def answer(query: saved.SavedQuery, text: str, used: dict[str, str]) -> Response
     media_type = choose_format(result, fmt)
     if media_type == HTML:
         table = tabulate(result, get_settings().max_result_rows)
-        return limits.mark_truncated(html_response(render_template(
+        return limits.mark_truncated(html_page(render_template(
             "query.html", q=query, params=params_of(query), used=used, table=table, text=text,
             p=Presenter(get_settings().base), links=format_links(query, used),
             editor="/sparql?" + urlencode({"query": text}))), result)
-    body = serialize(result, media_type)
-    textual = media_type.startswith("text/") or media_type.endswith(("xml", "json"))
-    response = Response(body, content_type=f"{media_type}; charset=utf-8" if textual else media_type)
-    response.headers["Vary"] = "Accept"
-    return limits.mark_truncated(response, result)
+    return result_response(result, media_type)
 
 
 def format_links(query: saved.SavedQuery, used: dict[str, str]) -> dict[str, str]:
@@ -178,20 +170,13 @@ def format_links(query: saved.SavedQuery, used: dict[str, str]) -> dict[str, str
     return out
 
 
-def html_response(body: str) -> Response:
-    response = Response(body, content_type="text/html; charset=utf-8")
-    response.headers["Vary"] = "Accept"
-    return response
-
-
 # --- /.well-known/sparql-examples -------------------------------------------------------------------------
 
 @bp.get("/.well-known/sparql-examples")
 def examples() -> Response:
     """The saved queries as SHACL SPARQL executables (the SIB sparql-examples convention)."""
-    offers = (*EXAMPLES_FORMATS, HTML)
-    fmt = request.args.get("format")
-    chosen = from_alias(fmt, offers) if fmt else negotiate(request.headers.get("Accept"), offers)
+    offers = (*(f.media_type for f in media.RDF_DOCUMENT_FORMATS), HTML)
+    chosen = pick(request.headers.get("Accept"), request.args.get("format"), offers)
     if chosen is None:
         raise Refused(406, f"the examples are offered as {', '.join(offers)}")
     if chosen == HTML:
@@ -199,14 +184,10 @@ def examples() -> Response:
     root = request.url_root.rstrip("/")
     triples = examples_rdf(saved.load_all(get_settings().queries_dir), root + "/.well-known/sparql-examples/",
                            root + "/sparql")
-    rdf_format = ox.RdfFormat.from_media_type(chosen)
-    prefixes = {"sh": SH, "rdfs": RDFS, "rdf": RDF, "schema": SCHEMA, "ex": root + "/.well-known/sparql-examples/"}
-    body = ox.serialize(triples, format=rdf_format,
-                        prefixes=None if chosen == "application/n-triples" else prefixes)
-    textual = chosen.startswith("text/") or chosen.endswith("xml")
-    response = Response(body, content_type=f"{chosen}; charset=utf-8" if textual else chosen)
-    response.headers["Vary"] = "Accept"
-    return response
+    # schema: is https://schema.org/ here, as in the SIB convention (the data's is http://schema.org/).
+    prefixes = {"sh": str(SH), "rdfs": str(RDFS), "rdf": str(RDF), "schema": str(SDO),
+                "ex": root + "/.well-known/sparql-examples/"}
+    return rdf_document(triples, media.by_offer(media.RDF_DOCUMENT_FORMATS)[chosen], prefixes=prefixes)
 
 
 def examples_rdf(queries: list[saved.SavedQuery], base: str, endpoint: str) -> list[ox.Triple]:
@@ -215,25 +196,25 @@ def examples_rdf(queries: list[saved.SavedQuery], base: str, endpoint: str) -> l
     def node(iri: str) -> ox.NamedNode:
         return ox.NamedNode(iri)
 
-    a, prefixes = node(RDF + "type"), node(base + "prefixes")
+    a, prefixes = node(RDF.type), node(base + "prefixes")
     triples, declared = [], {}
     for q in queries:
         ex = node(base + q.name)
         triples += [
-            ox.Triple(ex, a, node(SH + "SPARQLExecutable")),
-            ox.Triple(ex, a, node(SH + "SPARQLSelectExecutable")),
-            ox.Triple(ex, node(RDFS + "label"), ox.Literal(q.title, language="en")),
-            ox.Triple(ex, node(RDFS + "comment"), ox.Literal(q.description, language="en")),
-            ox.Triple(ex, node(SH + "select"), ox.Literal(without_header(q.text))),
-            ox.Triple(ex, node(SCHEMA + "target"), node(endpoint)),
-            ox.Triple(ex, node(SH + "prefixes"), prefixes),
+            ox.Triple(ex, a, node(SH.SPARQLExecutable)),
+            ox.Triple(ex, a, node(SH.SPARQLSelectExecutable)),
+            ox.Triple(ex, node(RDFS.label), ox.Literal(q.title, language="en")),
+            ox.Triple(ex, node(RDFS.comment), ox.Literal(q.description, language="en")),
+            ox.Triple(ex, node(SH.select), ox.Literal(without_header(q.text))),
+            ox.Triple(ex, node(SDO.target), node(endpoint)),
+            ox.Triple(ex, node(SH.prefixes), prefixes),
         ]
         declared.update({prefix: namespace for prefix, namespace in PREFIX_DECL.findall(q.text)})
     for prefix, namespace in sorted(declared.items()):
         decl = node(f"{base}prefixes/{prefix or 'default'}")
-        triples += [ox.Triple(prefixes, node(SH + "declare"), decl),
-                    ox.Triple(decl, node(SH + "prefix"), ox.Literal(prefix)),
-                    ox.Triple(decl, node(SH + "namespace"), ox.Literal(namespace, datatype=node(XSD + "anyURI")))]
+        triples += [ox.Triple(prefixes, node(SH.declare), decl),
+                    ox.Triple(decl, node(SH.prefix), ox.Literal(prefix)),
+                    ox.Triple(decl, node(SH.namespace), ox.Literal(namespace, datatype=node(XSD.anyURI)))]
     return triples
 
 
