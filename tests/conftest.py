@@ -70,14 +70,21 @@ def embedded_only(reason: str) -> pytest.MarkDecorator:
     return pytest.mark.embedded_only(reason=reason)
 
 
+def remote_only(reason: str) -> pytest.MarkDecorator:
+    """Mark a test that is about the remote store itself; it runs only in the `virtuoso` variant."""
+    return pytest.mark.remote_only(reason=reason)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Drop the `virtuoso` variant of tests marked embedded_only (the reason is in the marker)."""
+    """Drop the variant a test marked embedded_only or remote_only is not about (the reason is in the marker)."""
     items[:] = [item for item in items
-                if not (item.get_closest_marker("embedded_only") and "[virtuoso" in item.nodeid)]
+                if not (item.get_closest_marker("embedded_only") and "[virtuoso" in item.nodeid)
+                and not (item.get_closest_marker("remote_only") and "[embedded" in item.nodeid)]
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "embedded_only(reason): about the embedded store; not run over Virtuoso")
+    config.addinivalue_line("markers", "remote_only(reason): about the remote store; not run over the embedded one")
 
 
 def copy_project(dest: Path) -> Path:

@@ -89,6 +89,13 @@ class Settings:
                                  "embedded store", minimum=1)
     query_queue: int = setting(16, "HRGRAPH_QUERY_QUEUE", "requests allowed to wait for a worker; beyond, 503 "
                                "with `Retry-After`")
+    query_per_client: int = setting(0, "HRGRAPH_QUERY_PER_CLIENT", "client queries one client may run at once "
+                                    "(0: one fewer than the query workers, at least 1); beyond, 429 at once")
+    query_strikes: int = setting(3, "HRGRAPH_QUERY_STRIKES", "client queries of one client that may time out or "
+                                 "stop a query worker within `HRGRAPH_QUERY_PENALTY` seconds; at that many, its "
+                                 "queries are refused (429) for that long (0: never)")
+    query_penalty_s: float = setting(60.0, "HRGRAPH_QUERY_PENALTY", "seconds over which strikes are counted, and "
+                                     "for which a client that reached `HRGRAPH_QUERY_STRIKES` is refused")
     query_memory_mb: int = setting(2048, "HRGRAPH_QUERY_MEMORY_MB", "address-space limit of each query worker "
                                    "in MiB (0: none; a worker needs some 600 MiB)")
     max_body_bytes: int = setting(MIB, "HRGRAPH_MAX_BODY", "bytes of a request body; beyond, 413",
@@ -99,6 +106,14 @@ class Settings:
                                     "rate applies", minimum=1)
     rate_limit_loopback: bool = setting(False, "HRGRAPH_RATE_LIMIT_LOOPBACK", "limit loopback clients too (by "
                                         "default tests, benchmarks and a local proxy are not limited)")
+    connection_limit: int = setting(1000, "HRGRAPH_CONNECTIONS", "open connections the server accepts; beyond, new "
+                                    "ones wait in the listen backlog", minimum=1)
+    connections_per_client: int = setting(100, "HRGRAPH_CONNECTIONS_PER_CLIENT", "open connections one client "
+                                          "address may have (0: any; not applied behind `HRGRAPH_TRUSTED_PROXY`); "
+                                          "beyond, a new one is closed at once")
+    request_timeout_s: float = setting(20.0, "HRGRAPH_REQUEST_TIMEOUT", "seconds a client has to send a whole "
+                                       "request once it started (headers trickled byte by byte, a slow body); "
+                                       "then it is disconnected", minimum=1)
     trusted_proxy: str = setting("", "HRGRAPH_TRUSTED_PROXY", "the load balancer's address (`*`: any): the "
                                  "client address for rate limits is then taken from its `X-Forwarded-For`, and "
                                  "that header is dropped from anyone else")

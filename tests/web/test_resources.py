@@ -249,8 +249,7 @@ def test_real_build_every_listed_person_resolves(live: LiveServer) -> None:
     index = requests.get(live.url + "/persons", timeout=10)
     assert index.status_code == 200
     paths = re.findall(r'href="(/id/person/[^"#?]+)"', index.text)[:5]
-    if not paths:
-        pytest.skip("the build has no persons yet")
+    assert paths, "the index of the real build lists no persons"
     for path in paths:
         r = requests.get(live.url + path, headers={"Accept": "text/turtle"}, allow_redirects=False, timeout=10)
         assert r.status_code == 303 and r.headers["Vary"] == "Accept"

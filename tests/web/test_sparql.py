@@ -230,6 +230,7 @@ def canary() -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
     server.shutdown()
+    server.server_close()
 
 
 @pytest.mark.parametrize("template", [

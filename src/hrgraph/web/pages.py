@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, render_template
 
 from hrgraph.web.indexes import KINDS, Kind
-from hrgraph.web.lookup import facet_index, settings, store
+from hrgraph.web.lookup import facet_index, store
 from hrgraph.web.memo import per_build
 from hrgraph.web.terms import sparql_iri
 from hrgraph.xref.facets import UNDATED
@@ -27,7 +27,7 @@ Bar = tuple[str, int, str]  # label, count, the list it counts
 
 @bp.get("/")
 def home() -> str:
-    dist = settings().dist_dir
+    dist = store().files  # the files published with the build this page counts
     dumps = sorted(p.name for p in dist.iterdir() if p.is_file()) if dist.is_dir() else []
     counts = facet_index().counts({})
     return render_template("home.html", counts=per_build("counts", class_counts), by_year=years(counts["year"]),
