@@ -30,7 +30,7 @@ from typing import Any
 from hrgraph.config import Settings
 from hrgraph.errors import DataError
 from hrgraph.model.namespaces import Iris
-from hrgraph.model.records import Evidence, Problem, Record
+from hrgraph.model.records import REF, Evidence, Problem, Record
 from hrgraph.names import NameIndex
 from hrgraph.pipeline.ingest.identity import KeyRegistry
 from hrgraph.pipeline.masking import Masker
@@ -57,6 +57,29 @@ class Policy:
 
     def mask(self, text: str) -> str:
         return self.masker.mask(text)[0]
+
+    def redact(self, text: str) -> str:
+        """A message as shown: files and keys renamed, every mention masked to a fixed `███` (no length)."""
+        for old in sorted(self.renamed, key=len, reverse=True):
+            if old in text:
+                text = text.replace(old, self.renamed[old])
+        return self.masker.redact(text)
+
+    def about_withheld(self, text: str) -> bool:
+        """Whether a message is about a withheld record (refers to one, or to a line of a page withheld whole):
+        such a message is not shown at all, since what it says of them (a line, a rule, a label) is theirs."""
+        gone = self.persons | self.dropped
+        return any(key in gone for _, key in REF.findall(text)) or \
+            any(f"data/sources/{name}:" in text for name in self.withheld_sources)
+
+    def messages(self, problems: list[Problem]) -> list[Problem]:
+        """Build messages as shown: none about a withheld record (counted in the private report), the rest
+        redacted."""
+        shown = [p for p in problems if not self.about_withheld(f"{p.record} {p.message}")]
+        if len(shown) < len(problems):
+            self.report.append(f"{len(problems) - len(shown)} build message(s) about withheld records not shown")
+        return [replace(p, record=self.redact(p.record), message=self.redact(p.message),
+                        focus=self.masker.rename_iri(p.focus) if p.focus else "") for p in shown]
 
 
 def _texts_of(value: Any) -> Iterable[str]:
@@ -111,10 +134,11 @@ def protect(persons: list[tuple[str, list[str], bool]], masker: Masker) -> set[s
     return withheld
 
 
-def withheld_persons(records: list[Record], iris: Iris) -> set[str]:
+def withheld_persons(records: list[Record], iris: Iris, masker: Masker | None = None) -> set[str]:
     """The keys of the person records withheld (flagged, or named like a flagged person), for a tool that
-    shows records outside the preparation path (`hrgraph review`): what is about them is never proposed."""
-    masker = Masker()
+    shows records outside the preparation path (`hrgraph review`): what is about them is never proposed, and
+    `masker` (filled here) masks their names in what it shows."""
+    masker = Masker() if masker is None else masker
     prefix = str(iris.record("persons", ""))
     return {e[len(prefix):] for e in protect(persons_of_records(records, iris), masker) if e.startswith(prefix)}
 
@@ -280,7 +304,7 @@ def write_report(settings: Settings, policy: Policy) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    lines = list(dict.fromkeys(policy.mask(line) for line in policy.report))
+    lines = list(dict.fromkeys(policy.redact(line) for line in policy.report))
     tmp.write_text("".join(f"{line}\n" for line in lines) or "nothing withheld\n", encoding="utf-8")
     tmp.replace(path)
 
@@ -308,7 +332,5 @@ def restrict_records(records: list[Record], texts: dict[str, SourceText], proble
     kept = _withhold(records, policy)
     _rename_keys(kept, policy)
     kept = [_clean(r, policy, texts, masked) for r in kept]
-    problems = [replace(p, record=policy.mask(p.record), message=policy.mask(p.message),
-                        focus=policy.masker.rename_iri(p.focus) if p.focus else "") for p in problems]
-    return kept, masked, problems
+    return kept, masked, policy.messages(problems)
 
