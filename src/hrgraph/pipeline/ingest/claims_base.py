@@ -47,6 +47,19 @@ class ItemContext:
     def of_kind(self, kind: str, start: int, end: int) -> list[Mention]:
         return [m for m in self.mentions if m.kind == kind and start <= m.start and m.end <= end]
 
+    def letterhead(self) -> Mention | None:
+        """The mechanism whose document this is: a heading that is nothing but its name ("OSCE Moscow
+        Mechanism", "Parliamentary Assembly of the Council of Europe"), as on a mechanism's own report or
+        resolution (a headline that says something about a mechanism is no letterhead)."""
+        heads = ([self.item.headline] if self.item.headline else []) + list(self.item.subtitles)
+        for h in heads:
+            mechs = self.of_kind("mechanisms", h.start, h.end)
+            for m in mechs:
+                if re.fullmatch(r"\W*(?:the\s+|UN\s+)?", self.doc.text[h.start:m.start], re.I) and \
+                        re.fullmatch(r"\W*", self.doc.text[m.end:h.end]):
+                    return m
+        return None
+
     def listed(self) -> list[Mention]:
         """Persons of the page's list of names."""
         return [m for m in self.mentions if m.kind == "persons" and any(s.start <= m.start < s.end

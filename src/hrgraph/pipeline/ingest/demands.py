@@ -17,7 +17,10 @@ from hrgraph.pipeline.ingest.recognitions import PP, _recognition
 S = r"[\s\u00a0]"
 
 DEMAND_CUE = re.compile(rf"(?i)\b(?:demand\w*|call\w*{S}+(?:for|on|upon)|urge\w*|appeal\w*|immediately|should|"
-                        rf"must|insist\w*|free)\b")
+                        rf"must|insist\w*|free|recommend\w*)\b")
+# The document's own mechanism speaking ("The Rapporteur recommends", "The Assembly calls on"): the author.
+OWN_MECHANISM = re.compile(rf"(?i)^\W*(?:\d+(?:\.\d+)*\.?{S}+)?the{S}+(?:special{S}+)?(?:rapporteur|working{S}+group|"
+                           rf"committee|mission|experts?|assembly|commission)\b")
 DEMAND_TYPES = [
     ("release", rf"\brelease[sd]?\b(?!{S}+of{S}+another)"),
     ("retrial", rf"\bretrials?\b|\bnew{S}+trials?\b"),
@@ -38,7 +41,8 @@ LISTED_REF = re.compile(r"(?i)\b(?:listed|mentioned above|these persons|the pers
 OTHER_ACTOR = re.compile(r"(?i)\b(?:authorities|director|commissioner|spokes\w+|representative|government|court|"
                          r"prosecutor|rapporteur|working group|committee|council|expert|experts|UN|OSCE|president|"
                          r"minister|ministry|lukashenk\w*)\b")
-ALL_PP = re.compile(rf"(?i)\ball{S}+(?:the{S}+)?(?:other{S}+)?political{S}+prisoners\b")
+ALL_PP = re.compile(rf"(?i)\ball{S}+(?:the{S}+)?(?:other{S}+)?(?:political{S}+prisoners|persons|people|individuals|"
+                    rf"those)\b")
 
 
 QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|«[^»]*»")
@@ -49,6 +53,8 @@ def _others_demand(ctx: ItemContext, s: Span, cue: int) -> bool:
     """The demanding verb's subject is not the page's author: a mechanism, a state body, a person."""
     head = QUOTED.sub(" ", ctx.doc.text[g.clause_bounds(s, cue, cue, ctx.doc.text)[0]:cue])
     if re.search(r"(?i)\b(?:we|our|human rights (?:defenders|organi[sz]ations|community)|HRDs)\b", head):
+        return False
+    if OWN_MECHANISM.match(head) and ctx.letterhead() is not None:
         return False
     if SPEECH.search(head):
         return True  # '"...," the Director said, calling on ...': a demand the page reports
@@ -64,7 +70,7 @@ def demand_sentences(ctx: ItemContext, spans: list[Span]) -> list[tuple[Span, li
     with the persons of the list lines below it (for "release the following political prisoners:")."""
     out, inherited = [], False
     for i, span in enumerate(spans):
-        bullet = bool(re.match(r"[•*\-–]|\d{1,2}[.)]\s", span.text))  # a bullet or a numbered line
+        bullet = bool(re.match(r"[•*\-–]|\d{1,2}(?:\.\d{1,2})*[.)]\s", span.text))  # a bullet, "3.", "7.1."
         for s in g.sentences(span):
             quoted = [(q.start(), q.end()) for q in QUOTED.finditer(s.text)]
             cue = next((c for c in DEMAND_CUE.finditer(s.text) if not any(a <= c.start() < b for a, b in quoted)),
@@ -73,8 +79,9 @@ def demand_sentences(ctx: ItemContext, spans: list[Span]) -> list[tuple[Span, li
                 below = [p for r in lines_below(ctx, spans[i + 1:]) for p in r.persons] \
                     if s.text.rstrip().endswith(":") else []
                 out.append((s, below))
-        if not bullet:
-            inherited = bool(DEMAND_CUE.search(span.text) and span.text.rstrip().endswith(":"))
+        intro = bool(DEMAND_CUE.search(span.text) and span.text.rstrip().endswith(":"))
+        if intro or not bullet:  # "7. The Assembly calls on the authorities to:" above "7.1. release ..."
+            inherited = intro
     return out
 
 
@@ -127,6 +134,8 @@ def _demanded_for(ctx: ItemContext, m: re.Match[str], q: tuple[int, int], local:
     the page's list ("the listed former political prisoners"); a general demand ("all political prisoners")
     is for no one in particular."""
     text = ctx.doc.text
+    if ref := NAMED_IN_PARAGRAPH.search(text, m.end(), q[1]):  # "including those named in paragraph 6"
+        return _paragraph_persons(ctx, ref.group("n"))
     stop = WINDOW_END.search(text, m.end(), q[1])
     lead = re.search(rf"(?:\S+{S}+){{0,3}}$", text[q[0]:m.start()])
     window = (q[0] + (lead.start() if lead else m.start() - q[0]), stop.start() if stop else q[1])
@@ -140,10 +149,23 @@ def _demanded_for(ctx: ItemContext, m: re.Match[str], q: tuple[int, int], local:
         people = run.persons if run else ()
     if people:
         return people
-    if LISTED_REF.search(text, *q):
-        return tuple(ctx.listed())
+    if LISTED_REF.search(text, *q):  # "these persons": the page's list of names, else the list lines above
+        return tuple(ctx.listed()) or focus.group
     if pro := g.PRONOUN.search(text, *window):
         return g.antecedent(pro.group("p"), focus, [r for r in local if r.end <= pro.start()])
+    return ()
+
+
+NAMED_IN_PARAGRAPH = re.compile(rf"\b(?:those|the{S}+persons|the{S}+people|the{S}+individuals){S}+(?:named|listed|"
+                                rf"mentioned){S}+in{S}+paragraph{S}+(?P<n>\d+(?:\.\d+)*)\b")
+
+
+def _paragraph_persons(ctx: ItemContext, number: str) -> tuple[Mention, ...]:
+    """The persons named in full in the item's paragraph numbered `number` ("6. The Assembly considers ...")."""
+    for span in ctx.item.paragraphs:
+        if re.match(rf"{re.escape(number)}\.?{S}", span.text):
+            named = {p.ident: p for p in ctx.persons_in(span.start, span.end) if not p.attrs.get("alone")}
+            return tuple(named.values())
     return ()
 
 
