@@ -4,7 +4,10 @@ spans of whole words that name the person (or a second span that does).
 Recognitions: recognitions.py; demands: demands.py; charges: facts.py; detentions and deaths: events.py;
 profiles and case summaries: profiles.py; tables: tables.py. Here:
 - Submissions only where an organisation (or "we") sends, submits, addresses or speaks to a mechanism, or a
-  document "has been sent to" one; a mechanism acting (calling, sending, finding) submits nothing.
+  document "has been sent to" one, or a mechanism "received submissions from" it ("the Rapporteur": the
+  mechanism whose document it is); a mechanism acting (calling, sending, finding) submits nothing.
+- Pronouns: a paragraph that speaks of "the table" or "the list below" refers to its rows; a sentence about
+  people it does not name ("More than 1,100 political prisoners remain ...") ends what "all of them" can mean.
 """
 
 from __future__ import annotations

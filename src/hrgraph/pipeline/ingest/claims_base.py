@@ -69,12 +69,20 @@ class ItemContext:
 LINE_START = re.compile(r"[\s\u00a0•\-–]*(?:\d{1,3}[.)][\s\u00a0]*)?")  # a bullet or a number before the name
 
 
+MARKED = re.compile(r"[\s\u00a0]*(?:[•\-–]|\d{1,3}[.)])")
+
+
 def lines_below(ctx: ItemContext, spans: list[Span]) -> list[g.Run]:
-    """The persons that start each of the lines of a list (until a line that starts with no person)."""
-    out = []
+    """The persons that start each of the lines of a list (until a line that starts with no person, or one of
+    another shape: after "1) X ..., 2) Y ...", a paragraph "Z was convicted" is no list item)."""
+    out, marked = [], None
     for span in spans:
         local = g.runs(ctx.doc.text, ctx.mentions, span.start, span.end)
         if not local or not LINE_START.fullmatch(ctx.doc.text[span.start:local[0].start]):
             break
+        shape = bool(MARKED.match(span.text))
+        if marked is not None and shape != marked:
+            break
+        marked = shape
         out.append(local[0])
     return out

@@ -1,7 +1,9 @@
 """Demands only where the page's author demands: a sentence whose demanding verb has a mechanism, a state body
-or a person as its subject reports someone else's demand and is skipped. Whom a demand is for: the persons its
-words govern, a pronoun, "the following political prisoners:" above a list, "the political prisoners" the item
-recognised, or no one ("all political prisoners": a general demand).
+or a person as its subject reports someone else's demand and is skipped, unless the page is that mechanism's
+own document (its name alone as the heading: "The Assembly calls on ... to: 7.1. release ...").
+Whom a demand is for: the persons its words govern, a pronoun, "the following political prisoners:" above a
+list, "the political prisoners" the item recognised, those "named in paragraph 6" of a numbered document, or no
+one ("all political prisoners", "all persons detained": a general demand).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from hrgraph.pipeline.ingest import grammar as g
 from hrgraph.pipeline.ingest.claims_base import Draft, ItemContext, Ref, lines_below
 from hrgraph.pipeline.ingest.readers import Span
 from hrgraph.pipeline.ingest.recognise import Mention
-from hrgraph.pipeline.ingest.recognitions import PP, _recognition
+from hrgraph.pipeline.ingest.recognitions import FOLLOWING, PP, _recognition
 
 S = r"[\s\u00a0]"
 
@@ -54,8 +56,8 @@ def _others_demand(ctx: ItemContext, s: Span, cue: int) -> bool:
     head = QUOTED.sub(" ", ctx.doc.text[g.clause_bounds(s, cue, cue, ctx.doc.text)[0]:cue])
     if re.search(r"(?i)\b(?:we|our|human rights (?:defenders|organi[sz]ations|community)|HRDs)\b", head):
         return False
-    if OWN_MECHANISM.match(head) and ctx.letterhead() is not None:
-        return False
+    if OWN_MECHANISM.match(head):  # the author when the document is the mechanism's own, else someone reported
+        return ctx.letterhead() is None
     if SPEECH.search(head):
         return True  # '"...," the Director said, calling on ...': a demand the page reports
     if re.match(r"(?i)\W*please\b", head):
@@ -124,7 +126,6 @@ WINDOW_END = re.compile(rf",{S}+(?:and{S}+)?(?:given|while|because|since|which|w
                         rf"(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bMrs)\.(?:{S}|$)|\b(?:as{S}+well{S}+as)\b|"
                         rf",?{S}+and{S}+(?:to{S}+)?(?:demand|call|urge|insist|appeal)\w*")  # a second demand
 THE_PP = re.compile(rf"\b(?:the|these|those){S}+(?:above-mentioned{S}+|said{S}+)?political{S}+prisoners\b")
-FOLLOWING = re.compile(rf"\bthe{S}+following\b")
 
 
 def _demanded_for(ctx: ItemContext, m: re.Match[str], q: tuple[int, int], local: list[g.Run], focus: g.Focus) -> \

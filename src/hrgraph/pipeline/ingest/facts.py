@@ -5,7 +5,11 @@ Charges: "X was convicted under Articles A, B" (subject), "the court sentenced X
 sentenced X" (object: an active verb's subject is the court or the judge, never the accused), "He was charged
 under A" (pronoun), "X, charged under A," / "X, a journalist serving a sentence under A" (apposition), "case
 against X under A", "his conviction under A" (a possessive), "... under the same article" (the articles cited
-last), and the verbless list item "X, under Article A, ..." / "X (Art. A), ...". A list of persons and a list of
+last; "the same articles": every list of the sentence that cited last), "X was detained in May and sentenced
+under A" / "X was released, having been sentenced under A" (a second predicate shares the subject), "Judge Y of
+the Z Court convicted him" (the pronoun is never the verb's own subject), "found all six guilty under A: ... X
+to six years, Y to five" (a counted group named after the colon, each with the term after it), "X got N years
+under A", and the verbless list item "X, under Article A, ..." / "X (Art. A), ...". A list of persons and a list of
 articles give every pair; a verb with another person between it and the articles gives none. The stage
 (suspected, charged, convicted) comes from the verb; the court from the same clause ("the same court": the one
 named before); the sentence from the same clause (terms.py), else from the sentence that sentenced that person

@@ -220,10 +220,11 @@ INITIAL = re.compile(r"(?<![\w.])([A-ZА-ЯЎІЁ])\.[ \u00a0]?(?:([A-ZА-ЯЎІ
 
 
 def _initials(text: str) -> Iterator[Name]:
-    """"A. Dziarzhynskaya", "S. V. NIAKRASAU" (a surname in capitals only in a surname's shape: "U.S. ARMY")."""
+    """"A. Dziarzhynskaya", "S. V. NIAKRASAU" (a surname in capitals only in a surname's shape or before a
+    person's apposition, ", a teacher": "U.S. ARMY" is none)."""
     for m in INITIAL.finditer(text):
         surname, caps = m.group(3), m.group(3).isupper()
-        if caps and not SURNAME_END.search(fold(surname)):
+        if caps and not (SURNAME_END.search(fold(surname)) or PERSON_AFTER.match(text[m.end():m.end() + 30])):
             continue
         surname = surname.title() if caps else surname
         if _word_ok(surname, NOT_SURNAME) and not re.match(r"[\s\u00a0]*\d", text[m.end():m.end() + 3]):

@@ -1,7 +1,9 @@
 """Recognitions: "X is a political prisoner" only where the page (or the human rights community it speaks
 for) recognises, with the status the text gives and the criterion it cites.
 
-Recognised: "we recognise / consider / declare X (as) political prisoner(s)", "X has been / was recognised as
+Recognised: "we recognise / consider / declare X (as) political prisoner(s)" (honorifics too: "considers Mr X
+... to be"), "we recognise the following persons as ...:" above a list (each line's own criterion), "five of them
+are political prisoners: X, Y, ...", "X has been / was recognised as
 ...", "ORG recognised X as a political prisoner in November 2023" (a recognition the page reports), "X and Y
 themselves as political prisoners", "the listed former political prisoners", "Among those recognised in March
 are X; Y", "the persons listed above are recognised as ..." (a list or table above), a demand to release or retry
@@ -31,9 +33,11 @@ RECOG_BETWEEN = re.compile(rf"^{S}*(?:(?:them|him|her|these{S}+persons|both(?:{S
                            rf"two|five|six|of{S}+them)){GROUP_NOUN}{S}+)?(?:{g.HONORIFIC})?(?:themselves{S}+)?"
                            rf"(?:to{S}+be{S}+)?(?:as{S}+)?(?:an?{S}+)?$")
 # "... are political prisoners: X, Y and Z" (the list after the colon is the subject's content)
-COPULA_LIST = re.compile(rf"\b(?:is|are|was|were)(?:{S}+(?:also|all|now))?{S}+(?P<former>former{S}+)?political{S}+"
+COPULA_LIST = re.compile(rf"\b(?:is|are)(?:{S}+(?:also|all|now))?{S}+(?P<former>former{S}+)?political{S}+"
                          rf"prisoners?{S}*:{S}*")
 FOLLOWING = re.compile(rf"\bthe{S}+following\b")
+PASSIVE_FOLLOWING = re.compile(rf"(?i)\bthe{S}+following{S}+(?:[\w-]+{S}+){{0,3}}?(?:were|are|have{S}+been|has{S}+been)"
+                               rf"(?:{S}+(?:also|today|newly))?{S}+$")
 CRITERION_CITED = re.compile(rf"\b3\.1{S}*\(?(?P<letter>[a-c])\)")
 THEMSELVES = re.compile(rf"{S}+themselves{S}+as{S}+(?P<former>former{S}+)?political{S}+prisoners?\b")
 PP_LISTED = re.compile(rf"\bthe{S}+listed{S}+(?P<former>former{S}+)?political{S}+prisoners\b")
@@ -110,14 +114,17 @@ def recognitions(ctx: ItemContext, s: Span, local: list[g.Run], focus: g.Focus) 
 
 
 def recognised_below(ctx: ItemContext, s: Span, below: list[g.Run]) -> list[Draft]:
-    """"We recognise the following persons as political prisoners ...:" and a list of names below: each is
-    recognised, with the criterion its own line cites (else the one the item cites)."""
+    """"We recognise the following persons as political prisoners ...:" / "The following persons were recognised
+    as political prisoners:" and a list of names below: each is recognised, with the criterion its own line cites
+    (else the one the item cites)."""
     text = ctx.doc.text
     verb = RECOG_VERB.search(text, s.start, s.end)
     if verb is None or not below or not s.text.rstrip().endswith(":") or \
-            not FOLLOWING.search(text, verb.end(), s.end) or not (pp := PP.search(text, verb.end(), s.end)):
+            not (pp := PP.search(text, verb.end(), s.end)):
         return []
     head = text[g.clause_bounds(s, verb.start(), verb.end(), text)[0]:verb.start()]
+    if not (FOLLOWING.search(text, verb.end(), pp.start()) or PASSIVE_FOLLOWING.search(head)):
+        return []  # "The following persons, whom Viasna recognised as ..., have died:" recognises no one
     if DENIED.search(head) or RECALLED.search(head) or EARLIER.search(head) or \
             _others_view(ctx, g.runs(text, ctx.mentions, s.start, s.end), s.start, verb.start()):
         return []
