@@ -308,13 +308,16 @@ def given_mentions(index: NameIndex, text: str, entities: set[str], taken: list[
         return
     spans = sorted((m.start, m.end) for m in taken)
     k = 0
-    for tok in tokens(text):
+    toks = tokens(text)
+    for i, tok in enumerate(toks):
         while k < len(spans) and spans[k][1] <= tok.start:
             k += 1
         if k < len(spans) and spans[k][0] < tok.end:
             continue
         if not tok.text[:1].isupper() or tok.is_initial:
             continue
+        if i + 1 < len(toks) and toks[i + 1].text[:1].isupper() and text[tok.end:toks[i + 1].start] == " ":
+            continue  # "Dzmitry Kulakouski": the given name of someone else's full name
         people = {e for key in given_keys(tok.text) for e in by_key.get(key, ())}
         if people:
             yield Mention(tok.start, tok.end, tok.text, frozenset(people), "given")

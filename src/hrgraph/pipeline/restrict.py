@@ -12,7 +12,7 @@ is withheld; the rules (data/curated/README.md, "Restricted data"):
    Claims are withheld, not pseudonymised: a pseudonym next to a date, an article and a court often
    identifies someone. Restricted fields are removed from their record.
 3. Every mention of a withheld person in any string (values, labels, evidence quotes, RDF literals, source
-   texts, build messages) is masked, one `█` per character; a source text with a mention that cannot be
+   texts, build messages) is masked, `███` whatever its length; a source text with a mention that cannot be
    told apart from a withheld person is withheld whole, with the evidence that quotes it. Keys, file names
    and IRIs that name them are renamed `withheld-<hash>` (masking.py); a URL that names them is dropped.
 4. A saved query (queries/*.rq, published as an example) that names them stops the build (exit 2).
@@ -31,10 +31,10 @@ from hrgraph.config import Settings
 from hrgraph.errors import DataError
 from hrgraph.model.namespaces import Iris
 from hrgraph.model.records import REF, Evidence, Problem, Record
-from hrgraph.names import NameIndex
+from hrgraph.names import NameIndex, parse
 from hrgraph.pipeline.ingest.identity import KeyRegistry
-from hrgraph.pipeline.masking import Masker
-from hrgraph.pipeline.sources import SourceText, locate
+from hrgraph.pipeline.masking import Hidden, Masker
+from hrgraph.pipeline.sources import SourceText, locate, occurrences
 
 FLAG = "restricted"
 FIELDS = "restricted_fields"
@@ -53,10 +53,12 @@ class Policy:
     dropped: set[str] = field(default_factory=set)  # keys of records withheld for being about them
     renamed: dict[str, str] = field(default_factory=dict)  # key or file name -> withheld-<hash>
     withheld_sources: set[str] = field(default_factory=set)
+    hidden: dict[str, Hidden] = field(default_factory=dict)  # published file name -> its text as masked
     report: list[str] = field(default_factory=list)
 
     def mask(self, text: str) -> str:
-        return self.masker.mask(text)[0]
+        """A value as published: each masked name one `███`."""
+        return self.masker.hide(text).text
 
     def redact(self, text: str) -> str:
         """A message as shown: files and keys renamed, every mention masked to a fixed `███` (no length)."""
@@ -93,8 +95,13 @@ def _texts_of(value: Any) -> Iterable[str]:
 
 
 def person_names(record: Record, with_key: bool = False) -> list[str]:
+    """The names of a person record; `with_key`: its key too, when it spells one of their surnames
+    (`kirill-zhvalevsky`): a placeholder key (`protected-17`, `protected-b`) would make an ordinary word of every
+    text ("protected") a surname of theirs."""
     names = [t.strip() for t in (record.label, *_texts_of(record.fields.get("alt_labels"))) if t.strip()]
-    return names + ([re.sub(r"-\d+$", "", record.key)] if with_key else [])
+    key = re.sub(r"-\d+$", "", record.key)
+    surnames = {n.surname for n in map(parse, names) if n is not None}
+    return names + ([key] if with_key and (n := parse(key)) is not None and n.surname in surnames else [])
 
 
 def salt(settings: Settings, write: bool) -> bytes:
@@ -210,9 +217,14 @@ def _evidence(record: Record, policy: Policy, raw: dict[str, SourceText],
             continue
         source = policy.renamed.get(e.source, e.source)
         span = locate(e, raw)
-        quote = masked[source].text[span.start:span.end] if not isinstance(span, str) and source in masked \
-            else policy.mask(e.quote)
-        out.append(Evidence(source, quote, e.occurrence))
+        if isinstance(span, str) or source not in policy.hidden:
+            out.append(Evidence(source, policy.mask(e.quote), e.occurrence))
+            continue
+        hidden = policy.hidden[source]
+        start = hidden.at(span.start)
+        quote = hidden.text[start:hidden.at(span.end, end=True)]
+        found = occurrences(hidden.text, quote)  # masking may make two different quotes alike: count again
+        out.append(Evidence(source, quote, found.index(start) + 1 if start in found else e.occurrence))
     return tuple(out)
 
 
@@ -243,14 +255,15 @@ def _texts(texts: dict[str, SourceText], policy: Policy) -> dict[str, SourceText
     """Source texts masked and renamed; a text with a mention that cannot be told apart is withheld whole."""
     out = {}
     for name, t in texts.items():
-        masked, ambiguous = policy.masker.mask(t.text)
-        if ambiguous:
+        hidden = policy.masker.hide(t.text)
+        if hidden.ambiguous:
             policy.withheld_sources |= {name, name.rsplit(".", 1)[0]}
             policy.report.append(f"withheld source text {_shown(name, policy)}: a mention in it may be a "
                                  "withheld person and cannot be told apart")
             continue
         new = policy.renamed.get(name, name)
-        out[new] = SourceText(new, masked)
+        out[new] = SourceText(new, hidden.text)
+        policy.hidden[new] = hidden
     return out
 
 
