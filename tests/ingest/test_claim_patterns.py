@@ -188,3 +188,15 @@ def test_a_list_of_those_once_recognised_who_died_recognises_no_one(tmp_path):
                           "have died since 2020:\n\n• Ihar Tur;\n• Alena Vishneuskaya.\n\nThey were political "
                           "prisoners: Ihar Tur and Alena Vishneuskaya.\n")
     assert not {f for f in got if f[0] == "recognition"}
+
+
+def test_the_title_of_a_mechanisms_own_act_is_its_letterhead(tmp_path):
+    assert facts(tmp_path, "Opinions adopted by the Working Group on Arbitrary Detention at its 101st session\n\n"
+                           "5. The Working Group considers the detention of Ms Alena Skrabets arbitrary and "
+                           "requests the Government to release her immediately.\n") == {
+        ("demand", "release", "Alena Skrabets")}
+
+
+def test_a_headline_about_a_mechanism_is_no_letterhead(tmp_path):
+    assert facts(tmp_path, "Working Group on Arbitrary Detention finds detention arbitrary\n\n5. The Working Group "
+                           "requests the Government to release Ms Alena Skrabets immediately.\n") == set()
