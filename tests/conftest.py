@@ -161,7 +161,9 @@ def start_server(root: Path, *extra: str, backend: Backend | None = None,
                  env: dict[str, str] | None = None) -> LiveServer:
     """`hrgraph serve` over the site in `root`: its embedded store, or (a remote backend) Virtuoso; `env` is
     added to the server's environment."""
-    env = {**os.environ, **(env or {})}
+    # One server process unless a test asks for more (tests/web/test_processes.py): the rate-limit and pool
+    # tests count what one process does.
+    env = {**os.environ, "HRGRAPH_PROCESSES": os.environ.get("HRGRAPH_PROCESSES", "1"), **(env or {})}
     if backend is not None and backend.remote:
         env.update(remote_env(backend, load_into_virtuoso(root, backend)))
     port = free_port()

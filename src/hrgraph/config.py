@@ -60,6 +60,8 @@ class Settings:
     # --- serving
     host: str = setting("127.0.0.1", "HRGRAPH_HOST", "address `serve` listens on (also `serve --host`)")
     port: int = setting(8000, "HRGRAPH_PORT", "port `serve` listens on (also `serve --port`)", minimum=1)
+    processes: int = setting(0, "HRGRAPH_PROCESSES", "server processes sharing the port (0: one per core); "
+                             "per-client rates are divided among them (README \"Serving on every core\")")
     page_size: int = setting(50, "HRGRAPH_PAGE_SIZE", "items per page of an index and of a resource's incoming "
                              "links", minimum=1)
     max_result_rows: int = setting(10_000, "HRGRAPH_HTML_MAX_ROWS", "rows shown in an HTML result table (the "
@@ -68,6 +70,9 @@ class Settings:
                                     "matches by name; beyond, pages come in the store's order and say so")
     document_cache_mb: int = setting(256, "HRGRAPH_DOCUMENT_CACHE_MB", "MiB of rendered resource documents kept "
                                      "per build (least recently used out first; 0 turns the cache off)")
+    kept_mb: int = setting(4096, "HRGRAPH_KEPT_MB", "MiB of answers computed from a build (saved-query results, "
+                           "rendered documents) kept on disk inside the build's folder, shared by the server's "
+                           "processes and across restarts, deleted with the build (0: none kept)")
     # --- cross-referencing (README "Cross-referencing a list of names")
     search_max_chars: int = setting(200, "HRGRAPH_SEARCH_MAX_CHARS", "characters of a search, suggestion or "
                                     "reconciliation query; longer ones are refused with 400", minimum=1)

@@ -6,6 +6,9 @@ Link, Vary, CSP, … — and the body) is kept under the key (build id, path, fo
 bytes. The build id is read from the store on every request, so a body of another build can never be
 served: its key simply differs.
 
+Behind the memory LRU sits the build's kept file (`web.kept`): a document rendered by any server process,
+before a restart too, is read from there (tens of microseconds) and not rendered again for that build.
+
 `FastDocuments` sits in front of Flask. For a GET or HEAD of a document it has, it answers (200, or 304 for
 a matching `If-None-Match`) in a few dozen microseconds; anything else goes to Flask unchanged, and a 200
 that Flask's document route produced is captured on its way out (the route marks it with `MARK`). Clients
@@ -14,6 +17,7 @@ that the rate limiter counts never take the fast path: they go through Flask and
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections import OrderedDict
@@ -22,9 +26,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from hrgraph.config import Settings
+from hrgraph.store.base import Stores
+from hrgraph.web.kept import Kept
 from hrgraph.web.limits import is_loopback
 
 Key = tuple[str, str, str, int]  # build id, path without extension, format name, page
+DOCUMENT = "document"  # kind of the documents in the build's kept file
 MARK = "hrgraph.document_key"  # environ slot where the document route leaves the key of a cacheable 200
 PAGE_QUERY = re.compile(r"(?:page=([1-9][0-9]{0,8}))?")
 ENTRY_OVERHEAD = 512  # bytes per entry beyond the body (key, headers, bookkeeping), for the byte bound
@@ -89,6 +96,10 @@ class DocumentCache:
         return len(self._items)
 
 
+def _disk_key(key: Key) -> str:
+    return f"{key[1]}|{key[2]}|{key[3]}"
+
+
 def etag_matches(header: str | None, etag: str) -> bool:
     """`If-None-Match` against our strong tag, by weak comparison (RFC 9110 §13.1.2), `*` matching all."""
     if not header:
@@ -101,14 +112,26 @@ def etag_matches(header: str | None, etag: str) -> bool:
     return False
 
 
+def _packed(item: Cached) -> bytes:
+    return json.dumps([item.etag, item.headers]).encode() + b"\n" + item.body
+
+
+def _unpacked(raw: bytes) -> Cached:
+    head, body = raw.split(b"\n", 1)
+    etag, headers = json.loads(head)
+    return Cached(etag, tuple((k, v) for k, v in headers), body)
+
+
 class FastDocuments:
-    """WSGI middleware: cached documents answered before Flask; Flask's cacheable 200s captured."""
+    """WSGI middleware: kept documents answered before Flask (from memory, else from the build's `kept` file,
+    which every server process shares); Flask's cacheable 200s captured into both."""
 
     def __init__(self, app: WsgiApp, cache: DocumentCache, settings: Settings,
-                 key_of: Callable[[str, int], tuple[str, str] | None], build_id: Callable[[], str]) -> None:
+                 key_of: Callable[[str, int], tuple[str, str] | None], stores: Stores, disk: Kept) -> None:
         self.app, self.cache, self.settings = app, cache, settings
         self.key_of = key_of  # (path, page) -> (stem, format name), None when not a document path
-        self.build_id = build_id
+        self.stores, self.disk = stores, disk
+        self.build_id = lambda: stores.build_id
 
     def key(self, environ: dict[str, Any]) -> Key | None:
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("SCRIPT_NAME"):
@@ -134,9 +157,35 @@ class FastDocuments:
         key = self.key(environ) if self.cache.max_bytes else None
         if key is None:
             return self.app(environ, start_response)
-        if self.exempt(environ) and (hit := self.cache.get(key)) is not None:
+        if self.exempt(environ) and (hit := self.lookup(key)) is not None:
             return self.serve(hit, environ, start_response)
         return self.capture(key, environ, start_response)
+
+    def lookup(self, key: Key) -> Cached | None:
+        """From memory, else from the build's file (then kept in memory too)."""
+        if (hit := self.cache.get(key)) is not None:
+            return hit
+        store = self.stores.checkout()
+        try:
+            if store.build_id != key[0]:
+                return None
+            raw = self.disk.get(key[0], store.cache_dir, DOCUMENT, _disk_key(key))
+        finally:
+            self.stores.checkin(store)
+        if raw is None:
+            return None
+        hit = _unpacked(raw)
+        self.cache.put(key, hit)
+        return hit
+
+    def keep(self, key: Key, item: Cached) -> None:
+        self.cache.put(key, item)
+        store = self.stores.checkout()
+        try:
+            if store.build_id == key[0]:
+                self.disk.put(key[0], store.cache_dir, DOCUMENT, _disk_key(key), _packed(item))
+        finally:
+            self.stores.checkin(store)
 
     def serve(self, hit: Cached, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if etag_matches(environ.get("HTTP_IF_NONE_MATCH"), hit.etag):
@@ -165,5 +214,5 @@ class FastDocuments:
         headers = tuple(seen["headers"])
         etag = next((v for k, v in headers if k.lower() == "etag"), None)
         if etag is not None:
-            self.cache.put(key, Cached(etag, headers, body))
+            self.keep(key, Cached(etag, headers, body))
         return [body]

@@ -19,9 +19,9 @@ from flask.blueprints import BlueprintSetupState
 
 from hrgraph.config import Settings
 from hrgraph.model.namespaces import HR, PREFIXES
-from hrgraph.web import conneg, errors
+from hrgraph.web import conneg, errors, kept
 from hrgraph.web.conneg import RESOURCE_FORMATS, Format
-from hrgraph.web.context import SETTINGS, current_build_id, get_settings, get_store
+from hrgraph.web.context import SETTINGS, STORES, get_settings, get_store
 from hrgraph.web.describe import Description, LabelMemo, Presenter, describe, sparql_iri
 from hrgraph.web.doccache import MARK, Cached, DocumentCache, FastDocuments, Key
 
@@ -42,7 +42,7 @@ def _install_cache(state: BlueprintSetupState) -> None:
     cache = app.extensions[CACHE] = DocumentCache(conf.document_cache_mb * 1024 * 1024)
     app.extensions[LABELS] = LabelMemo()
     app.wsgi_app = FastDocuments(app.wsgi_app, cache, conf, document_path,  # type: ignore[method-assign]
-                                 lambda: current_build_id(app))
+                                 app.extensions[STORES], kept.of(app))
 
 
 def document_path(path: str, page: int) -> tuple[str, str] | None:

@@ -1,0 +1,132 @@
+"""`hrgraph serve` on every core: several server processes accepting on one listening socket.
+
+pyoxigraph holds the GIL while it evaluates, and rendering a page is Python: one process uses one core. So the
+server runs `HRGRAPH_PROCESSES` processes (0: one per core the process may run on). The parent binds the
+socket, then starts each child as a fresh interpreter (never a fork of a threaded process) with the socket's
+descriptor and its settings; every child runs the whole app (its own handles on the read-only store, its own
+query workers, its own follower of publishes) and accepts from the shared socket, where the kernel hands each
+new connection to one waiting child. The parent only watches: a child that dies is started again, and
+SIGTERM or SIGINT stops them all.
+
+Per-client limits across processes (decision): no state is shared between children, so each limit is set
+so that the whole server never lets a client past it:
+- the request rate and burst are divided among the processes (`rate_limit_per_s / N`, `ceil(burst / N)`),
+  so a client's total is never above the configured rate; a client holding one kept-alive connection
+  (served by one process) gets its share of it, one spreading its requests gets about the whole;
+- the query workers, queries at once per client and strikes are per process: each process keeps
+  `query_workers - per_client` workers free for others, so one client's share of the whole is the same
+  share of each process's capacity as with one process;
+- the cap of connections per client applies per process.
+Answers computed once per build (`web.kept`) are shared by the processes through the build's folder.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import pickle
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+from hrgraph.config import Settings
+
+_ENTRY = "import sys; from hrgraph.web.processes import child_main; child_main(int(sys.argv[1]))"
+RESTART_PAUSE_S = 1.0
+
+
+def count(settings: Settings) -> int:
+    """How many server processes: the setting, or one per core this process may use."""
+    if settings.processes > 0:
+        return settings.processes
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def share(settings: Settings, processes: int) -> Settings:
+    """The settings of one of `processes` children: the per-client rate divided among them."""
+    if processes <= 1 or settings.rate_limit_per_s <= 0:
+        return settings
+    return settings.with_(rate_limit_per_s=settings.rate_limit_per_s / processes,
+                          rate_limit_burst=max(1, math.ceil(settings.rate_limit_burst / processes)))
+
+
+def bind(settings: Settings) -> socket.socket:
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((settings.host, settings.port))
+    # Not listening yet: each child listens once its app is ready (waitress does), so until one is, a client
+    # is refused at once rather than left waiting.
+    sock.set_inheritable(True)
+    return sock
+
+
+def _start_child(sock: socket.socket, settings: Settings) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-c", _ENTRY, str(sock.fileno())], stdin=subprocess.PIPE,
+                            pass_fds=[sock.fileno()])
+    assert proc.stdin is not None
+    proc.stdin.write(pickle.dumps(settings))
+    proc.stdin.close()
+    return proc
+
+
+def supervise(settings: Settings, processes: int) -> None:
+    """Bind, start `processes` children, restart any that dies, stop them all on SIGTERM / SIGINT."""
+    sock = bind(settings)
+    child_settings = share(settings, processes)
+    stopping = False
+
+    def stop(_signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    children = [_start_child(sock, child_settings) for _ in range(processes)]
+    print(f"hrgraph: serving on http://{settings.host}:{sock.getsockname()[1]}/ with {processes} processes",
+          flush=True)
+    try:
+        while not stopping:
+            time.sleep(0.2)
+            for n, child in enumerate(children):
+                if child.poll() is not None and not stopping:
+                    print(f"hrgraph serve: process {child.pid} exited with {child.returncode}; starting another",
+                          file=sys.stderr, flush=True)
+                    time.sleep(RESTART_PAUSE_S)
+                    children[n] = _start_child(sock, child_settings)
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        sock.close()
+
+
+def child_main(fd: int) -> None:
+    """One child: its settings from stdin, the app over the shared socket, until SIGTERM."""
+    _die_with_parent()
+    settings: Settings = pickle.loads(sys.stdin.buffer.read())
+    sock = socket.socket(fileno=fd)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # finally: the stores close, the workers end
+    from hrgraph.web import run_server
+
+    run_server(settings, sock)
+
+
+def _die_with_parent() -> None:
+    """Linux: a child gets SIGTERM when the supervising parent dies, however it dies."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
