@@ -161,9 +161,10 @@ def start_server(root: Path, *extra: str, backend: Backend | None = None,
                  env: dict[str, str] | None = None) -> LiveServer:
     """`hrgraph serve` over the site in `root`: its embedded store, or (a remote backend) Virtuoso; `env` is
     added to the server's environment."""
-    # One server process unless a test asks for more (tests/web/test_processes.py): the rate-limit and pool
-    # tests count what one process does.
-    env = {**os.environ, "HRGRAPH_PROCESSES": os.environ.get("HRGRAPH_PROCESSES", "1"), **(env or {})}
+    # One server process and no background warm-up unless a test asks for them (tests/web/test_processes.py):
+    # the rate-limit, pool and timing tests count what one process does with all its query workers free.
+    env = {**os.environ, **{k: os.environ.get(k, v) for k, v in (("HRGRAPH_PROCESSES", "1"), ("HRGRAPH_WARMUP", "0"))},
+           **(env or {})}
     if backend is not None and backend.remote:
         env.update(remote_env(backend, load_into_virtuoso(root, backend)))
     port = free_port()

@@ -73,6 +73,8 @@ class Settings:
     kept_mb: int = setting(4096, "HRGRAPH_KEPT_MB", "MiB of answers computed from a build (saved-query results, "
                            "rendered documents) kept on disk inside the build's folder, shared by the server's "
                            "processes and across restarts, deleted with the build (0: none kept)")
+    warmup: bool = setting(True, "HRGRAPH_WARMUP", "run each saved query once in the background when a server "
+                           "starts serving a build, keeping the answers (one query worker is busy meanwhile)")
     # --- cross-referencing (README "Cross-referencing a list of names")
     search_max_chars: int = setting(200, "HRGRAPH_SEARCH_MAX_CHARS", "characters of a search, suggestion or "
                                     "reconciliation query; longer ones are refused with 400", minimum=1)

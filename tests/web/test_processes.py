@@ -39,7 +39,7 @@ def site(built_root: Path, tmp_path: Path) -> Path:
 
 @embedded_only("looks at the kept file inside the embedded build's folder")
 def test_two_processes_answer_and_share_what_they_kept(site: Path) -> None:
-    with serving(site, env={"HRGRAPH_PROCESSES": "2"}) as live:
+    with serving(site, env={"HRGRAPH_PROCESSES": "2", "HRGRAPH_WARMUP": "1"}) as live:
         assert len(children(live.process.pid)) == 2  # the parent supervises two servers
         deadline = time.monotonic() + 60
         saved = len(list((site / "queries").glob("*.rq")))

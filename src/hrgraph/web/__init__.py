@@ -47,7 +47,8 @@ def run_server(settings: Settings, sock: socket.socket | None = None) -> None:
 
     stores = open_store(settings)
     app = create_app(settings, stores)
-    warmup.start(app)  # the saved queries of each build answered before anyone asks
+    if settings.warmup:
+        warmup.start(app)  # the saved queries of each build answered before anyone asks
     if sock is None:
         print(f"hrgraph: serving build {stores.build_id} on http://{settings.host}:{settings.port}/", flush=True)
     behind_proxy = {"trusted_proxy": settings.trusted_proxy, "trusted_proxy_headers": {"x-forwarded-for"},
