@@ -287,7 +287,8 @@ def test_sparql_over_every_graph_finds_nobody(live: LiveServer) -> None:
 
 def _pages(live: LiveServer) -> Iterator[str]:
     seen: set[str] = set()
-    todo = ["/", "/persons", "/statements", "/organisations", "/claims", "/events", "/.well-known/void", "/dumps"]
+    todo = ["/", "/persons", "/statements", "/organisations", "/claims", "/events", "/.well-known/void", "/dumps",
+            "/health", "/queries"]
     while todo and len(seen) < 120:
         path = todo.pop(0)
         if path in seen:
