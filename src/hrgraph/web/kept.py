@@ -97,9 +97,8 @@ class Kept:
         except (OSError, sqlite3.Error) as exc:
             self._warn(folder, exc)
             return None
-        if len(conns) > 4:  # builds this thread read before: the oldest are gone or going
-            for old in list(conns)[:-4]:
-                conns.pop(old).close()
+        for old in [f for f in conns if not f.exists()]:  # deleted builds: let their files' space go
+            conns.pop(old).close()
         conns[folder] = db
         return db
 
