@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 
 from flask import Flask
 
@@ -37,9 +38,10 @@ def serve(settings: Settings) -> None:
         run_server(settings)
 
 
-def run_server(settings: Settings, sock: socket.socket | None = None) -> None:
+def run_server(settings: Settings, sock: socket.socket | None = None,
+               ready: Callable[[], None] | None = None) -> None:
     """One server process: the app over the opened stores, on `sock` (shared with other processes) or on
-    the configured host and port."""
+    the configured host and port; `ready` is called once the app is ready to serve."""
     import waitress
 
     from hrgraph.store.backends import open_store
@@ -54,6 +56,8 @@ def run_server(settings: Settings, sock: socket.socket | None = None) -> None:
     behind_proxy = {"trusted_proxy": settings.trusted_proxy, "trusted_proxy_headers": {"x-forwarded-for"},
                     "clear_untrusted_proxy_headers": True} if settings.trusted_proxy else {}
     where = {"sockets": [sock]} if sock is not None else {"host": settings.host, "port": settings.port}
+    if ready is not None:
+        ready()
     try:
         waitress.serve(app, threads=8, ident="hrgraph", **where, **behind_proxy)
     finally:

@@ -30,10 +30,12 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 
 from hrgraph.config import Settings
+from hrgraph.errors import HrgraphError
 
-_ENTRY = "import sys; from hrgraph.web.processes import child_main; child_main(int(sys.argv[1]))"
+_ENTRY = "import sys; from hrgraph.web.processes import child_main; child_main(int(sys.argv[1]), int(sys.argv[2]))"
 RESTART_PAUSE_S = 1.0
 
 
@@ -66,17 +68,37 @@ def bind(settings: Settings) -> socket.socket:
     return sock
 
 
-def _start_child(sock: socket.socket, settings: Settings) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-c", _ENTRY, str(sock.fileno())], stdin=subprocess.PIPE,
-                            pass_fds=[sock.fileno()])
+@dataclass
+class _Child:
+    process: subprocess.Popen
+    ready_fd: int  # read end of the pipe the child writes one byte to once its app is ready
+    ready: bool = False
+
+    def poll_ready(self) -> bool:
+        if not self.ready:
+            try:
+                self.ready = bool(os.read(self.ready_fd, 1))
+            except BlockingIOError:
+                pass
+        return self.ready
+
+
+def _start_child(sock: socket.socket, settings: Settings) -> _Child:
+    ready_r, ready_w = os.pipe()
+    os.set_blocking(ready_r, False)
+    proc = subprocess.Popen([sys.executable, "-c", _ENTRY, str(sock.fileno()), str(ready_w)], stdin=subprocess.PIPE,
+                            pass_fds=[sock.fileno(), ready_w])
+    os.close(ready_w)
     assert proc.stdin is not None
     proc.stdin.write(pickle.dumps(settings))
     proc.stdin.close()
-    return proc
+    return _Child(proc, ready_r)
 
 
 def supervise(settings: Settings, processes: int) -> None:
-    """Bind, start `processes` children, restart any that dies, stop them all on SIGTERM / SIGINT."""
+    """Bind, start `processes` children, restart any that dies once it had served, stop them all on SIGTERM /
+    SIGINT. A child that dies before it was ready (no store, a corrupt one: it said why on stderr) stops the
+    server with its exit code rather than being restarted for ever."""
     sock = bind(settings)
     child_settings = share(settings, processes)
     stopping = False
@@ -88,30 +110,39 @@ def supervise(settings: Settings, processes: int) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     children = [_start_child(sock, child_settings) for _ in range(processes)]
-    print(f"hrgraph: serving on http://{settings.host}:{sock.getsockname()[1]}/ with {processes} processes",
-          flush=True)
+    announced = False
     try:
         while not stopping:
             time.sleep(0.2)
             for n, child in enumerate(children):
-                if child.poll() is not None and not stopping:
-                    print(f"hrgraph serve: process {child.pid} exited with {child.returncode}; starting another",
-                          file=sys.stderr, flush=True)
-                    time.sleep(RESTART_PAUSE_S)
-                    children[n] = _start_child(sock, child_settings)
+                ready = child.poll_ready()
+                if child.process.poll() is None or stopping:
+                    continue
+                if not ready:
+                    raise SystemExit(child.process.returncode or 2)
+                print(f"hrgraph serve: process {child.process.pid} exited with {child.process.returncode}; "
+                      "starting another", file=sys.stderr, flush=True)
+                os.close(child.ready_fd)
+                time.sleep(RESTART_PAUSE_S)
+                children[n] = _start_child(sock, child_settings)
+            if not announced and all(c.ready for c in children):
+                announced = True
+                print(f"hrgraph: serving on http://{settings.host}:{sock.getsockname()[1]}/ with {processes} "
+                      "processes", flush=True)
     finally:
         for child in children:
-            if child.poll() is None:
-                child.terminate()
+            if child.process.poll() is None:
+                child.process.terminate()
         for child in children:
             try:
-                child.wait(timeout=20)
+                child.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                child.kill()
+                child.process.kill()
+            os.close(child.ready_fd)
         sock.close()
 
 
-def child_main(fd: int) -> None:
+def child_main(fd: int, ready_fd: int) -> None:
     """One child: its settings from stdin, the app over the shared socket, until SIGTERM."""
     _die_with_parent()
     settings: Settings = pickle.loads(sys.stdin.buffer.read())
@@ -119,7 +150,15 @@ def child_main(fd: int) -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # finally: the stores close, the workers end
     from hrgraph.web import run_server
 
-    run_server(settings, sock)
+    def ready() -> None:
+        os.write(ready_fd, b"r")
+        os.close(ready_fd)
+
+    try:
+        run_server(settings, sock, ready)
+    except HrgraphError as exc:  # said as `hrgraph serve` says it; the parent then exits with this code
+        print(f"hrgraph serve: {exc}", file=sys.stderr, flush=True)
+        raise SystemExit(2) from None
 
 
 def _die_with_parent() -> None:
