@@ -1,5 +1,8 @@
-"""Saved queries answered before anyone asks: when a server starts serving a build, it runs each saved query
-(with its default parameters) once in the background and keeps the result for the build (`web.kept`).
+"""Answers ready before anyone asks: when a server starts serving a build, it runs each saved query (with its
+default parameters) once in the background and keeps the result for the build (`web.kept`), then renders the
+documents of every person (HTML and Turtle, the formats people and crawlers ask for most) in a process of
+its own at the lowest CPU priority, through the app itself, so the first request for a person is answered
+from the kept file like any later one.
 
 A saved query over the whole graph takes seconds at a million triples; its answer is fixed until the next
 publish, so its first visitor should not pay for it. One process per build does the work (an exclusive
@@ -7,23 +10,40 @@ flock on a file in the build's folder; the others find the results in the shared
 back-end, which has no folder, each process keeps its own. The queries run one at a time through the
 store's query workers under the configured limits, so clients keep the other workers; a query that fails or
 runs out of time is simply left to its first visitor.
+
+Documents are rendered by `documents_main`: fresh interpreters, one per server process, each taking a share
+of the persons, at nice 19 (they get what the servers leave of the CPU). Each opens the build read-only
+(leased, like any reader), builds the same app over it and requests each document through the app's WSGI
+stack, which keeps what it renders (`web.doccache`): the same code and headers as a client's request, never
+a second renderer. A warmer stops when the build is no longer the published one, and when its server dies.
+Only where the build has a folder (embedded): a remote build has no file the processes share. Why persons
+only, and why not at build time: README "Serving on every core".
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import pickle
+import signal
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
 from flask import Flask
 
+from hrgraph.config import Settings
 from hrgraph.errors import HrgraphError
 from hrgraph.store.base import Dataset, Limits, Store
-from hrgraph.web import kept, saved
+from hrgraph.web import kept, processes, saved
 from hrgraph.web.context import SETTINGS, STORES
 
 LOCK = "warmup.lock"
+DOCUMENTS_LOCK = "documents.lock"
+DOCUMENT_EXTENSIONS = ("html", "ttl")
+PERSONS = "SELECT ?p WHERE { ?p a <https://w3id.org/hrgraph/ontology#Person> }"
+_ENTRY = "from hrgraph.web.warmup import documents_main; documents_main()"
 
 
 def start(app: Flask) -> threading.Thread:
@@ -42,6 +62,7 @@ def _follow(app: Flask) -> None:
             try:
                 done = store.build_id
                 warm(app, store)
+                start_documents(settings, store.cache_dir)
             finally:
                 stores.checkin(store)
         threading.Event().wait(max(1.0, settings.follow_s))
@@ -71,14 +92,14 @@ def warm(app: Flask, store: Store) -> int:
     return ran
 
 
-def _claim(folder: Path | None) -> int | bool:
-    """An fd holding the build's warm-up lock; True without a folder (nothing to share); False when another
-    process holds it."""
+def _claim(folder: Path | None, name: str = LOCK) -> int | bool:
+    """An fd holding the build's warm-up lock `name`; True without a folder (nothing to share); False when
+    another process holds it."""
     if folder is None:
         return True
     try:
         folder.mkdir(exist_ok=True)
-        fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        fd = os.open(folder / name, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError:
         return True
     try:
@@ -87,3 +108,57 @@ def _claim(folder: Path | None) -> int | bool:
         os.close(fd)
         return False
     return fd
+
+
+# --- documents, in a process of their own --------------------------------------------------------------------
+
+def start_documents(settings: Settings, cache_dir: Path | None) -> subprocess.Popen | None:
+    """The document warmer of the build whose kept folder is `cache_dir` (None: a remote build, nothing)."""
+    if cache_dir is None:
+        return None
+    proc = subprocess.Popen([sys.executable, "-c", _ENTRY], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    assert proc.stdin is not None
+    proc.stdin.write(pickle.dumps((settings, cache_dir.parent)))
+    proc.stdin.close()
+    threading.Thread(target=proc.wait, daemon=True).start()  # reaped when it ends
+    return proc
+
+
+def documents_main() -> None:
+    """Render and keep each person's documents of one build (see the module docstring); exits early when
+    another process does it, when the build is no longer published, or when the server dies."""
+    from hrgraph.store.embedded import current_build, open_build
+    from hrgraph.store.follow import Following
+    from hrgraph.web import create_app
+
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: end with the server
+    except (OSError, AttributeError):
+        pass
+    os.nice(19)
+    settings, build_dir = pickle.loads(sys.stdin.buffer.read())
+    assert isinstance(settings, Settings)
+    slots = processes.count(settings)  # one warmer per server process, each a share of the persons
+    slot = next((n for n in range(slots) if _claim(build_dir / "kept", f"{DOCUMENTS_LOCK}.{n}") is not False), None)
+    if slot is None:
+        return  # every share is being rendered (or was: what is kept is served, not rendered again)
+    # Nothing to follow, no warm-up of its own, no rate limit on itself, documents kept on disk (not in memory).
+    quiet = settings.with_(follow_s=0, warmup=False, rate_limit_per_s=0, document_cache_mb=1)
+    stores = Following(lambda: build_dir.name, lambda _name: open_build(build_dir, quiet, workers=False), 0)
+    try:
+        app = create_app(quiet, stores)
+        client = app.test_client()
+        store = stores.checkout()
+        persons = [r["p"].value for r in store.select(PERSONS) if "p" in r]
+        stores.checkin(store)
+        for n, iri in enumerate(persons):
+            if n % slots != slot or not iri.startswith(quiet.base):
+                continue
+            if n % 100 == 0 and current_build(quiet.store_dir) != build_dir.name:
+                return  # a newer build is published: its own warmer takes over
+            for ext in DOCUMENT_EXTENSIONS:
+                client.get(f"/{iri[len(quiet.base):]}.{ext}")  # kept on its way out (web.doccache)
+    finally:
+        stores.close()
