@@ -27,6 +27,7 @@ from hrgraph.web.doccache import MARK, Cached, DocumentCache, FastDocuments, Key
 
 bp = Blueprint("resources", __name__)
 CACHE = "hrgraph_document_cache"
+FAST = "hrgraph_fast_documents"
 LABELS = "hrgraph_label_memo"
 
 CACHE_CONTROL = "public, max-age=300"
@@ -41,8 +42,9 @@ def _install_cache(state: BlueprintSetupState) -> None:
     conf: Settings = app.config[SETTINGS]
     cache = app.extensions[CACHE] = DocumentCache(conf.document_cache_mb * 1024 * 1024)
     app.extensions[LABELS] = LabelMemo()
-    app.wsgi_app = FastDocuments(app.wsgi_app, cache, conf, document_path,  # type: ignore[method-assign]
-                                 app.extensions[STORES], kept.of(app))
+    fast = app.extensions[FAST] = FastDocuments(app.wsgi_app, cache, conf, document_path, app.extensions[STORES],
+                                                kept.of(app))
+    app.wsgi_app = fast  # type: ignore[method-assign]
 
 
 def document_path(path: str, page: int) -> tuple[str, str] | None:
@@ -143,7 +145,7 @@ def etag_for(path: str, fmt: Format, page: int) -> str:
 
 def document(stem: str, iri: str, fmt: Format, page: int) -> Response:
     key = document_key(stem, fmt, page)
-    hit = current_app.extensions[CACHE].get(key)  # a kept 200 of this build: not retired, no query needed
+    hit = current_app.extensions[FAST].lookup(key)  # a kept 200 of this build: not retired, no query needed
     if hit is None and (retired := retired_response(stem, status(iri), fmt, document=True)) is not None:
         return retired
     etag = etag_for(stem, fmt, page)
