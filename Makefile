@@ -8,7 +8,7 @@ PORT   ?= 8000
 
 YASGUI := src/hrgraph/web/static/yasgui
 
-.PHONY: install assets build run serve test lint bench bench-hardening clean
+.PHONY: install assets build run serve test lint vocab bench bench-hardening clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ build: $(STAMP)
 
 run: build assets
 	$(BIN)/hrgraph serve --host $(HOST) --port $(PORT)
+
+# The ontology's names (src/hrgraph/model/vocab.py), regenerated after ontology/ changes; tests check it is current.
+vocab: $(STAMP)
+	$(BIN)/python -m hrgraph.model.vocabgen
 
 test: $(STAMP) assets
 	$(BIN)/ruff check src tests bench

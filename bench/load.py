@@ -25,6 +25,8 @@ from pathlib import Path
 
 import aiohttp
 
+from hrgraph.model.vocab import HR
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -49,8 +51,7 @@ def targets(url: str) -> list[tuple[str, dict[str, str]]]:
     saved = [q["url"] for q in requests.get(url + "/queries", timeout=10, headers={"Accept": "application/json"})
              .json()]
     rows = requests.get(url + "/sparql", timeout=30, headers={"Accept": "application/sparql-results+json"}, params={
-        "query": "SELECT ?s WHERE { ?s a ?c VALUES ?c { <https://w3id.org/hrgraph/ontology#Person> "
-                 "<https://w3id.org/hrgraph/ontology#Claim> <https://w3id.org/hrgraph/ontology#Statement> } }"
+        "query": f"SELECT ?s WHERE {{ ?s a ?c VALUES ?c {{ <{HR.Person}> <{HR.Claim}> <{HR.Statement}> }} }}"
                  " LIMIT 200"}).json()["results"]["bindings"]
     paths = ["/" + r["s"]["value"].split("/hrgraph/", 1)[1] for r in rows]  # the served path of each IRI
     mix = [(f"{q}?run=1&format=csv", {}) for q in saved]

@@ -2,14 +2,14 @@
 
     .venv/bin/python bench/run.py [--persons 10000] [--runs 3] [--seconds 4] [--rss-persons 100000]
 
-A synthetic graph (`hrgraph synth`, 10,000 persons ≈ 1.1M triples) goes through the real `hrgraph build
+A synthetic graph (`hrgraph synth`, 10,000 persons ≈ 1.26M triples) goes through the real `hrgraph build
 --input` (its stage report gives the gate and the build rows). The server then serves that build, side by
 side with, on the same data:
 - nginx holding the same documents (the ceiling of dereference), cold (never asked before) and warm;
 - `oxigraph serve-read-only` on the same store files (`/sparql` against its own engine: one cheap query and
   the mix of saved queries, c=1 and c=8);
 - Virtuoso 7.2 loaded with the same published graphs (every saved query, with the rows each answered).
-Last, a graph of `--rss-persons` persons (≈ 10.8M triples) is loaded and served: RSS and cold dereference.
+Last, a graph of `--rss-persons` persons (≈ 12.6M triples) is loaded and served: RSS and cold dereference.
 """
 
 from __future__ import annotations
@@ -343,7 +343,7 @@ def main() -> int:
     p.add_argument("--warm-wait", type=float, default=300, help="seconds to wait for the persons' documents to be "
                    "rendered ahead after the server starts")
     p.add_argument("--rss-persons", type=int, default=100_000,
-                   help="persons of the graph served for the 10M rows (100,000 ≈ 10.8M triples; 0 skips them)")
+                   help="persons of the graph served for the 10M rows (100,000 ≈ 12.6M triples; 0 skips them)")
     args = p.parse_args()
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="hrgraph-bench-") as tmp:

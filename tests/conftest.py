@@ -10,8 +10,10 @@ data share the one Virtuoso without seeing each other.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -70,14 +72,21 @@ def embedded_only(reason: str) -> pytest.MarkDecorator:
     return pytest.mark.embedded_only(reason=reason)
 
 
+def remote_only(reason: str) -> pytest.MarkDecorator:
+    """Mark a test that is about the remote store itself; it runs only in the `virtuoso` variant."""
+    return pytest.mark.remote_only(reason=reason)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Drop the `virtuoso` variant of tests marked embedded_only (the reason is in the marker)."""
+    """Drop the variant a test marked embedded_only or remote_only is not about (the reason is in the marker)."""
     items[:] = [item for item in items
-                if not (item.get_closest_marker("embedded_only") and "[virtuoso" in item.nodeid)]
+                if not (item.get_closest_marker("embedded_only") and "[virtuoso" in item.nodeid)
+                and not (item.get_closest_marker("remote_only") and "[embedded" in item.nodeid)]
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "embedded_only(reason): about the embedded store; not run over Virtuoso")
+    config.addinivalue_line("markers", "remote_only(reason): about the remote store; not run over the embedded one")
 
 
 def copy_project(dest: Path) -> Path:
@@ -176,17 +185,56 @@ def start_server(root: Path, *extra: str, backend: Backend | None = None,
         proc = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            out = log.read_text(encoding="utf-8", errors="replace")
-            raise RuntimeError(f"server exited with {proc.returncode}:\n{out}")
-        try:
-            requests.get(url + "/", timeout=1)
-            return LiveServer(url, Settings(root=root, port=port), proc)
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not answer within 30 s")
+    try:
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                out = log.read_text(encoding="utf-8", errors="replace")
+                raise RuntimeError(f"server exited with {proc.returncode}:\n{out}")
+            try:
+                requests.get(url + "/", timeout=5)
+                return LiveServer(url, Settings(root=root, port=port), proc)
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or slow on a loaded machine
+                time.sleep(0.1)
+        raise RuntimeError("server did not answer within 30 s")
+    except BaseException:
+        stop_server(proc)
+        raise
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid` (server processes, query workers, warmers), children first."""
+    out, todo = [], [pid]
+    while todo:
+        found = children(todo.pop())
+        out += found
+        todo += found
+    return out
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """SIGTERM to `hrgraph serve` (it stops what it started), then SIGKILL to whatever of its tree is left:
+    a test leaves no process behind, even when the server failed to stop cleanly."""
+    below = descendants(proc.pid)
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+    deadline = time.monotonic() + 5
+    while (alive := [p for p in below if _alive(p)]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for pid in alive:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 @contextmanager
@@ -197,8 +245,7 @@ def serving(root: Path, *extra: str, backend: Backend | None = None,
     try:
         yield server
     finally:
-        server.process.terminate()
-        server.process.wait(timeout=10)
+        stop_server(server.process)
 
 
 @pytest.fixture(scope="session")

@@ -66,7 +66,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from hrgraph.web import serve
+    from hrgraph.web.server import serve
 
     serve(_settings(args))
     return 0

@@ -14,6 +14,7 @@ raises `ConfigError` naming the variable; the CLI prints it and exits 2. An empt
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields, replace
@@ -47,6 +48,7 @@ def setting(default: Any, env: str, help: str, *, choices: tuple[str, ...] = (),
 
 
 MIB = 1024 * 1024
+CONTACT = re.compile(r"^(?:mailto:)?[^@\s:/]+@[^@\s/]+\.[^@\s/]+$|^https?://\S+$")
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,15 @@ class Settings:
                            "processes and across restarts, deleted with the build (0: none kept)")
     warmup: bool = setting(True, "HRGRAPH_WARMUP", "run each saved query once in the background when a server "
                            "starts serving a build, keeping the answers (one query worker is busy meanwhile)")
+    # --- the dataset as it is cited and described (VoID, every page's footer)
+    publisher: str = setting("hrgraph", "HRGRAPH_PUBLISHER", "who publishes the dataset: its name in VoID "
+                             "(`dct:publisher`) and in the citation every page gives")
+    contact: str = setting("", "HRGRAPH_CONTACT", "where readers write about the data (corrections, questions): "
+                           "an e-mail or https address, in VoID (`dcat:contactPoint`) and every page's footer; "
+                           "empty: the site's home page says the operator has not given one")
+    source_date_epoch: int = setting(0, "SOURCE_DATE_EPOCH", "the day the build gives as the data's last "
+                                     "modification (VoID `dct:modified`), in seconds since 1970, as reproducible "
+                                     "builds set it; 0: the day the newest input file was modified")
     # --- cross-referencing (README "Cross-referencing a list of names")
     search_max_chars: int = setting(200, "HRGRAPH_SEARCH_MAX_CHARS", "characters of a search, suggestion or "
                                     "reconciliation query; longer ones are refused with 400", minimum=1)
@@ -96,6 +107,13 @@ class Settings:
                                  "embedded store", minimum=1)
     query_queue: int = setting(16, "HRGRAPH_QUERY_QUEUE", "requests allowed to wait for a worker; beyond, 503 "
                                "with `Retry-After`")
+    query_per_client: int = setting(0, "HRGRAPH_QUERY_PER_CLIENT", "client queries one client may run at once "
+                                    "(0: one fewer than the query workers, at least 1); beyond, 429 at once")
+    query_strikes: int = setting(3, "HRGRAPH_QUERY_STRIKES", "client queries of one client that may time out or "
+                                 "stop a query worker within `HRGRAPH_QUERY_PENALTY` seconds; at that many, its "
+                                 "queries are refused (429) for that long (0: never)")
+    query_penalty_s: float = setting(60.0, "HRGRAPH_QUERY_PENALTY", "seconds over which strikes are counted, and "
+                                     "for which a client that reached `HRGRAPH_QUERY_STRIKES` is refused")
     query_memory_mb: int = setting(2048, "HRGRAPH_QUERY_MEMORY_MB", "address-space limit of each query worker "
                                    "in MiB (0: none; a worker needs some 600 MiB)")
     max_body_bytes: int = setting(MIB, "HRGRAPH_MAX_BODY", "bytes of a request body; beyond, 413",
@@ -106,6 +124,14 @@ class Settings:
                                     "rate applies", minimum=1)
     rate_limit_loopback: bool = setting(False, "HRGRAPH_RATE_LIMIT_LOOPBACK", "limit loopback clients too (by "
                                         "default tests, benchmarks and a local proxy are not limited)")
+    connection_limit: int = setting(1000, "HRGRAPH_CONNECTIONS", "open connections the server accepts; beyond, new "
+                                    "ones wait in the listen backlog", minimum=1)
+    connections_per_client: int = setting(100, "HRGRAPH_CONNECTIONS_PER_CLIENT", "open connections one client "
+                                          "address may have (0: any; not applied behind `HRGRAPH_TRUSTED_PROXY`); "
+                                          "beyond, a new one is closed at once")
+    request_timeout_s: float = setting(20.0, "HRGRAPH_REQUEST_TIMEOUT", "seconds a client has to send a whole "
+                                       "request once it started (headers trickled byte by byte, a slow body); "
+                                       "then it is disconnected", minimum=1)
     trusted_proxy: str = setting("", "HRGRAPH_TRUSTED_PROXY", "the load balancer's address (`*`: any): the "
                                  "client address for rate limits is then taken from its `X-Forwarded-For`, and "
                                  "that header is dropped from anyone else")
@@ -145,6 +171,15 @@ class Settings:
             object.__setattr__(self, "base", self.base + "/")
         for row in SETTINGS:
             row.check(getattr(self, row.name))
+        if self.contact and not CONTACT.match(self.contact):
+            raise ConfigError(f"HRGRAPH_CONTACT must be an e-mail address or an http(s) URL, not {self.contact!r}")
+
+    @property
+    def contact_iri(self) -> str:
+        """The contact as an IRI (`mailto:` for an e-mail address), "" when none is set."""
+        if not self.contact or self.contact.startswith(("http://", "https://", "mailto:")):
+            return self.contact
+        return "mailto:" + self.contact
 
     @property
     def data_dir(self) -> Path:

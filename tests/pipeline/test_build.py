@@ -129,6 +129,22 @@ def test_a_broken_record_is_held_back_and_the_rest_published(tmp_path: Path) -> 
     assert "broken-charge" in report and "does not occur verbatim" in report
 
 
+def test_a_class_the_ontology_does_not_have_holds_the_record_back(tmp_path: Path) -> None:
+    """The ontology's names are closed (hrgraph.model.vocab): a misspelt `class:` is a problem of its record
+    with its file and line, never a traceback and never a new IRI in the ontology's namespace."""
+    root = copy_project(tmp_path)
+    organisations = root / "data/curated/organisations.yaml"
+    text = organisations.read_text(encoding="utf-8")
+    assert "class: Association" in text
+    organisations.write_text(text.replace("class: Association", "class: Asociation", 1), encoding="utf-8")
+    done = run_build(root)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert "'class: Asociation' is not a class of the ontology" in done.stdout
+    assert "data/curated/organisations.yaml:" in done.stdout
+    assert "Asociation" not in (root / "dist" / "hrgraph.ttl").read_text(encoding="utf-8")
+
+
 def test_ontology_plus_built_data_is_consistent_under_hermit(built_root: Path) -> None:
     from owl_check import JAVA_MISSING, check_consistency, dl_typing_problems, java_available, merge
 

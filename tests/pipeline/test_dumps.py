@@ -6,18 +6,19 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
-from hrgraph.model.namespaces import HR
+from hrgraph.formats.jsonld import Compactor, write_jsonld
+from hrgraph.model.namespaces import HR, Iris
 from hrgraph.pipeline import dumps, ntriples
 from hrgraph.pipeline.dumps import Dump
-from hrgraph.pipeline.jsonld import Compactor, write_jsonld
-from hrgraph.pipeline.void import graph_stats
+from hrgraph.pipeline.void import DatasetPublisher, describe_dataset, graph_stats, modified_day
 
 BASE = "https://w3id.org/hrgraph/"
 P1, P2 = URIRef(f"{BASE}id/person/p1"), URIRef(f"{BASE}id/person/p2")
@@ -109,7 +110,7 @@ def test_an_empty_graph_is_valid_everywhere(tmp_path: Path) -> None:
 def test_compaction_never_makes_a_name_the_context_cannot_expand() -> None:
     c = Compactor.of(CONTEXT["@context"])
     assert c.vocab(str(HR.person)) == "person" and c.coerced(str(HR.person))
-    assert c.vocab(str(HR.other)) == "hr:other"  # no term: a compact IRI, never an undefined bare name
+    assert c.vocab(f"{HR}other") == "hr:other"  # not in the ontology: a compact IRI, never an undefined bare name
     assert c.iri("http://www.w3.org/2001/XMLSchema#") == "http://www.w3.org/2001/XMLSchema#"  # empty local part
     assert c.iri("https://example.org/x") == "https://example.org/x"
 
@@ -122,6 +123,25 @@ def test_void_counts_our_entities_by_class() -> None:
     assert stats.entities == 3  # p1, p2 and the source; not the fragment, not the blank node
     assert stats.classes == {str(HR.Person): 1, "http://schema.org/Person": 1, str(HR.SourceDocument): 1}
     assert stats.sources == [str(doc)]
+
+
+def test_void_names_publisher_contact_modified_and_the_reconciliation_service(tmp_path: Path) -> None:
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text("a"), new.write_text("b")
+    os.utime(old, (0, 86_400 * 10)), os.utime(new, (0, 86_400 * 20))
+    assert modified_day([tmp_path]) == "1970-01-21" and modified_day([old]) == "1970-01-11"
+    assert modified_day([tmp_path], epoch=86_400 * 365) == "1971-01-01"  # SOURCE_DATE_EPOCH wins
+    triples = describe_dataset(graph_stats([], BASE), Iris(BASE), "1.0", "b1",
+                               DatasetPublisher("Example NGO", "mailto:data@example.org", "2026-05-01"))
+    g = Graph()
+    for t in triples:
+        g.add(t)
+    ds = URIRef(f"{BASE}dataset")
+    point = g.value(ds, DCAT.contactPoint)
+    assert g.value(point, URIRef("http://www.w3.org/2006/vcard/ns#hasEmail")) == URIRef("mailto:data@example.org")
+    assert str(g.value(g.value(ds, DCTERMS.publisher), FOAF.name)) == "Example NGO"
+    assert str(g.value(ds, DCTERMS.modified)) == "2026-05-01"
+    assert (URIRef(f"{BASE}reconcile"), DCAT.servesDataset, ds) in g
 
 
 @pytest.fixture(scope="module")

@@ -403,3 +403,14 @@ def test_a_running_server_stops_serving_a_person_once_withheld(tmp_path: Path) -
             time.sleep(1)
         assert not leaks(requests.get(server.url + "/persons", timeout=30).text)
         assert requests.get(server.url + "/id/person/kanstantsin-kvarbuntau", timeout=30).status_code in (404, 410)
+
+
+def test_review_proposes_no_candidate_about_a_protected_person(tmp_path: Path) -> None:
+    """`hrgraph review` works outside the preparation path (a curator's local tool), but what it proposes is
+    written to data/curated/reviews.yaml, a tracked file: nothing about a protected person is proposed."""
+    root = copy_project(tmp_path)
+    add_everything(root)
+    done = hrgraph(root, "review", "--list")
+    assert done.returncode == 0, done.stderr
+    assert "candidate" in done.stdout.lower() or done.stdout.strip()
+    assert not leaks(done.stdout), [ln for ln in done.stdout.splitlines() if leaks(ln)][:5]

@@ -167,6 +167,20 @@ def test_a_loaded_build_is_seen_only_after_the_switch(virtuoso_server: virtuoso.
         following(virtuoso_server.sparql_url, ATOMIC, remote_build="atomic-1")
 
 
+def test_a_build_left_moments_ago_is_kept_until_nobody_can_read_it(target: Target, tmp_path: Path) -> None:
+    """The remote twin of the embedded store's leases: a build left less than the grace period ago (servers
+    switch within HRGRAPH_FOLLOW, requests on it last at most the time limit) survives the next publishes."""
+    for n in (1, 2):
+        publish(one_label(tmp_path, f"grace-{n}"), f"grace-{n}", target)
+    load(one_label(tmp_path, "grace-3"), "grace-3", target)
+    assert switch(target, "grace-3", grace_s=60) == "grace-2"
+    assert mapped_graphs(target, "grace-1") == 1  # left when grace-2 came, a moment ago: kept
+    load(one_label(tmp_path, "grace-4"), "grace-4", target)
+    switch(target, "grace-4", grace_s=0)
+    assert mapped_graphs(target, "grace-1") == mapped_graphs(target, "grace-2") == 0
+    assert mapped_graphs(target, "grace-3") == mapped_graphs(target, "grace-4") == 1
+
+
 def test_a_failed_load_leaves_the_served_build(virtuoso_server: virtuoso.Virtuoso, target: Target,
                                               tmp_path: Path) -> None:
     publish(one_label(tmp_path, "good"), "atomic-good", target)

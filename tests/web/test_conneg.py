@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from hrgraph.web import conneg
-from hrgraph.web.conneg import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, by_extension, choose, negotiate
+from hrgraph.formats import media
+from hrgraph.formats.media import HTML, RESOURCE_FORMATS, TURTLE, MediaFormat
+from hrgraph.formats.media import JSON_LD as JSONLD
+from hrgraph.formats.media import N_TRIPLES as NTRIPLES
+from hrgraph.formats.media import RDF_XML as RDFXML
+from hrgraph.web.conneg import choose, negotiate
 
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 FIREFOX_OLD = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
@@ -39,7 +43,7 @@ JENA = ("text/turtle,application/n-triples;q=0.9,application/rdf+xml;q=0.7,appli
     (SPARQLWRAPPER_TURTLE, TURTLE), (SPARQLWRAPPER_XML, RDFXML), (SPARQLWRAPPER_JSONLD, JSONLD),
     (JENA, TURTLE),
 ])
-def test_real_clients_get_what_they_can_read(accept: str | None, expected: conneg.Format) -> None:
+def test_real_clients_get_what_they_can_read(accept: str | None, expected: MediaFormat) -> None:
     assert choose(accept) == expected
 
 
@@ -76,9 +80,13 @@ def test_params_after_q_are_extensions_and_charset_is_ignored() -> None:
 
 
 def test_extensions() -> None:
+    def by_extension(ext: str) -> MediaFormat | None:
+        return media.for_extension(ext, RESOURCE_FORMATS)
+
     assert by_extension("ttl") == TURTLE and by_extension("JSONLD") == JSONLD
     assert by_extension("nt") == NTRIPLES and by_extension("rdf") == RDFXML and by_extension("html") == HTML
     assert by_extension("34") is None  # `/eli/code/art/23.34` is not a format
+    assert by_extension("json") is None and by_extension("csv") is None  # not a resource document
 
 
 def test_negotiate_on_plain_offers_keeps_route_preference() -> None:
@@ -86,3 +94,34 @@ def test_negotiate_on_plain_offers_keeps_route_preference() -> None:
     assert negotiate("*/*", offers) == offers[0]
     assert negotiate("application/sparql-results+xml,*/*;q=0.1", offers) == offers[1]
     assert negotiate("image/png", offers) is None
+
+
+# --- the media-type table ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "offered", "expected"), [
+    ("json", media.offers(media.SOLUTION_FORMATS), "application/sparql-results+json"),  # SELECT
+    ("json", media.offers(media.GRAPH_FORMATS), "application/ld+json"),  # CONSTRUCT
+    ("json", ("text/plain", "text/html", "application/json"), "application/json"),  # /dumps
+    ("json", ("application/json", "text/html"), "application/json"),  # /queries
+    ("xml", media.offers(media.SOLUTION_FORMATS), "application/sparql-results+xml"),
+    ("xml", media.offers(media.GRAPH_FORMATS), "application/rdf+xml"),
+    ("TTL", media.offers(media.GRAPH_FORMATS), "text/turtle"),
+    ("text/csv", media.offers(media.SOLUTION_FORMATS), "text/csv"),
+    ("csv", media.offers(media.GRAPH_FORMATS), None),
+    ("yaml", ("application/json",), None),
+])
+def test_a_format_name_means_what_the_route_offers(name: str, offered: tuple[str, ...], expected: str | None) -> None:
+    assert media.resolve(name, offered) == expected
+
+
+def test_one_charset_rule() -> None:
+    textual = {f.name for f in media.FORMATS if f.content_type.endswith("; charset=utf-8")}
+    assert {"turtle", "html", "csv", "tsv", "sparql-results-xml", "rdf-xml", "text"} <= textual
+    assert not textual & {"json", "json-ld", "sparql-results-json", "n-triples", "gzip"}
+    assert all(f.content_type.count("charset") <= 1 for f in media.FORMATS)
+
+
+def test_files_by_extension() -> None:
+    assert media.for_file("hrgraph.nt.gz") is media.GZIP and media.for_file("void.ttl") is TURTLE
+    assert media.for_file("context.jsonld") is JSONLD and media.for_file("build.json") is media.JSON
+    assert media.for_file("README") is media.BINARY and media.for_file("x.exe") is media.BINARY

@@ -81,12 +81,22 @@ def test_the_page_and_an_html_result(live: LiveServer) -> None:
     (b"Kazak Zinaida,1970\nAleh Hulak,1971\n", 422, "no header naming the names"),
     (b'name\n=HYPERLINK("http://evil","click")\n', 422, "line 2, column 'name'"),
     (("name\n" + "Kazak\n" * 100_000).encode(), 413, "100,000 rows; at most 5,000"),
-    (("name\n" + "Kazak Zinaida\n" * 100_000).encode(), 413, "larger than the limit of 1048576 bytes"),
+    (("name\n" + "Kazak Zinaida\n" * 100_000).encode(), 413, "the CSV is larger than 1,048,576 bytes"),
     (b"", 400, "no CSV"),
 ])
 def test_bad_files_are_refused_saying_what_and_where(live: LiveServer, body: bytes, status: int, says: str) -> None:
     r = requests.post(f"{live.url}/xref.csv", data=body, headers={"Content-Type": "text/csv"}, timeout=120)
     assert r.status_code == status and says in r.text, r.text[:400]
+
+
+def test_an_oversized_upload_is_told_in_words_for_a_list(live: LiveServer) -> None:
+    big = ("name\n" + "Kazak Zinaida\n" * 100_000).encode()
+    r = requests.post(f"{live.url}/xref", files={"file": ("annex.csv", big, "text/csv")}, timeout=120,
+                      headers={"Accept": "text/html"})
+    assert r.status_code == 413 and "split the list into files of at most 5,000 rows" in r.text
+    assert "query" not in r.text  # not the endpoint's wording for SPARQL clients
+    r = requests.post(f"{live.url}/reconcile", data={"queries": "x" * 2_000_000}, timeout=120)
+    assert r.status_code == 413 and "smaller batches" in r.text
 
 
 def test_the_command_line(live: LiveServer, tmp_path: Path) -> None:

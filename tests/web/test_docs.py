@@ -65,6 +65,29 @@ def test_dumps_listing_with_sizes_and_checksums(live: LiveServer) -> None:
     assert get(live, "/dumps").text.splitlines()[0].startswith("/dumps/")  # plain for curl
 
 
+def test_dumps_listing_by_format_parameter(live: LiveServer) -> None:
+    """`format=` names a format of the one media-type table; `json` here is the listing, not SPARQL results."""
+    listing = get(live, "/dumps", format="json")
+    assert listing.status_code == 200 and listing.headers["Content-Type"] == "application/json"
+    assert {"hrgraph.ttl", "void.ttl"} <= {f["name"] for f in listing.json()}
+    assert get(live, "/dumps", format="html").headers["Content-Type"] == "text/html; charset=utf-8"
+    assert get(live, "/dumps", HTML, format="txt").text.startswith("/dumps/")  # the parameter beats Accept
+    assert get(live, "/dumps", format="csv").status_code == 406
+
+
+def test_every_dump_has_one_content_type_with_one_charset(live: LiveServer) -> None:
+    expected = {"hrgraph.ttl": "text/turtle; charset=utf-8", "void.ttl": "text/turtle; charset=utf-8",
+                "hrgraph.jsonld": "application/ld+json", "context.jsonld": "application/ld+json",
+                "hrgraph.nt.gz": "application/gzip", "build.json": "application/json",
+                "validation-report.txt": "text/plain; charset=utf-8"}
+    names = {f["name"] for f in get(live, "/dumps", format="json").json()}
+    assert set(expected) <= names
+    for name in sorted(names):
+        content_type = requests.head(f"{live.url}/dumps/{name}", timeout=30).headers["Content-Type"]
+        assert content_type.count("charset") <= 1, (name, content_type)
+        assert content_type == expected.get(name, content_type), name
+
+
 def test_void_declares_space_endpoint_dumps_and_class_counts(live: LiveServer) -> None:
     r = requests.get(live.url + "/.well-known/void", timeout=10)
     g = rdflib.Graph().parse(data=r.text, format="turtle")
@@ -73,6 +96,33 @@ def test_void_declares_space_endpoint_dumps_and_class_counts(live: LiveServer) -
     assert len(list(g.objects(ds, VOID.dataDump))) == 3
     partitions = {g.value(p, VOID["class"]): int(g.value(p, VOID.entities)) for p in g.objects(ds, VOID.classPartition)}
     assert partitions[rdflib.URIRef(HR + "Recognition")] == 37  # claims.yaml: 37 recognitions
+
+
+def test_void_says_who_publishes_where_to_write_the_licence_and_the_services(live: LiveServer) -> None:
+    g = rdflib.Graph().parse(data=requests.get(live.url + "/.well-known/void", timeout=10).text, format="turtle")
+    ds, dct = rdflib.URIRef("https://w3id.org/hrgraph/dataset"), rdflib.namespace.DCTERMS
+    assert g.value(ds, dct.license) == rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")
+    publisher = g.value(ds, dct.publisher)
+    assert str(g.value(publisher, rdflib.namespace.FOAF.name)) == "hrgraph"
+    modified = g.value(ds, dct.modified)
+    assert modified is not None and modified.datatype == rdflib.namespace.XSD.date
+    service = rdflib.URIRef("https://w3id.org/hrgraph/reconcile")
+    assert (service, rdflib.namespace.DCAT.servesDataset, ds) in g
+    assert g.value(service, dct.conformsTo) == rdflib.URIRef("https://reconciliation-api.github.io/specs/0.2/")
+    # The contact is the operator's (HRGRAPH_CONTACT): none here, and the home page says so.
+    assert g.value(ds, rdflib.namespace.DCAT.contactPoint) is None
+    home = requests.get(live.url + "/", timeout=10).text
+    assert "has not given a contact address" in home and "CC BY 4.0" in home and str(modified) in home
+
+
+def test_every_page_states_the_licence_and_how_to_cite(live: LiveServer) -> None:
+    for path in ("/", "/persons", "/search?q=Kazak", "/sparql", "/queries", "/xref",
+                 "/id/person/zinaida-kazak", "/id/source/002_8785cdd713b65339", "/no/such/page"):
+        html = requests.get(live.url + path, headers={"Accept": "text/html"}, timeout=30).text
+        assert 'rel="license" href="https://creativecommons.org/licenses/by/4.0/"' in html, path
+        assert "Cite the dataset: " in html and "https://w3id.org/hrgraph/dataset" in html, path
+    person = requests.get(live.url + "/id/person/zinaida-kazak", timeout=30).text
+    assert "Cite this record: " in person and "https://w3id.org/hrgraph/id/person/zinaida-kazak. Licensed" in person
 
 
 def test_health(live: LiveServer) -> None:

@@ -24,7 +24,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from conftest import Backend, LiveServer, children, embedded_only, serving, start_server
+from conftest import Backend, LiveServer, children, embedded_only, serving, start_server, stop_server
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 PATH_RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a (!<urn:x>)* ?b . ?c (!<urn:y>)* ?d }"
@@ -45,8 +45,7 @@ def server(built_root: Path, backend: Backend, monkeypatch: pytest.MonkeyPatch,
         monkeypatch.setenv(key, str(value))
     live = start_server(built_root, backend=backend)
     yield live
-    live.process.terminate()
-    live.process.wait(timeout=10)
+    stop_server(live.process)
 
 
 def query(live: LiveServer, text: str, accept: str = "text/csv", **params: str) -> requests.Response:
@@ -56,8 +55,9 @@ def query(live: LiveServer, text: str, accept: str = "text/csv", **params: str) 
 
 # --- time, rows, bytes --------------------------------------------------------------------------------------
 
-@pytest.mark.env(HRGRAPH_QUERY_TIMEOUT=3)
 def test_a_runaway_query_is_stopped_while_others_are_answered(server: LiveServer, backend: Backend) -> None:
+    """The runaway is given 3 s by its own `timeout=`; the other client's queries keep the configured limit, so
+    a machine slowed by the runaway (Virtuoso runs it on the cores they need) delays them but does not cut them."""
     def other_client() -> None:
         for r in (query(server, SIMPLE), requests.get(server.url + "/id/person/andrei-aliaksandrau", timeout=10)):
             assert r.status_code == 200
@@ -65,7 +65,7 @@ def test_a_runaway_query_is_stopped_while_others_are_answered(server: LiveServer
     other_client()  # warm: the first page compiles queries (Virtuoso) and templates, not what is measured here
     started = time.monotonic()
     with ThreadPoolExecutor(2) as pool:
-        runaway = pool.submit(query, server, SLOW["virtuoso"] if backend.remote else RUNAWAY)
+        runaway = pool.submit(query, server, SLOW["virtuoso"] if backend.remote else RUNAWAY, timeout="3")
         time.sleep(0.3)
         latencies = []
         while not runaway.done():
@@ -235,6 +235,7 @@ def canary() -> Iterator[str]:
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{srv.server_address[1]}/sparql"
     srv.shutdown()
+    srv.server_close()
 
 
 def service_shapes(url: str) -> list[str]:

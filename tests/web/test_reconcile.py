@@ -117,6 +117,22 @@ def test_queries_as_openrefine_sends_them(live: LiveServer) -> None:
         assert scores == sorted(scores, reverse=True)
 
 
+def test_a_query_of_properties_alone_finds_who_fits(live: LiveServer) -> None:
+    """A spreadsheet row with an article and a status but no name column: candidates that fit both, never a
+    match (no name was compared)."""
+    out = reconcile(live, {
+        "q0": {"type": PERSON, "properties": [{"pid": "status", "v": "deceased"}]},
+        "q1": {"properties": [{"pid": "article", "v": "ст. 368"},
+                              {"pid": "recognisedBy", "v": "human rights community"}]},
+        "q2": {"type": "organisation", "properties": [{"pid": "status", "v": "deceased"}]},  # persons only
+    })
+    assert [c["id"] for c in out["q0"]["result"]] == [BASE + "id/person/mikalai-klimovich"]
+    assert [c["id"] for c in out["q1"]["result"]] == [BASE + "id/person/mikalai-klimovich"]
+    best = out["q0"]["result"][0]
+    assert best["match"] is False and {"id": "status", "value": True} in best["features"]
+    assert out["q2"]["result"] == []
+
+
 def test_get_queries_jsonp_and_preflight(live: LiveServer) -> None:
     queries = json.dumps({"a": {"query": "Kazak Zinaida"}})
     r = requests.get(f"{live.url}/reconcile", params={"queries": queries}, timeout=60)

@@ -241,12 +241,22 @@ def test_index_lists_every_saved_query(live: LiveServer) -> None:
     assert all(f'href="/queries/{q.name}"' in page.text for q in SAVED)
 
 
+def test_index_by_format_parameter(live: LiveServer) -> None:
+    """`/queries?format=json` is the JSON list (the README's link), whatever the Accept header says."""
+    r = requests.get(live.url + "/queries", params={"format": "json"}, headers={"Accept": "text/html"}, timeout=10)
+    assert r.status_code == 200 and r.headers["Content-Type"] == "application/json"
+    assert {item["name"] for item in r.json()} == {q.name for q in SAVED}
+    page = requests.get(live.url + "/queries", params={"format": "html"}, timeout=10)
+    assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert requests.get(live.url + "/queries", params={"format": "ttl"}, timeout=10).status_code == 406
+
+
 @pytest.mark.parametrize("accept", ["application/sparql-results+xml", "text/csv", "text/tab-separated-values"])
 def test_every_results_format(live: LiveServer, accept: str) -> None:
     r = requests.get(live.url + "/queries/deaths-in-custody", headers={"Accept": accept}, timeout=10)
     assert r.status_code == 200 and r.headers["Content-Type"].startswith(accept)
     if accept == "text/csv":
-        [header, row] = list(csv.reader(io.StringIO(r.text)))
+        [header, row] = list(csv.reader(io.StringIO(r.text.lstrip("\ufeff"))))
         assert header[0] == "person" and row[0] == f"{ID}person/mikalai-klimovich"  # the IRI, in full
     elif accept.endswith("xml"):
         uris = [n.firstChild.data for n in minidom.parseString(r.content).getElementsByTagName("uri")]
@@ -290,7 +300,58 @@ def test_bad_requests_are_4xx_with_a_message(live: LiveServer, path: str, params
 
 def test_a_literal_parameter_is_a_plain_string_never_query_text(live: LiveServer) -> None:
     injected = '" } } SELECT * WHERE { ?s ?p ?o } #'
-    assert rows(live, "evidence-for-person", person=injected) == []
+    r = requests.get(f"{live.url}/queries/evidence-for-person", params={"person": injected}, timeout=30)
+    assert r.status_code == 400 and "no person in this dataset is named" in r.text  # looked up, never spliced
+
+
+@pytest.mark.parametrize("given", ["andrei-aliaksandrau", "Andrei Aliaksandrau", "Aliaksandrau Andrei",
+                                   "Аляксандраў", "Александров Андрей", "/id/person/andrei-aliaksandrau",
+                                   f"{ID}person/andrei-aliaksandrau", f"<{ID}person/andrei-aliaksandrau>"])
+def test_a_parameter_by_name_key_or_iri(live: LiveServer, given: str) -> None:
+    found = rows(live, "evidence-for-person", person=given)
+    assert found and {r["person"] for r in found} == {f"{ID}person/andrei-aliaksandrau"}
+
+
+def test_a_parameter_that_names_nothing_or_several_says_so(live: LiveServer) -> None:
+    r = requests.get(f"{live.url}/queries/evidence-for-person", params={"person": "Nobody Atall"}, timeout=30)
+    assert r.status_code == 400 and "no person in this dataset is named or keyed 'Nobody Atall'" in r.text
+    r = requests.get(f"{live.url}/queries/evidence-for-person", params={"person": "Mikalai"}, timeout=30)
+    assert r.status_code == 400 and "could mean" in r.text and f"<{ID}person/mikalai-klimovich>" in r.text
+    page = requests.get(f"{live.url}/queries/evidence-for-person", params={"person": "Nobody Atall"},
+                        headers={"Accept": "text/html"}, timeout=30)
+    assert page.status_code == 400 and 'class="error"' in page.text and 'name="person"' in page.text
+    assert 'value="Nobody Atall"' in page.text  # the form again, with what was typed
+    ok = requests.get(f"{live.url}/queries/evidence-for-person", params={"person": "Аляксандраў"},
+                      headers={"Accept": "text/html"}, timeout=30)
+    assert "“Аляксандраў” is" in ok.text and 'href="/id/person/andrei-aliaksandrau">Andrei Aliaksandrau</a>' in ok.text
+
+
+@pytest.mark.parametrize(("ext", "media"), [("csv", "text/csv"), ("json", "application/sparql-results+json"),
+                                            ("tsv", "text/tab-separated-values"),
+                                            ("xml", "application/sparql-results+xml"), ("html", "text/html")])
+def test_results_by_extension(live: LiveServer, ext: str, media: str) -> None:
+    r = requests.get(f"{live.url}/queries/deaths-in-custody.{ext}", headers={"Accept": "text/html"}, timeout=30)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith(media)
+    assert f"{ID}person/mikalai-klimovich" in r.text
+    assert requests.get(f"{live.url}/queries.json", timeout=30).json()[0]["name"]
+    assert requests.get(f"{live.url}/queries.html", timeout=30).headers["Content-Type"].startswith("text/html")
+
+
+def test_saved_query_csv_never_holds_a_formula(live: LiveServer) -> None:
+    r = requests.get(f"{live.url}/queries/evidence-for-person.csv", params={"person": "Mikalai Klimovich"},
+                     timeout=30)
+    assert r.headers["Content-Disposition"] == 'attachment; filename="evidence-for-person.csv"'
+    rows_ = list(csv.reader(io.StringIO(r.text.lstrip("\ufeff"))))
+    assert rows_[0][:2] == ["person", "claim"] and len(rows_) > 2
+    assert not [c for row in rows_ for c in row if c.startswith(("=", "+", "-", "@"))]
+
+
+def test_html_results_label_iris_and_keep_language_tags_apart(live: LiveServer) -> None:
+    html = requests.get(f"{live.url}/queries/former-political-prisoners", headers={"Accept": "text/html"},
+                        timeout=30).text
+    table = html.split('<table class="results">')[1].split("</table>")[0]
+    assert '<a href="/id/person/aleh-dembouski">Aleh Dembouski</a>' in table
+    assert "Aleh Dembouski@en" not in table and '<span class="lang" title="language">en</span>' in table
 
 
 def test_odd_accept_is_406(live: LiveServer) -> None:

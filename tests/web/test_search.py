@@ -14,7 +14,7 @@ import requests
 from hrgraph.config import Settings
 from hrgraph.pipeline.build import build
 
-from conftest import LiveServer, copy_project, embedded_only, serving
+from conftest import Backend, LiveServer, copy_project, serving
 
 BASE = "https://w3id.org/hrgraph/"
 ZELIANKEVICH = BASE + "id/person/valiantsina-zeliankevich"
@@ -92,9 +92,8 @@ def restricted_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@embedded_only("the build withholds the person before any store is written; the back-end changes nothing")
-def test_a_restricted_person_is_never_found(restricted_site: Path) -> None:
-    with serving(restricted_site) as live:
+def test_a_restricted_person_is_never_found(restricted_site: Path, backend: Backend) -> None:
+    with serving(restricted_site, backend=backend) as live:
         for q in ("Varantsevich", "Zmitser Varantsevich", "Варанцэвіч", "zmitser-varantsevich"):
             assert found(live, q) == [], q
         r = requests.post(f"{live.url}/reconcile", timeout=60,
@@ -105,4 +104,11 @@ def test_a_restricted_person_is_never_found(restricted_site: Path) -> None:
         out = requests.post(f"{live.url}/xref.json", data=b"name\nZmitser Varantsevich\n",
                             headers={"Content-Type": "text/csv"}, timeout=60).json()
         assert out["rows"][0]["status"] == "no match" and out["rows"][0]["candidates"] == []
+        assert "arantsevich" not in requests.get(live.url + "/persons.csv", timeout=60).text
+        for q in ("Varantsevich", "Варанцэвіч", "Zmitser"):
+            items = requests.get(live.url + "/persons.json", params={"q": q}, timeout=60).json()["items"]
+            assert not [i for i in items if "varantsevich" in i["id"]], q
+            assert "arantsevich" not in requests.get(live.url + "/search.csv", params={"q": q}, timeout=60).text
+        everyone = requests.get(live.url + "/persons.json?status=current&status=former&status=deceased", timeout=60)
+        assert "varantsevich" not in everyone.text.lower()
         assert found(live, "Kazak Zinaida")  # the rest is there

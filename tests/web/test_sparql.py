@@ -26,6 +26,7 @@ from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQ
 
 from hrgraph.config import Settings
 from hrgraph.errors import StoreError
+from hrgraph.model.vocab import HR, SCHEMA
 from hrgraph.store import querytext
 from hrgraph.store.base import Dataset
 from hrgraph.store.embedded import open_current
@@ -37,9 +38,8 @@ from conftest import Backend, LiveServer, embedded_only, serving
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "tests" / "fixtures" / "sample.ttl"
-HR = rdflib.Namespace("https://w3id.org/hrgraph/ontology#")
-SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
-PREFIX = "PREFIX hr: <https://w3id.org/hrgraph/ontology#>\n"
+SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")  # the spec's, not ours: an oracle
+PREFIX = f"PREFIX hr: <{HR}>\n"
 PERSONS = PREFIX + "SELECT ?p WHERE { ?p a hr:Person } ORDER BY ?p"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
 SAVED = saved.load_all(REPO / "queries")
@@ -176,6 +176,34 @@ def test_malformed_query_is_400_with_the_parsers_message(endpoint: str) -> None:
     assert "malformed query" in r.text and "1:" in r.text  # the parser says where
 
 
+def test_common_prefixes_are_predeclared(endpoint: str) -> None:
+    query = "SELECT ?name WHERE { ?p a hr:Person ; rdfs:label ?name } ORDER BY ?name"
+    r = requests.get(endpoint, params={"query": query}, headers={"Accept": "text/csv"}, timeout=10)
+    assert r.status_code == 200 and "Ivan Sample" in r.text
+    # A query's own PREFIX line wins over the predeclared one.
+    own = "PREFIX hr: <http://example.org/nothing#> ASK { ?p a hr:Person }"
+    r = requests.get(endpoint, params={"query": own}, headers={"Accept": "application/sparql-results+json"},
+                     timeout=10)
+    assert r.status_code == 200 and r.json()["boolean"] is False
+
+
+def test_an_unknown_prefix_is_named(endpoint: str, backend: Backend) -> None:
+    r = requests.get(endpoint, params={"query": "SELECT * WHERE { ?s a foo:Person } LIMIT 1"}, timeout=10)
+    assert r.status_code == 400 and r.text.startswith("400 Bad Request: unknown prefix foo:")
+    assert "hr:, schema:" in r.text and "\\u{" not in r.text  # the predeclared ones, no parser character ranges
+    # Another error in a query that leans on a predeclared prefix: the column is the query's own (pyoxigraph's
+    # message; Virtuoso words its own).
+    r = requests.get(endpoint, params={"query": "SELECT * WHERE { ?s a hr:Person . FILTER( }"}, timeout=10)
+    assert r.status_code == 400 and ("error at 1:44" in r.text or backend.remote)
+
+
+def test_the_editor_lists_the_predeclared_prefixes(endpoint: str) -> None:
+    html = requests.get(endpoint, headers={"Accept": BROWSER}, timeout=10).text
+    assert "Predeclared prefixes" in html and "<code>hr:</code>" in html
+    assert "https://w3id.org/hrgraph/ontology#" in html
+    assert 'id="starter"' in html and "PREFIX hr: " in html  # the editor opens with them spelt out
+
+
 def test_more_than_one_query_is_400(endpoint: str) -> None:
     r = requests.get(endpoint + "?query=ASK%7B%7D&query=ASK%7B%7D", timeout=10)
     assert r.status_code == 400
@@ -230,6 +258,7 @@ def canary() -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
     server.shutdown()
+    server.server_close()
 
 
 @pytest.mark.parametrize("template", [
@@ -297,6 +326,16 @@ def test_editor_renders_results_server_side(endpoint: str) -> None:
     assert r.status_code == 200 and '<table class="results">' in r.text
     assert "https://w3id.org/hrgraph/id/person/" in r.text
     assert "format=csv" in r.text  # the CSV download link
+
+
+def test_result_tables_label_iris_and_keep_language_tags_apart(endpoint: str) -> None:
+    query = "SELECT ?p ?name WHERE { ?p a hr:Person ; rdfs:label ?name } ORDER BY ?name"
+    html = requests.get(endpoint, params={"query": query}, headers={"Accept": BROWSER}, timeout=10).text
+    table = html.split('<table class="results">')[1].split("</table>")[0]
+    # The IRI's label, linked, with the IRI beside it; the literal's text, with its language tag apart.
+    assert '<a href="/id/person/ivan-sample">Ivan Sample</a> <span class="iri"' in table
+    assert '<span lang="en">Ivan Sample</span> <span class="lang" title="language">en</span>' in table
+    assert "Ivan Sample@en" not in table
 
 
 def test_editor_shows_errors_in_the_page(endpoint: str) -> None:
@@ -449,3 +488,13 @@ def test_graph_forms_in_every_format_on_the_real_build(live: LiveServer, form: s
         data=result, format={TURTLE: "turtle", N3: "n3"}[fmt])
     labels = {str(o) for o in graph.objects(rdflib.URIRef(REAL_PERSON), rdflib.RDFS.label)}
     assert labels == {"Andrei Aliaksandrau"}
+
+
+def test_construct_turtle_writes_the_data_prefixes(live: LiveServer) -> None:
+    """One prefix table: `schema:` is http://schema.org/ as in the data, so types come out as `schema:Person`."""
+    query = f"CONSTRUCT {{ <{REAL_PERSON}> a ?c }} WHERE {{ <{REAL_PERSON}> a ?c }}"
+    r = requests.get(live.url + "/sparql", params={"query": query}, headers={"Accept": "text/turtle"}, timeout=10)
+    assert r.status_code == 200
+    assert f"@prefix schema: <{SCHEMA}> ." in r.text and "schema:Person" in r.text and "hr:Person" in r.text
+    assert f"<{SCHEMA.Person}>" not in r.text
+    assert (rdflib.URIRef(REAL_PERSON), rdflib.RDF.type, SCHEMA.Person) in rdflib.Graph().parse(data=r.text)

@@ -1,25 +1,78 @@
-"""The vocabularies hrgraph writes, and the IRI patterns of its own resources (docs/model.md)."""
+"""The prefixes hrgraph writes, and the IRI patterns of its own resources (docs/model.md).
+
+The ontology's names themselves are generated into `hrgraph.model.vocab` (closed namespaces: `HR.Person`);
+they are re-exported here for the code that mints IRIs beside them.
+"""
 
 from __future__ import annotations
 
-from rdflib import Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
+from collections.abc import Mapping
+
+from rdflib import URIRef
+from rdflib.namespace import (
+    DCAT,
+    DCTERMS,
+    FOAF,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SH,
+    SKOS,
+    VOID,
+    XSD,
+    DefinedNamespace,
+    Namespace,
+)
+
+from hrgraph.model.vocab import ELI, HR, OA, SCHEMA
+
+__all__ = ["CANONICAL_BASE", "ELI", "FORMATS", "HR", "OA", "PREFIXES", "SCHEMA", "SD", "SH", "Iris", "curie"]
 
 # Ontology, vocabularies and shapes are published under this base whatever base the data uses.
 CANONICAL_BASE = "https://w3id.org/hrgraph/"
-HR = Namespace(CANONICAL_BASE + "ontology#")
-SCHEMA = Namespace("http://schema.org/")
-ELI = Namespace("http://data.europa.eu/eli/ontology#")
-OA = Namespace("http://www.w3.org/ns/oa#")
-SH = Namespace("http://www.w3.org/ns/shacl#")
 
-PREFIXES: dict[str, Namespace] = {
-    "hr": HR, "schema": SCHEMA, "eli": ELI, "oa": OA, "prov": Namespace(str(PROV)),
-    "dct": Namespace(str(DCTERMS)), "foaf": Namespace(str(FOAF)), "org": Namespace(str(ORG)),
-    "skos": Namespace(str(SKOS)), "owl": Namespace(str(OWL)), "rdfs": Namespace(str(RDFS)),
-    "rdf": Namespace(str(RDF)), "xsd": Namespace(str(XSD)), "void": Namespace(str(VOID)),
-    "dcat": Namespace(str(DCAT)), "sh": SH,
-}
+# The one prefix table: Turtle and RDF/XML output (dumps, pages, CONSTRUCT results), the JSON-LD context and
+# compact names on pages. `schema:` is http://schema.org/, as the data uses it.
+PREFIXES: Mapping[str, str] = {name: str(ns) for name, ns in (
+    ("hr", HR), ("schema", SCHEMA), ("eli", ELI), ("oa", OA), ("prov", PROV), ("dct", DCTERMS), ("foaf", FOAF),
+    ("org", ORG), ("skos", SKOS), ("owl", OWL), ("rdfs", RDFS), ("rdf", RDF), ("xsd", XSD), ("void", VOID),
+    ("dcat", DCAT), ("sh", SH),
+)}
+
+
+
+class SD(DefinedNamespace):
+    """SPARQL 1.1 Service Description: the terms `/sparql` describes itself with (a protocol's, not the data's)."""
+
+    _fail = True
+    _NS = Namespace("http://www.w3.org/ns/sparql-service-description#")
+    Dataset: URIRef
+    Graph: URIRef
+    NamedGraph: URIRef
+    Service: URIRef
+    SPARQL11Query: URIRef
+    UnionDefaultGraph: URIRef
+    defaultDataset: URIRef
+    defaultGraph: URIRef
+    endpoint: URIRef
+    feature: URIRef
+    name: URIRef
+    namedGraph: URIRef
+    resultFormat: URIRef
+    supportedLanguage: URIRef
+
+
+FORMATS = Namespace("http://www.w3.org/ns/formats/")  # the W3C's IRIs of syntaxes (pyoxigraph's `.iri`)
+
+
+def curie(iri: str) -> str | None:
+    """`schema:Person` for an IRI under one of the prefixes, else None."""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return None
 
 # Path segment of each kind of data record under `{base}id/`.
 ID_KINDS = {

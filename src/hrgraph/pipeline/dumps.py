@@ -59,7 +59,7 @@ class Dump:
 def write_turtle(dump: Dump, path: Path) -> None:
     """Turtle with the project's prefixes, by pyoxigraph (it groups the sorted triples by subject)."""
     ox.serialize(dump.triples, str(path), format=ox.RdfFormat.TURTLE,
-                 prefixes={prefix: str(ns) for prefix, ns in PREFIXES.items()})
+                 prefixes=dict(PREFIXES))
 
 
 def write_ntriples_gz(dump: Dump, path: Path) -> None:
@@ -82,7 +82,7 @@ def write_ontology(ontology: Graph, path: Path) -> None:
 
 def jsonld_context(ontology: Graph) -> dict[str, object]:
     """The @context, generated from the ontology: every hr: term by its local name, object properties as @id."""
-    ctx: dict[str, object] = {p: str(ns) for p, ns in PREFIXES.items() if p not in ("sh",)}
+    ctx: dict[str, object] = {p: ns for p, ns in PREFIXES.items() if p not in ("sh",)}
     for term in sorted(set(ontology.subjects()), key=str):
         if not isinstance(term, URIRef) or not str(term).startswith(str(HR)):
             continue

@@ -104,10 +104,19 @@ def activity_triples(index: Index, made_by: str) -> list[Triple]:
             (act, HR.extractorVersion, Literal(version)), (act, HR.extractionRule, Literal(rule))]
 
 
-def _rdf_class(record: Record) -> URIRef:
+def _rdf_class(rec: Emitted) -> URIRef:
+    """The record's class in the ontology; a `class:` the ontology does not have holds the record back (HR is
+    closed: the name is checked, never minted)."""
+    record = rec.record
     if record.kind == "claims":
-        return HR[CLAIM_CLASS.get(str(record.fields.get("type")), "Claim")]
-    return HR[str(record.fields.get("class") or DEFAULT_CLASS.get(record.kind, "Thing"))]
+        name = CLAIM_CLASS.get(str(record.fields.get("type")), "Claim")
+    else:
+        name = str(record.fields.get("class") or DEFAULT_CLASS.get(record.kind, ""))
+    if name in HR:
+        return HR[name]
+    rec.problems.append(Problem(record.ref(), "class", f"'class: {name}' is not a class of the ontology "
+                                "(ontology/hrgraph.ttl)", focus=str(rec.subject)))
+    return OWL.Thing
 
 
 def claim_label(record: Record, index: Index) -> str:
@@ -224,7 +233,7 @@ def emit_record(record: Record, index: Index, texts: dict[str, SourceText]) -> E
     label = record.label or (claim_label(record, index) if record.kind == "claims" else "")
     if label and record.fields.get("review") == "unreviewed":
         label = f"(unreviewed) {label}"  # the mark every page, SPARQL result and dump shows
-    rec.triples.append((s, RDF.type, _rdf_class(record)))
+    rec.triples.append((s, RDF.type, _rdf_class(rec)))
     if label:
         rec.triples += [(s, RDFS.label, Literal(label, lang="en")), (s, SKOS.prefLabel, Literal(label, lang="en"))]
     if record.kind == "instruments" and label:

@@ -28,7 +28,8 @@ def row(result: Result) -> dict[str, object]:
 
 
 class FastEngine:
-    """One data graph for all rounds of a gate: data + `extra` (vocabularies) + the ontology, as pySHACL mixes them."""
+    """One data graph for all rounds of a gate: data + `extra` (vocabularies) + the ontology. pySHACL adds only
+    the ontology's RDFS/OWL axioms to the data; the rest of `ontology` is the vocabularies, which are data too."""
 
     def __init__(self, shapes: Graph, ontology: Graph, extra: Graph) -> None:
         self.shapes = Shapes(shapes)  # raises Unsupported before anything is loaded

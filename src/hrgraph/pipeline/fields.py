@@ -35,7 +35,7 @@ FIELDS: dict[str, dict[str, Field]] = {
     "persons": {},
     "organisations": {},
     "places": {"place_kind": Field(HR.placeKind, "string"), "located_in": Field(HR.locatedIn, "ref:places")},
-    "sources": {"site": Field(DCTERMS.source, "uri")},
+    "sources": {"site": Field(DCTERMS.source, "uri"), "retrieved": Field(HR.retrievedOn, "date")},
     "statements": {
         "title": Field(DCTERMS.title, "text"),
         "kind": Field(HR.statementKind, "concept:statement-kind"),

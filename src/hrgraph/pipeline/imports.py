@@ -36,12 +36,16 @@ def owner_key(subject: ox.NamedNode | ox.BlankNode) -> str:
     return subject.value.split("#", 1)[0] if isinstance(subject, ox.NamedNode) else f"_:{subject.value}"
 
 
-def read_quads(path: Path, base_iri: str | None = None) -> Iterable[ox.Quad]:
-    """The file's quads; a syntax error is a DataError naming the file and line. Relative IRIs need `base_iri`."""
+def read_quads(path: Path, base_iri: str | None = None, prefixes: dict[str, str] | None = None) -> Iterable[ox.Quad]:
+    """The file's quads; a syntax error is a DataError naming the file and line. Relative IRIs need `base_iri`;
+    `prefixes`, when given, receives the file's prefix declarations once it is read."""
     opener = gzip.open if path.name.endswith(".gz") else open
     with opener(path, "rb") as fh:  # type: ignore[operator]
         try:
-            yield from ox.parse(fh, format=_format(path), base_iri=base_iri)
+            parser = ox.parse(fh, format=_format(path), base_iri=base_iri)
+            yield from parser
+            if prefixes is not None:
+                prefixes.update(parser.prefixes)
         except SyntaxError as exc:
             raise DataError(f"not valid RDF: {exc}", str(path)) from None
 

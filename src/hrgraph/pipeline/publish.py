@@ -12,7 +12,6 @@ import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from importlib.metadata import version as package_version
 from itertools import chain
 from pathlib import Path
 
@@ -20,23 +19,17 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from hrgraph.config import Settings
+from hrgraph.formats.jsonld import write_jsonld
+from hrgraph.model.dataset import version
 from hrgraph.model.namespaces import SH, Iris
 from hrgraph.model.records import Problem
 from hrgraph.pipeline import dumps, progress
 from hrgraph.pipeline.dumps import Dump
-from hrgraph.pipeline.jsonld import write_jsonld
 from hrgraph.pipeline.sources import SourceText
 from hrgraph.pipeline.validate import GateResult
-from hrgraph.pipeline.void import describe_dataset, graph_stats
+from hrgraph.pipeline.void import DatasetPublisher, describe_dataset, graph_stats, modified_day
 from hrgraph.store.backends import Publisher, publishers
 from hrgraph.store.base import published_graphs
-
-
-def _version() -> str:
-    try:
-        return package_version("hrgraph")
-    except Exception:  # running from a source tree without installed metadata
-        return "0.0.0"
 
 
 def report_text(problems: list[Problem]) -> str:
@@ -129,7 +122,8 @@ def _stage(settings: Settings, steps: list[Publisher], gated: GateResult, ontolo
     build_id = hashlib.sha256(data.ntriples).hexdigest()[:16]
     try:
         dumps.write_ntriples_gz(data, stage / "hrgraph.nt.gz")
-        dumps.write_turtle(Dump.of(describe_dataset(stats, iris, _version(), build_id)), stage / "void.ttl")
+        dumps.write_turtle(Dump.of(describe_dataset(stats, iris, version(), build_id, _publisher(settings))),
+                           stage / "void.ttl")
         dumps.write_ontology(ontology - vocab, stage / "ontology.ttl")
         with ThreadPoolExecutor(max_workers=1) as pool:
             prepared = pool.submit(_prepare, steps, published_graphs(stage, settings.base), build_id)
@@ -147,6 +141,12 @@ def _stage(settings: Settings, steps: list[Publisher], gated: GateResult, ontolo
     return Staged(stage, build_id, len(data))
 
 
+def _publisher(settings: Settings) -> DatasetPublisher:
+    inputs = (settings.curated_dir, settings.sources_dir, *settings.inputs)
+    modified = modified_day((p for p in inputs if p.exists()), settings.source_date_epoch)
+    return DatasetPublisher(settings.publisher, settings.contact_iri, modified)
+
+
 def _prepare(steps: list[Publisher], graphs: dict[str, Path], build_id: str) -> None:
     for step in steps:
         step.prepare(graphs, build_id)
@@ -161,7 +161,7 @@ def _write_rest(settings: Settings, stage: Path, data: Dump, ontology: Graph, pr
     (stage / "validation-report.txt").write_text(report_text(problems), encoding="utf-8")
     dumps.write_turtle(report_graph(problems, iris), stage / "validation-report.ttl")
     dumps.write_turtle(Dump.of(t for e in gated.held_back for t in e.triples), stage / "quarantine.ttl")
-    dumps.write_json({"build_id": build_id, "triples": len(data), "version": _version(),
+    dumps.write_json({"build_id": build_id, "triples": len(data), "version": version(),
                       "base": settings.base}, stage / "build.json")
     _write_sources(gated, texts, stage / "sources")
 

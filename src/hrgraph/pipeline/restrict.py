@@ -111,6 +111,19 @@ def protect(persons: list[tuple[str, list[str], bool]], masker: Masker) -> set[s
     return withheld
 
 
+def withheld_persons(records: list[Record], iris: Iris) -> set[str]:
+    """The keys of the person records withheld (flagged, or named like a flagged person), for a tool that
+    shows records outside the preparation path (`hrgraph review`): what is about them is never proposed."""
+    masker = Masker()
+    prefix = str(iris.record("persons", ""))
+    return {e[len(prefix):] for e in protect(persons_of_records(records, iris), masker) if e.startswith(prefix)}
+
+
+def is_about(record: Record, persons: set[str]) -> bool:
+    """Whether the record is about withheld persons only (the records restriction drops with them)."""
+    return bool(persons) and _unreference(record, persons) is None
+
+
 def _unreference(record: Record, gone: set[str]) -> Record | None:
     """The record without references to withheld records; None when it is about withheld persons only."""
     fields: dict[str, Any] = {}

@@ -12,6 +12,11 @@ When every worker is busy and `queue` requests already wait, a request is refuse
 A worker that cannot be started again is retried with a growing pause for as long as the pool lives;
 meanwhile `failure` says why, and a query that finds no worker at all is refused at once with that reason
 rather than waiting out its whole time limit.
+
+Every worker is started by the pool's one long-lived spawner thread: a worker asks the kernel to kill it when
+its parent dies (PR_SET_PDEATHSIG), and Linux means the parent *thread*. Started from a short-lived thread, as
+replacements once were, a worker was killed the moment that thread ended, often in the middle of another
+client's query, which that client then saw fail.
 """
 
 from __future__ import annotations
@@ -25,12 +30,13 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from hrgraph.store.base import Dataset, Limits, QueryError, QueryTimeout, StoreBusy, WorkerFailed
+from hrgraph.store.base import Dataset, Limits, QueryCrashed, QueryError, QueryTimeout, StoreBusy, WorkerFailed
 from hrgraph.store.results import QueryResult, encode
 
 # A fresh interpreter per worker (never a fork of the threaded server, nor multiprocessing's re-import of
@@ -167,12 +173,17 @@ class QueryPool:
         self._closed = False
         self.failure: str | None = None  # why the last attempt to start a worker failed; None once one starts
         self.workers: set[Worker] = set()
+        self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hrgraph-workers")
         try:
             for _ in range(max(1, size)):
-                self._add(Worker(build_dir, memory_mb))
+                self._add(self._spawn())
         except BaseException:
             self.close()
             raise
+
+    def _spawn(self) -> Worker:
+        """A new worker, started from the spawner thread (see the module docstring); WorkerFailed if it cannot."""
+        return self._spawner.submit(Worker, self._path, self._memory_mb).result()
 
     def _add(self, worker: Worker) -> None:
         with self._lock:
@@ -201,7 +212,9 @@ class QueryPool:
         while not self._closed and (attempts is None or tried < attempts):
             tried += 1
             try:
-                self._add(Worker(self._path, self._memory_mb))
+                self._add(self._spawn())
+                return
+            except RuntimeError:  # the spawner was shut down: the pool is closing
                 return
             except WorkerFailed as exc:
                 self.failure = exc.what
@@ -244,13 +257,13 @@ class QueryPool:
             status, value = worker.conn.recv()
         except (EOFError, OSError) as exc:
             self._retire(worker)
-            raise WorkerFailed("the query worker stopped (the query may have needed too much memory, or "
+            raise QueryCrashed("the query worker stopped (the query may have needed too much memory, or "
                                "crashed the engine); it is being replaced") from exc
         self._idle.put(worker)
         if status == "query-error":
             raise QueryError(value)
         if status != "ok":
-            raise WorkerFailed(str(value))
+            raise QueryCrashed(str(value))
         return value
 
     def run(self, query: str, dataset: Dataset, limits: Limits, base_iri: str | None) -> QueryResult:
@@ -268,3 +281,4 @@ class QueryPool:
             workers, self.workers = list(self.workers), set()
         for worker in workers:
             worker.kill()
+        self._spawner.shutdown(wait=False)

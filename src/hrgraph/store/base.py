@@ -72,9 +72,13 @@ class StoreBusy(StoreError):
 
 
 class WorkerFailed(StoreError):
-    """The process evaluating the query died (memory, a crash) or none could be started."""
+    """No query worker could take the query (none could be started)."""
 
     retry_after = 1
+
+
+class QueryCrashed(WorkerFailed):
+    """The worker evaluating the query died under it (more memory than a query may use, an engine crash)."""
 
 
 class Store(Protocol):

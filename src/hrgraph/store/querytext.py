@@ -70,3 +70,30 @@ def is_update(text: str) -> bool:
 def has_dataset_clause(text: str) -> bool:
     """True when the query has `FROM` / `FROM NAMED`, whose dataset must then be respected."""
     return "FROM" in keywords(text)
+
+
+_DECLARED = re.compile(r"PREFIX\s+([^\W\d][\w.-]*)?:", re.IGNORECASE)
+
+
+def prefixes(text: str) -> tuple[set[str], set[str]]:
+    """(prefixes the query's prefixed names use, prefixes it declares); `""` is the empty prefix (`:x`).
+    Blank node labels (`_:b`) are no prefixed names."""
+    used, declared = set(), set()
+    previous = ""
+    for m in _TOKEN.finditer(text):
+        token = m.group(0)
+        if token.isspace():
+            continue
+        if ":" in token and not token.startswith(("<", "#", "?", "$", '"', "'")):
+            prefix = token.split(":", 1)[0]
+            (declared if previous.upper() == "PREFIX" else used).add(prefix)
+        previous = token
+    return used - {"_"}, declared
+
+
+def predeclare(text: str, table: dict[str, str]) -> tuple[str, int]:
+    """The query with `PREFIX` declarations of `table` added for the prefixes it uses without declaring them,
+    on its first line (so line numbers of errors stay right), and how many characters were added there."""
+    used, declared = prefixes(text)
+    added = "".join(f"PREFIX {p}: <{table[p]}> " for p in sorted(used - declared) if p in table)
+    return added + text, len(added)

@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.error import HTTPError, URLError
 
 import pyoxigraph as ox
+from rdflib.namespace import DCTERMS
 from SPARQLWrapper import POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
@@ -33,7 +34,7 @@ from hrgraph.store.results import QueryResult, encode
 XML_RESULTS = "application/sparql-results+xml"
 NTRIPLES = "application/n-triples"
 GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
-DCT_IDENTIFIER = "http://purl.org/dc/terms/identifier"
+DCT_IDENTIFIER = str(DCTERMS.identifier)
 TIMEOUT_GRACE_S = 1.0  # the socket gives up this long after the engine should have stopped the query itself
 ANYTIME_TIMEOUT = "S1TAT"  # Virtuoso's X-SQL-State on a result cut short by its `timeout`
 ESTIMATE_REFUSED = "estimated execution time"  # Virtuoso's refusal of a query it expects to overrun

@@ -7,8 +7,11 @@
 2. `activate`: one SPARQL update moves `active` to the new build and `previous` to the old one. Virtuoso runs
    a statement in one transaction, so readers see the old pointer or the new one.
 3. `prune`: builds that were once active, other than the new and the previous one, are dropped (the previous
-   stays for servers that have not re-read the pointer yet, and for a roll back by `activate`). Builds loaded
-   but never activated (a preview pinned with HRGRAPH_REMOTE_BUILD) are left alone.
+   stays for a roll back by `activate`). A build left less than `grace_s` ago is kept too, whatever its place:
+   servers switch within HRGRAPH_FOLLOW seconds, and a request that started on it runs at most the query time
+   limit, so the build stays until nobody can still be reading it (the remote twin of the embedded store's
+   leases); it goes at a later publish. Builds loaded but never activated (a preview pinned with
+   HRGRAPH_REMOTE_BUILD) are left alone.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import shutil
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from hrgraph.config import Settings
@@ -72,8 +75,11 @@ def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+_TIME = "%Y-%m-%dT%H:%M:%SZ"  # sorts as text in time order
+
+
 def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime(_TIME)
 
 
 def mapped_graphs(target: Target, build_id: str) -> int:
@@ -159,6 +165,8 @@ def activate(target: Target, build_id: str) -> str | None:
         return previous
     ctl, node = f"<{target.control}>", f"<{build_node(build_id)}>"
     new = f'{ctl} <{C}active> "{build_id}" . {node} <{C}activated> "{_now()}"'
+    if previous is not None:  # when readers began to leave it (see `prune`)
+        new += f' . <{build_node(previous)}> <{C}retired> "{_now()}"'
     if previous is None:
         target.isql.run(f"SPARQL INSERT DATA {{ GRAPH {ctl} {{ {new} }} }};\n")
     else:  # ?old bound: Virtuoso 7.2 drops a whole solution whose DELETE template has an unbound variable
@@ -167,9 +175,18 @@ def activate(target: Target, build_id: str) -> str | None:
     return previous
 
 
-def prune(target: Target, keep: set[str]) -> list[str]:
-    """Drop the builds once active other than `keep`: their mapping first (so nobody reads them), then data."""
-    keep_nodes = {build_node(b) for b in keep}
+def _left_within(target: Target, grace_s: float) -> set[str]:
+    """The build nodes that stopped being active less than `grace_s` seconds ago."""
+    if grace_s <= 0:
+        return set()
+    since = (datetime.now(UTC) - timedelta(seconds=grace_s)).strftime(_TIME)
+    return set(target.select("left", f'?v <{C}retired> ?t FILTER(STR(?t) > "{since}")'))
+
+
+def prune(target: Target, keep: set[str], grace_s: float = 0.0) -> list[str]:
+    """Drop the builds once active other than `keep` and those left within `grace_s` seconds: their mapping
+    first (so nobody reads them), then their data."""
+    keep_nodes = {build_node(b) for b in keep} | _left_within(target, grace_s)
     dropped = []
     ctl = f"<{target.control}>"
     for node in sorted(set(target.select("was", f"?v <{C}activated> ?t")) - keep_nodes):
@@ -187,14 +204,16 @@ def publish(graphs: Mapping[str, Path], build_id: str, target: Target) -> str | 
     return switch(target, build_id)
 
 
-def switch(target: Target, build_id: str) -> str | None:
-    """Activate a loaded build and drop the builds before the previous one."""
+def switch(target: Target, build_id: str, grace_s: float = 0.0) -> str | None:
+    """Activate a loaded build and drop the builds before the previous one that were left over `grace_s` ago."""
     previous = activate(target, build_id)
-    prune(target, {build_id, previous or build_id})
+    prune(target, {build_id, previous or build_id}, grace_s)
     return previous
 
 
 # --- `hrgraph build` with HRGRAPH_STORE=remote ------------------------------------------------------------------
+
+RETIRE_MARGIN_S = 5.0
 
 def target_of(settings: Settings) -> Target:
     """The target HRGRAPH_VIRTUOSO_* name; StoreError when they are missing."""
@@ -211,6 +230,9 @@ class VirtuosoPublisher:
 
     def __init__(self, settings: Settings) -> None:
         self.target, self.base = target_of(settings), settings.base
+        # Nobody reads a build this long after it was left: servers switch within `follow_s`, and a request
+        # that started on it runs at most the query time limit (its page's own queries are bounded by it too).
+        self.grace_s = settings.follow_s + settings.query_timeout_s + RETIRE_MARGIN_S
 
     def prepare(self, graphs: Mapping[str, Path], build_id: str) -> None:
         load(graphs, build_id, self.target)
@@ -220,7 +242,7 @@ class VirtuosoPublisher:
         and the next load of the same id clears its graphs first."""
 
     def activate(self, build_id: str, files: Path) -> None:
-        switch(self.target, build_id)
+        switch(self.target, build_id, self.grace_s)
 
     def reconcile(self, build_id: str, files: Path) -> bool:
         """Finish a publish cut between the dist/ swap and the switch: activate `build_id` (the one dist/
@@ -228,7 +250,7 @@ class VirtuosoPublisher:
         graphs = len(published_graphs(files, self.base))
         if active(self.target) == build_id or mapped_graphs(self.target, build_id) != graphs:
             return False
-        switch(self.target, build_id)
+        switch(self.target, build_id, self.grace_s)
         return True
 
     def clean(self) -> None:

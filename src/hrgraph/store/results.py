@@ -14,48 +14,19 @@ from typing import Literal as Kind
 
 import pyoxigraph as ox
 
+from hrgraph.formats import media
+from hrgraph.model.namespaces import PREFIXES
+from hrgraph.model.vocab import XSD
+
 SOLUTIONS: Kind = "solutions"
 BOOLEAN: Kind = "boolean"
 GRAPH: Kind = "graph"
 
-# Media type -> engine format. The first entry of each table is the default when the client accepts anything.
+# Media type -> engine format, from the one media-type table: each format's own type, then the types clients
+# send instead (SPARQLWrapper's application/json, N-Triples' text/plain); the first is the default.
 RESULTS_FORMATS: Mapping[str, ox.QueryResultsFormat] = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-    # Generic types some clients (SPARQLWrapper, browsers' fetch) send instead of the SPARQL ones.
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/xml": ox.QueryResultsFormat.XML,
-    "text/xml": ox.QueryResultsFormat.XML,
-}
-RDF_FORMATS: Mapping[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/x-turtle": ox.RdfFormat.TURTLE,
-    "text/n3": ox.RdfFormat.TURTLE,  # Turtle is a subset of N3
-    "text/rdf+n3": ox.RdfFormat.TURTLE,
-    "text/plain": ox.RdfFormat.N_TRIPLES,  # N-Triples' historical media type
-    "application/json": ox.RdfFormat.JSON_LD,
-    "application/xml": ox.RdfFormat.RDF_XML,
-    "text/xml": ox.RdfFormat.RDF_XML,
-}
-
-PREFIXES: Mapping[str, str] = {
-    "hr": "https://w3id.org/hrgraph/ontology#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dct": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "schema": "https://schema.org/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "sd": "http://www.w3.org/ns/sparql-service-description#",
-}
+    mt: f.results for mt, f in media.by_offer(media.SOLUTION_FORMATS).items() if f.results}
+RDF_FORMATS: Mapping[str, ox.RdfFormat] = {mt: f.rdf for mt, f in media.by_offer(media.GRAPH_FORMATS).items() if f.rdf}
 
 
 @dataclass(frozen=True)
@@ -197,30 +168,44 @@ def _boolean(value: bool, fmt: ox.QueryResultsFormat) -> bytes:
 
 
 @dataclass(frozen=True)
+class Cell:
+    """One value of a result table: an IRI, a literal (its language tag or datatype kept apart from the text),
+    a blank node, or nothing (an unbound variable)."""
+
+    value: str
+    kind: str = "literal"  # iri, literal, bnode, or "" (unbound)
+    language: str = ""
+    datatype: str = ""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
 class Table:
-    """A result as strings for an HTML page: column names, rows, and whether rows were cut at the cap."""
+    """A result for an HTML page: column names, rows of cells, and whether rows were cut at the cap."""
 
     columns: list[str]
-    rows: list[list[str]]
+    rows: list[list[Cell]]
     truncated: bool = False
 
 
 def tabulate(result: QueryResult, limit: int) -> Table:
     """At most `limit` rows; fetch one more than that so the page can say honestly that it was cut."""
     if result.kind == BOOLEAN:
-        return Table(["boolean"], [[result.data.decode()]])
+        return Table(["boolean"], [[Cell(result.data.decode())]])
     value = result.value()
     if result.kind == GRAPH:
         triples: list[ox.Triple] = value  # type: ignore[assignment]
-        rows = _take(([_text(t.subject), _text(t.predicate), _text(t.object)] for t in triples), limit + 1)
+        rows = _take(([_cell(t.subject), _cell(t.predicate), _cell(t.object)] for t in triples), limit + 1)
         return Table(["subject", "predicate", "object"], rows[:limit], len(rows) > limit)
     solutions: ox.QuerySolutions = value  # type: ignore[assignment]
     columns = [v.value for v in solutions.variables]
-    rows = _take(([_text(s[c]) if s[c] is not None else "" for c in columns] for s in solutions), limit + 1)
+    rows = _take(([_cell(s[c]) for c in columns] for s in solutions), limit + 1)
     return Table(columns, rows[:limit], len(rows) > limit)
 
 
-def _take(rows: Iterable[list[str]], n: int) -> list[list[str]]:
+def _take(rows: Iterable[list[Cell]], n: int) -> list[list[Cell]]:
     out = []
     for row in rows:
         if len(out) >= n:
@@ -229,12 +214,17 @@ def _take(rows: Iterable[list[str]], n: int) -> list[list[str]]:
     return out
 
 
-def _text(term: object) -> str:
-    """IRIs bare, literals as their lexical form with a language tag where there is one."""
+XSD_STRING = str(XSD.string)
+
+
+def _cell(term: object) -> Cell:
+    if term is None:
+        return Cell("", "")
     if isinstance(term, ox.NamedNode):
-        return term.value
+        return Cell(term.value, "iri")
     if isinstance(term, ox.Literal):
-        return f"{term.value}@{term.language}" if term.language else term.value
+        datatype = term.datatype.value if not term.language and term.datatype.value != XSD_STRING else ""
+        return Cell(term.value, "literal", term.language or "", datatype)
     if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return str(term)
+        return Cell(f"_:{term.value}", "bnode")
+    return Cell(str(term))

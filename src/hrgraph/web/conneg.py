@@ -6,38 +6,20 @@ q-value of the most specific range that matches it (`text/turtle` beats `text/*`
 whose parameters match beats one without); the highest q wins and ties go to the route's own order of
 preference, which is how a browser's `text/html,...,*/*;q=0.8` gets HTML and `curl` (`*/*`) gets the default.
 
-Two users: the SPARQL endpoint negotiates over media types (`negotiate`, `from_alias`); resource pages over
-the `Format` table (`choose`, `by_extension`). Both go through the same scoring.
+Two users: the SPARQL endpoint and the listings negotiate over media types (`negotiate`); resource pages
+over rows of the media-type table (`choose`). Both go through the same scoring. What the formats are — media
+types, aliases, extensions, `format=` names — is `hrgraph.formats.media`, not here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
-# Short names accepted as a `format=` / `output=` parameter or a file extension, as an override of Accept.
-ALIASES: Mapping[str, str] = {
-    "html": "text/html",
-    "ttl": "text/turtle",
-    "turtle": "text/turtle",
-    "n3": "text/turtle",  # Turtle is N3 without its extensions: what SPARQLWrapper's N3 asks for
-    "nt": "application/n-triples",
-    "ntriples": "application/n-triples",
-    "n-triples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "json-ld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-    "rdfxml": "application/rdf+xml",
-    "rdf+xml": "application/rdf+xml",
-    "xml": "application/sparql-results+xml",
-    "srx": "application/sparql-results+xml",
-    "json": "application/sparql-results+json",
-    "srj": "application/sparql-results+json",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "txt": "text/plain",
-    "text": "text/plain",
-}
+from hrgraph.formats.media import RESOURCE_FORMATS, MediaFormat, resolve
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -122,57 +104,33 @@ def negotiate(accept: str | None, offers: Sequence[str]) -> str | None:
     client named most specifically (`text/*, text/turtle` prefers Turtle over HTML), then to the earlier
     offer."""
     ranges = parse_accept(accept)
-    best, best_key = None, (0.0, -1)
-    for offer in offers:
-        key = score(ranges, offer)
-        if key[0] > 0 and key > best_key:
-            best, best_key = offer, key
-    return best
+    return _best(offers, lambda offer: score(ranges, offer))
 
 
-# --- Documents about resources: one table of formats, the media-type knowledge lives here, not in routes.
+def pick(accept: str | None, name: str | None, offers: Sequence[str]) -> str | None:
+    """The media type a request asks for among `offers`: its `format=` value (`name`: a short name of the
+    media-type table or a media type) when it has one, else its Accept header; None when nothing fits."""
+    return resolve(name, offers) if name else negotiate(accept, offers)
 
 
-@dataclass(frozen=True)
-class Format:
-    """A format a resource description is served in: `serializer` names the pyoxigraph RdfFormat attribute
-    (or "html" for the template); `aliases` are other media types clients use for the same syntax."""
-
-    name: str
-    media_type: str
-    extension: str
-    serializer: str
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def media_types(self) -> tuple[str, ...]:
-        return (self.media_type, *self.aliases)
-
-
-HTML = Format("html", "text/html", "html", "html", ("application/xhtml+xml",))
-TURTLE = Format("turtle", "text/turtle", "ttl", "TURTLE",
-                ("application/x-turtle", "application/turtle", "text/n3"))
-JSONLD = Format("json-ld", "application/ld+json", "jsonld", "JSON_LD", ("application/json",))
-NTRIPLES = Format("n-triples", "application/n-triples", "nt", "N_TRIPLES", ("text/plain",))
-RDFXML = Format("rdf-xml", "application/rdf+xml", "rdf", "RDF_XML", ("application/xml", "text/xml"))
-
-# In order of the server's preference: a client that says nothing (`*/*`, curl, wget, requests) gets HTML.
-RESOURCE_FORMATS: tuple[Format, ...] = (HTML, TURTLE, JSONLD, NTRIPLES, RDFXML)
-
-
-def choose(accept: str | None, formats: Sequence[Format] = RESOURCE_FORMATS) -> Format | None:
+def choose(accept: str | None, formats: Sequence[MediaFormat] = RESOURCE_FORMATS) -> MediaFormat | None:
     """The format the client prefers (by q, then how specifically it named it, then our order), or None
     (406) when it accepts none of them."""
     ranges = parse_accept(accept)
+    return _best(formats, lambda fmt: format_score(ranges, fmt))
+
+
+def _best(items: Sequence[T], key: Callable[[T], tuple[float, int]]) -> T | None:
+    """The item with the highest (q, specificity) and q > 0, the earliest on a tie; None when every q is 0."""
     best, best_key = None, (0.0, -1)
-    for fmt in formats:
-        key = format_score(ranges, fmt)
-        if key[0] > 0 and key > best_key:
-            best, best_key = fmt, key
+    for item in items:
+        k = key(item)
+        if k[0] > 0 and k > best_key:
+            best, best_key = item, k
     return best
 
 
-def format_score(ranges: Sequence[MediaRange], fmt: Format) -> tuple[float, int]:
+def format_score(ranges: Sequence[MediaRange], fmt: MediaFormat) -> tuple[float, int]:
     """(q, specificity) of a format: the most specifically matched of its media types decides, and aliases
     count only when named exactly (a `text/*` says nothing about RDF/XML's `text/xml` alias, and a refused
     `text/turtle;q=0` is not revived by `text/n3`)."""
@@ -180,22 +138,3 @@ def format_score(ranges: Sequence[MediaRange], fmt: Format) -> tuple[float, int]
     scored += [s for s in (score(ranges, alias) for alias in fmt.aliases) if s[1] >= 2]
     spec, q = max((spec, q) for q, spec in scored)
     return q, spec
-
-
-def by_extension(extension: str, formats: Sequence[Format] = RESOURCE_FORMATS) -> Format | None:
-    """The format a file extension (`ttl`, `jsonld`, ...) names, as an override of Accept."""
-    return next((f for f in formats if f.extension == extension.lower()), None)
-
-
-def from_alias(name: str | None, offers: Sequence[str]) -> str | None:
-    """A `format=` value (short name or full media type) resolved against what the route offers."""
-    if not name:
-        return None
-    key = name.strip().lower()
-    media_type = ALIASES.get(key, key)
-    if media_type in offers:
-        return media_type
-    # `format=xml` or `format=json` on a CONSTRUCT means the RDF flavour of that syntax.
-    rdf_twin = {"application/sparql-results+xml": "application/rdf+xml",
-                "application/sparql-results+json": "application/ld+json"}.get(media_type)
-    return rdf_twin if rdf_twin in offers else None

@@ -4,7 +4,8 @@ command line or from OpenRefine); POST a CSV — a form upload (`file`), or the 
 HTML table, CSV (`/xref.csv`, `format=csv` or `Accept: text/csv`) or JSON (`/xref.json`, …).
 
 Refusals (xref/table.py) keep their 4xx and message: wrong encoding, no header, too many rows
-(`HRGRAPH_XREF_MAX_ROWS`), formula-like cells; a body past `HRGRAPH_MAX_BODY` is the 413 of web/limits.py.
+(`HRGRAPH_XREF_MAX_ROWS`), formula-like cells; a body past `HRGRAPH_MAX_BODY` is a 413 that says so
+in words for a list of names.
 """
 
 from __future__ import annotations
@@ -14,21 +15,31 @@ import json
 from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from hrgraph.formats.media import CSV, HTML, JSON
 from hrgraph.web.conneg import negotiate
-from hrgraph.web.describe import Presenter
 from hrgraph.web.errors import error_response
 from hrgraph.web.lookup import catalogue, settings, store
+from hrgraph.web.present import Presenter
 from hrgraph.xref import batch, table
 from hrgraph.xref.properties import PROPERTIES
 
 bp = Blueprint("crossref", __name__)
-FORMATS = {"html": "text/html", "csv": "text/csv", "json": "application/json"}
+FORMATS = {f.extension: f.media_type for f in (HTML, CSV, JSON)}  # from the one media-type table
 
 
 @bp.get("/xref")
 def page() -> str:
     return render_template("xref.html", max_rows=settings().xref_max_rows, max_body=settings().max_body_bytes,
                            root=request.host_url.rstrip("/"), properties=[p for p in PROPERTIES if p.conditional])
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(_exc: RequestEntityTooLarge) -> Response:
+    """Said for a list of names, not as the app's 413 says it to SPARQL clients (read wherever the body is:
+    the form's fields are parsed before the route looks at the file)."""
+    return error_response(413, f"the CSV is larger than {settings().max_body_bytes:,} bytes (HRGRAPH_MAX_BODY): "
+                               f"split the list into files of at most {settings().xref_max_rows:,} rows and "
+                               "upload them one by one")
 
 
 @bp.post("/xref")
@@ -40,13 +51,8 @@ def cross_reference(ext: str | None = None) -> Response | str:
     media = FORMATS.get(ext or wanted) or negotiate(request.headers.get("Accept"), list(FORMATS.values()))
     if media is None:
         return error_response(406, "cross-reference answers in text/html, text/csv or application/json")
-    try:
-        upload = request.files.get("file")
-        data = upload.read() if upload is not None else request.get_data()
-    except RequestEntityTooLarge:
-        return error_response(413, f"the upload is larger than {settings().max_body_bytes:,} bytes "
-                                   f"(HRGRAPH_MAX_BODY): split the list into files of at most "
-                                   f"{settings().xref_max_rows:,} rows")
+    upload = request.files.get("file")
+    data = upload.read() if upload is not None else request.get_data()
     if not data:
         return error_response(400, "no CSV: upload a file in the form field `file`, or send the CSV as the body "
                                    "(Content-Type: text/csv)")

@@ -9,7 +9,8 @@
 5. one page of incoming links (`LIMIT page_size + 1` tells whether there is a next page);
 6. the labels of everything named above, in one query.
 
-The result is plain data: triples for the RDF twin and a few lookups the HTML templates use.
+The result is plain data: triples for the RDF twin and a few lookups the HTML templates use. Labels are
+`hrgraph.web.labels`, their presentation `hrgraph.web.present`, the quoting of terms `hrgraph.web.terms`.
 """
 
 from __future__ import annotations
@@ -20,17 +21,12 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from hrgraph.model.namespaces import HR, OA, PREFIXES
+from hrgraph.model.vocab import DCTERMS, HR, OA, PROV, RDF, RDFS
 from hrgraph.store.base import Store, Term
+from hrgraph.web.labels import LabelMemo, fetch_labels, label_of
+from hrgraph.web.terms import sparql_iri, sparql_string
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-ELI_TITLE = "http://data.europa.eu/eli/ontology#title"
-RDFS_LABEL = RDFS + "label"
-# Label properties in order of preference.
-LABEL_PROPERTIES = (RDFS_LABEL, SKOS + "prefLabel", DCT + "title", ELI_TITLE, DCT + "identifier")
+RDF_TYPE, RDFS_LABEL, DCT_TITLE = str(RDF.type), str(RDFS.label), str(DCTERMS.title)
 MAX_LABELLED = 2000
 MAX_MENTIONS = 20  # statements that merely mention it; all of them are in the paged incoming links
 
@@ -44,17 +40,8 @@ AGENT_CLASSES = {str(HR.Person), str(HR.Organisation)}
 CLAIM_CLASSES = {str(HR[c]) for c in ("Claim", "Recognition", "Charge", "Demand", "Submission", "Signature",
                                       "StatisticalClaim", "Event", "Detention", "Trial", "DeathInCustody",
                                       "Liquidation")}
-STATEMENT_FIELDS = (RDF_TYPE, DCT + "title", str(HR.date), str(HR.addressedTo), DCT + "publisher",
-                    str(HR.publishedBy), "http://www.w3.org/ns/prov#wasDerivedFrom", DCT + "issued")
-
-
-def sparql_iri(iri: str) -> str:
-    """An IRI as SPARQL text; NamedNode validates it (raises ValueError), so nothing can be injected."""
-    return str(NamedNode(iri))
-
-
-def sparql_string(text: str) -> str:
-    return str(Literal(text))
+STATEMENT_FIELDS = tuple(str(p) for p in (RDF.type, DCTERMS.title, HR.date, HR.addressedTo, DCTERMS.publisher,
+                                          HR.publishedBy, PROV.wasDerivedFrom, DCTERMS.issued))
 
 
 @dataclass(frozen=True)
@@ -92,10 +79,7 @@ class Description:
         return HR_PERSON_CLASS in self.types
 
     def label(self, term: Term | str) -> str:
-        if isinstance(term, Literal):
-            return term.value
-        iri = term if isinstance(term, str) else term.value
-        return self.labels.get(iri) or local_name(iri)
+        return label_of(term, self.labels)
 
     def nodes(self) -> dict[str, dict[str, list[Term]]]:
         """Every subject of the description and context, as predicate -> objects (in a stable order).
@@ -115,7 +99,7 @@ class Description:
 
     def statements(self) -> list[str]:
         return self.about(HR_STATEMENT) or sorted(
-            {t.subject.value for t in self.context if t.predicate.value == DCT + "title"})
+            {t.subject.value for t in self.context if t.predicate.value == DCT_TITLE})
 
     def evidence(self, claim: str) -> list[Evidence]:
         nodes = self.nodes()
@@ -146,15 +130,6 @@ class Description:
             if t.subject.value == subject and t.predicate.value == HR_DATE:
                 return t.object.value
         return ""
-
-
-def local_name(iri: str) -> str:
-    for sep in ("#", "/"):
-        if sep in iri.rstrip("/"):
-            tail = iri.rstrip("/").rsplit(sep, 1)[1]
-            if tail:
-                return tail
-    return iri
 
 
 def group(triples: Iterable[Triple]) -> dict[str, dict[str, list[Term]]]:
@@ -189,7 +164,7 @@ def own_query(iri: str) -> str:
     return f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
   {{ BIND({node} AS ?s) {node} ?p ?o }}
   UNION {{ {{ {node} ?p1 ?s {fragment} }} UNION {{ {node} ?p1 ?m . ?m ?p2 ?s {fragment} }}
-          UNION {{ ?s <{RDFS}isDefinedBy> {node} {fragment} }}
+          UNION {{ ?s <{RDFS.isDefinedBy}> {node} {fragment} }}
           ?s ?p ?o }}
 }}"""
 
@@ -235,111 +210,3 @@ def linked(d: Description) -> list[str]:
     for s, p in d.incoming:
         iris[s] = iris[p] = None
     return list(iris)[:MAX_LABELLED]
-
-
-def label_query(iris: Iterable[str]) -> str:
-    values = " ".join(sparql_iri(i) for i in iris)
-    props = ", ".join(f"<{p}>" for p in LABEL_PROPERTIES)
-    # FILTER, not a second VALUES: with two VALUES blocks the engine scanned every label in the store
-    # (300 ms on 300k triples); this way it reads only the subjects' own triples (4 ms). CONSTRUCT, not
-    # SELECT: the engine hands back triples at less than half the cost of solution rows.
-    return f"CONSTRUCT {{ ?x ?p ?l }} WHERE {{ VALUES ?x {{ {values} }} ?x ?p ?l FILTER(?p IN ({props})) }}"
-
-
-class LabelMemo:
-    """Labels already looked up in one build (a label cannot change within a build): ontology terms,
-    organisations and co-defendants recur on page after page. Bounded: emptied when full."""
-
-    def __init__(self, max_entries: int = 200_000) -> None:
-        self.build_id = ""
-        self.max_entries = max_entries
-        self._labels: dict[str, str | None] = {}  # None: looked up, has no label
-
-    def split(self, build_id: str, iris: list[str]) -> tuple[dict[str, str], list[str]]:
-        """(labels known, IRIs still to look up) for `iris` in build `build_id`."""
-        if build_id != self.build_id:
-            self._labels, self.build_id = {}, build_id
-        known, missing = {}, []
-        for iri in iris:
-            if iri not in self._labels:
-                missing.append(iri)
-            elif (label := self._labels[iri]) is not None:
-                known[iri] = label
-        return known, missing
-
-    def remember(self, build_id: str, looked_up: list[str], found: dict[str, str]) -> None:
-        if build_id != self.build_id:
-            return
-        if len(self._labels) + len(looked_up) > self.max_entries:
-            self._labels = {}
-        for iri in looked_up:
-            self._labels[iri] = found.get(iri)
-
-
-def fetch_labels(store: Store, iris: list[str], memo: LabelMemo | None = None) -> dict[str, str]:
-    """The best label of each IRI in one query: by property preference, then @en, untagged, any language."""
-    known, missing = memo.split(store.build_id, iris) if memo else ({}, iris)
-    if not missing:
-        return known
-    found = best_of((t.subject.value, t.predicate.value, t.object) for t in store.construct(label_query(missing)))
-    if memo:
-        memo.remember(store.build_id, missing, found)
-    return known | found
-
-
-def best_labels(rows: Iterable[dict[str, Term]], x: str = "x") -> dict[str, str]:
-    """From rows of (?x ?p ?l), each subject's best label; rows with other properties are ignored."""
-    return best_of((r[x].value, r["p"].value, r["l"]) for r in rows if "p" in r and "l" in r)
-
-
-def best_of(statements: Iterable[tuple[str, str, Term]]) -> dict[str, str]:
-    """From (subject, property, label) statements, each subject's best label."""
-    best: dict[str, tuple[tuple[int, int, str], str]] = {}
-    for key, prop, label in statements:
-        if not isinstance(label, Literal) or prop not in LABEL_PROPERTIES:
-            continue
-        rank = (LABEL_PROPERTIES.index(prop), _language_rank(label.language), label.value)
-        if key not in best or rank < best[key][0]:
-            best[key] = (rank, label.value)
-    return {k: v for k, (_, v) in best.items()}
-
-
-def _language_rank(language: str | None) -> int:
-    return {"en": 0, None: 1, "": 1}.get(language, 2)
-
-
-@dataclass(frozen=True)
-class Presenter:
-    """What templates need to show terms: labels, and links that stay on this server for our own IRIs.
-    Only http(s) IRIs become links (a `javascript:` IRI in the data stays text)."""
-
-    base: str
-    labels: dict[str, str] = field(default_factory=dict)
-
-    def href(self, term: Term | str) -> str | None:
-        iri = term if isinstance(term, str) else term.value
-        if isinstance(term, Literal):
-            return None
-        if iri.startswith(self.base):
-            return "/" + iri[len(self.base):]
-        return iri if iri.startswith(("http://", "https://")) else None
-
-    def label(self, term: Term | str) -> str:
-        if isinstance(term, Literal):
-            return term.value
-        iri = term if isinstance(term, str) else term.value
-        return self.labels.get(iri) or local_name(iri)
-
-    def curie(self, term: Term | str) -> str:
-        """`schema:Person` rather than a bare label: classes of several vocabularies share local names."""
-        iri = term if isinstance(term, str) else term.value
-        for prefix, ns in PREFIXES.items():
-            if iri.startswith(str(ns)) and len(iri) > len(str(ns)):
-                return f"{prefix}:{iri[len(str(ns)):]}"
-        return self.label(term)
-
-    def is_iri(self, term: Term | str) -> bool:
-        return isinstance(term, str) or isinstance(term, NamedNode)
-
-    def language(self, term: Term) -> str | None:
-        return term.language if isinstance(term, Literal) else None

@@ -6,13 +6,14 @@ Link, Vary, CSP, … — and the body) is kept under the key (build id, path, fo
 bytes. The build id is read from the store on every request, so a body of another build can never be
 served: its key simply differs.
 
-Behind the memory LRU sits the build's kept file (`web.kept`): a document rendered by any server process,
-before a restart too, is read from there (tens of microseconds) and not rendered again for that build.
-
 `FastDocuments` sits in front of Flask. For a GET or HEAD of a document it has, it answers (200, or 304 for
 a matching `If-None-Match`) in a few dozen microseconds; anything else goes to Flask unchanged, and a 200
 that Flask's document route produced is captured on its way out (the route marks it with `MARK`). Clients
 that the rate limiter counts never take the fast path: they go through Flask and its limiter as before.
+
+Behind the memory LRU sits the build's kept file (`web.kept`): a document rendered by any server process
+(or by the warm-up, `web.warmup`), before a restart too, is read from there (tens of microseconds) and not
+rendered again for that build.
 """
 
 from __future__ import annotations
@@ -25,13 +26,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from flask import Flask
+
 from hrgraph.config import Settings
 from hrgraph.store.base import Stores
-from hrgraph.web.kept import Kept
+from hrgraph.web import kept
+from hrgraph.web.context import STORES
 from hrgraph.web.limits import is_loopback
 
-Key = tuple[str, str, str, int]  # build id, path without extension, format name, page
+CACHE = "hrgraph_document_cache"  # app.extensions key
+FAST = "hrgraph_fast_documents"  # app.extensions key
 DOCUMENT = "document"  # kind of the documents in the build's kept file
+Key = tuple[str, str, str, int]  # build id, path without extension, format name, page
 MARK = "hrgraph.document_key"  # environ slot where the document route leaves the key of a cacheable 200
 PAGE_QUERY = re.compile(r"(?:page=([1-9][0-9]{0,8}))?")
 ENTRY_OVERHEAD = 512  # bytes per entry beyond the body (key, headers, bookkeeping), for the byte bound
@@ -100,6 +106,16 @@ def _disk_key(key: Key) -> str:
     return f"{key[1]}|{key[2]}|{key[3]}"
 
 
+def _packed(item: Cached) -> bytes:
+    return json.dumps([item.etag, item.headers]).encode() + b"\n" + item.body
+
+
+def _unpacked(raw: bytes) -> Cached:
+    head, body = raw.split(b"\n", 1)
+    etag, headers = json.loads(head)
+    return Cached(etag, tuple((k, v) for k, v in headers), body)
+
+
 def etag_matches(header: str | None, etag: str) -> bool:
     """`If-None-Match` against our strong tag, by weak comparison (RFC 9110 §13.1.2), `*` matching all."""
     if not header:
@@ -112,26 +128,18 @@ def etag_matches(header: str | None, etag: str) -> bool:
     return False
 
 
-def _packed(item: Cached) -> bytes:
-    return json.dumps([item.etag, item.headers]).encode() + b"\n" + item.body
-
-
-def _unpacked(raw: bytes) -> Cached:
-    head, body = raw.split(b"\n", 1)
-    etag, headers = json.loads(head)
-    return Cached(etag, tuple((k, v) for k, v in headers), body)
-
-
 class FastDocuments:
     """WSGI middleware: kept documents answered before Flask (from memory, else from the build's `kept` file,
     which every server process shares); Flask's cacheable 200s captured into both."""
 
     def __init__(self, app: WsgiApp, cache: DocumentCache, settings: Settings,
-                 key_of: Callable[[str, int], tuple[str, str] | None], stores: Stores, disk: Kept) -> None:
+                 key_of: Callable[[str, int], tuple[str, str] | None], stores: Stores, disk: kept.Kept) -> None:
         self.app, self.cache, self.settings = app, cache, settings
         self.key_of = key_of  # (path, page) -> (stem, format name), None when not a document path
         self.stores, self.disk = stores, disk
-        self.build_id = lambda: stores.build_id
+
+    def build_id(self) -> str:
+        return self.stores.build_id
 
     def key(self, environ: dict[str, Any]) -> Key | None:
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("SCRIPT_NAME"):
@@ -216,3 +224,21 @@ class FastDocuments:
         if etag is not None:
             self.keep(key, Cached(etag, headers, body))
         return [body]
+
+
+def install(app: Flask, settings: Settings, key_of: Callable[[str, int], tuple[str, str] | None]) -> None:
+    """Put the fast path in front of the app (the app factory calls this once): `key_of` tells a document
+    path from any other (`resources.document_path`)."""
+    cache = app.extensions[CACHE] = DocumentCache(settings.document_cache_mb * 1024 * 1024)
+    fast = app.extensions[FAST] = FastDocuments(app.wsgi_app, cache, settings, key_of, app.extensions[STORES],
+                                                kept.of(app))
+    app.wsgi_app = fast  # type: ignore[method-assign]
+
+
+def of(app: Flask) -> DocumentCache:
+    return app.extensions[CACHE]  # type: ignore[no-any-return]
+
+
+def lookup(app: Flask, key: Key) -> Cached | None:
+    """A kept 200 of `key` (memory, else the build's kept file)."""
+    return app.extensions[FAST].lookup(key)  # type: ignore[no-any-return]

@@ -26,10 +26,12 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from hrgraph.errors import HrgraphError
-from hrgraph.web.conneg import Format, negotiate
+from hrgraph.formats.media import HTML, JSON, JSON_LD, RDF_XML, TEXT, MediaFormat
+from hrgraph.model.vocab import RDF
+from hrgraph.web.conneg import negotiate
 
 # Plain text first: a client that accepts anything (curl, most SPARQL libraries) gets the message as is.
-_OFFERS = ("text/plain", "text/html", "application/json", "application/problem+json")
+_OFFERS = (TEXT.media_type, HTML.media_type, JSON.media_type, "application/problem+json")
 _FORMAT = "error_format"  # flask.g slot set by `answer_errors_as`
 
 
@@ -44,13 +46,13 @@ class Refused(HrgraphError):
         self.headers = dict(headers or {})
 
 
-def answer_errors_as(fmt: Format | None) -> None:
+def answer_errors_as(fmt: MediaFormat | None) -> None:
     """Errors of this request come in `fmt` (a format the URL named), not by Accept."""
     setattr(g, _FORMAT, fmt)
 
 
 def error_response(status: int, message: str, headers: Mapping[str, str] | None = None,
-                   fmt: Format | None = None) -> Response:
+                   fmt: MediaFormat | None = None) -> Response:
     """A response with `status` and `message`, in `fmt`, else the request's format, else by Accept."""
     title = HTTP_STATUS_CODES.get(status, "Error")
     fmt = fmt or g.get(_FORMAT)
@@ -64,25 +66,23 @@ def error_response(status: int, message: str, headers: Mapping[str, str] | None 
 
 def _negotiated(status: int, title: str, message: str) -> tuple[str, str]:
     chosen = negotiate(request.headers.get("Accept"), _OFFERS) or "text/plain"
-    if chosen == "text/html":
-        return _html(status, title, message), "text/html; charset=utf-8"
-    if chosen in ("application/json", "application/problem+json"):
-        return _json(status, title, message), "application/json"
-    return f"{status} {title}: {message}\n", "text/plain; charset=utf-8"
+    if chosen == HTML.media_type:
+        return _html(status, title, message), HTML.content_type
+    if chosen in (JSON.media_type, "application/problem+json"):
+        return _json(status, title, message), JSON.content_type
+    return f"{status} {title}: {message}\n", TEXT.content_type
 
 
-def _in_format(status: int, title: str, message: str, fmt: Format) -> tuple[str, str]:
+def _in_format(status: int, title: str, message: str, fmt: MediaFormat) -> tuple[str, str]:
     line = " ".join(f"{status} {title}: {message}".splitlines())
-    textual = fmt.media_type.startswith("text/") or fmt.media_type.endswith("xml")
-    content_type = f"{fmt.media_type}; charset=utf-8" if textual else fmt.media_type
-    if fmt.serializer == "html":
-        return _html(status, title, message), content_type
-    if fmt.serializer == "JSON_LD":
-        return _json(status, title, message), content_type
-    if fmt.serializer == "RDF_XML":
+    if fmt is HTML:
+        return _html(status, title, message), fmt.content_type
+    if fmt in (JSON_LD, JSON):
+        return _json(status, title, message), fmt.content_type
+    if fmt is RDF_XML:
         return (f'<?xml version="1.0" encoding="utf-8"?>\n<!-- {escape(line).replace("--", "- -")} -->\n'
-                '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n'), content_type
-    return f"# {line}\n", content_type
+                f'<rdf:RDF xmlns:rdf="{RDF}"/>\n'), fmt.content_type
+    return f"# {line}\n", fmt.content_type
 
 
 def _json(status: int, title: str, message: str) -> str:

@@ -11,16 +11,19 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
-from hrgraph.model.namespaces import PREFIXES
-from hrgraph.web.conneg import JSONLD, NTRIPLES, RDFXML, TURTLE, Format, choose, from_alias
+from hrgraph.formats import media
+from hrgraph.formats.media import RDF_DOCUMENT_FORMATS, MediaFormat
+from hrgraph.web.conneg import choose
 from hrgraph.web.context import get_store
-from hrgraph.web.describe import sparql_iri
+from hrgraph.web.downloads import dump_context
 from hrgraph.web.errors import error_response
+from hrgraph.web.responses import rdf_document
+from hrgraph.web.terms import sparql_iri
 
 bp = Blueprint("graphstore", __name__)
 
 ALLOW = "GET, HEAD"
-FORMATS: tuple[Format, ...] = (TURTLE, JSONLD, NTRIPLES, RDFXML)
+
 
 
 @bp.route("/rdf-graph-store", methods=["PUT", "POST", "DELETE", "PATCH"])
@@ -35,7 +38,7 @@ def get_graph() -> Response:
         return error_response(400, "give either ?default or exactly one ?graph=IRI")
     fmt = chosen_format()
     if fmt is None:
-        types = ", ".join(f.media_type for f in FORMATS)
+        types = ", ".join(f.media_type for f in RDF_DOCUMENT_FORMATS)
         return error_response(406, f"none of the formats offered is acceptable: {types}")
     if has_default:
         triples = get_store().construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
@@ -50,20 +53,15 @@ def get_graph() -> Response:
     return respond(triples, fmt)
 
 
-def chosen_format() -> Format | None:
+def chosen_format() -> MediaFormat | None:
     name = request.args.get("format")
     if name:
-        media_type = from_alias(name, [f.media_type for f in FORMATS])
-        return next((f for f in FORMATS if f.media_type == media_type), None)
-    return choose(request.headers.get("Accept"), FORMATS)
+        media_type = media.resolve(name, [f.media_type for f in RDF_DOCUMENT_FORMATS])
+        return media.for_media_type(media_type, RDF_DOCUMENT_FORMATS) if media_type else None
+    return choose(request.headers.get("Accept"), RDF_DOCUMENT_FORMATS)
 
 
-def respond(triples: list[ox.Triple], fmt: Format) -> Response:
-    rdf_format = getattr(ox.RdfFormat, fmt.serializer)
-    prefixes = None if fmt is NTRIPLES else {name: str(ns) for name, ns in PREFIXES.items()}
-    body = ox.serialize(triples, format=rdf_format, prefixes=prefixes) or b""
-    textual = fmt.media_type.startswith("text/") or fmt.media_type.endswith("xml")
-    response = Response(body, content_type=f"{fmt.media_type}; charset=utf-8" if textual else fmt.media_type)
-    response.headers["Vary"] = "Accept"
+def respond(triples: list[ox.Triple], fmt: MediaFormat) -> Response:
+    response = rdf_document(triples, fmt, context=dump_context(get_store().files))
     response.headers["Allow"] = ALLOW
     return response

@@ -10,6 +10,7 @@ could not be switched to (`following`: the server then keeps serving the one it 
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app
+from rdflib.namespace import VOID
 
 from hrgraph.errors import HrgraphError
 from hrgraph.store.base import Limits, Store
@@ -19,14 +20,12 @@ bp = Blueprint("health", __name__)
 
 PROBE = "ASK { ?s ?p ?o }"
 PROBE_LIMITS = Limits(timeout_s=10.0, max_rows=1, max_bytes=1024)
-VOID_TRIPLES = "http://rdfs.org/ns/void#triples"
-VOID_URI_SPACE = "http://rdfs.org/ns/void#uriSpace"
 
 
 def triple_count(store: Store) -> int | None:
     """The dataset's size as its VoID description states it (counted by the build), None without one: counting
     here would walk the whole store (minutes at 10M triples), and a load balancer probes every few seconds."""
-    rows = store.select(f"SELECT ?n WHERE {{ GRAPH ?g {{ ?d <{VOID_TRIPLES}> ?n ; <{VOID_URI_SPACE}> ?space }} }} "
+    rows = store.select(f"SELECT ?n WHERE {{ GRAPH ?g {{ ?d <{VOID.triples}> ?n ; <{VOID.uriSpace}> ?space }} }} "
                         "LIMIT 1")
     return int(rows[0]["n"].value) if rows else None
 

@@ -6,6 +6,7 @@ limits of client queries (time, rows, bytes) handed to the store.
   Loopback clients are exempt unless `rate_limit_loopback` is set (tests, benchmarks, a local reverse
   proxy, which should then pass the real address on and do its own limiting).
 - `timeout=` (seconds, as Fuseki and Virtuoso accept) may shorten the query time limit, never lengthen it.
+- Each client's share of the query capacity (queries at once, strikes for runaways): `hrgraph.web.fairness`.
 - A cut result carries `X-HRGraph-Truncated: rows=N` (the row cap) or `bytes=N` (the byte cap), N being
   the number of rows sent; 503 and 429 answers always carry `Retry-After`.
 """
@@ -16,6 +17,7 @@ import ipaddress
 import math
 import threading
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from flask import Flask, Response, current_app, request
@@ -26,8 +28,10 @@ from hrgraph.store.base import Dataset, Limits
 from hrgraph.store.results import QueryResult
 from hrgraph.web.context import SETTINGS, get_settings, get_store
 from hrgraph.web.errors import Refused, error_response
+from hrgraph.web.fairness import Fairness
 
 TRUNCATED_HEADER = "X-HRGraph-Truncated"
+FAIRNESS = "hrgraph_fairness"  # app.extensions key
 RETRY_AFTER_DEFAULT = "5"
 _MAX_CLIENTS = 10_000
 
@@ -49,10 +53,15 @@ def requested_timeout() -> float | None:
 
 
 def run_query(query: str, dataset: Dataset, base_iri: str) -> QueryResult:
-    """A client's query on this request's build, within the configured limits and the client's `timeout=`.
-    Raises the store's errors (QueryError, QueryTimeout, StoreError), each carrying its HTTP status."""
-    limits = Limits.of(get_settings()).within(requested_timeout())
-    return get_store().run(query, dataset, limits, base_iri=base_iri)
+    """A client's query on this request's build, within the configured limits, the client's `timeout=` and its
+    fair share (`fairness`). Raises the store's errors (QueryError, QueryTimeout, StoreError) and Refused, each
+    carrying its HTTP status."""
+    conf = get_settings()
+    limits = Limits.of(conf).within(requested_timeout())
+    client = request.remote_addr or "unknown"
+    exempt = not conf.rate_limit_loopback and is_loopback(client)  # as from the rate limit
+    with nullcontext() if exempt else current_app.extensions[FAIRNESS].admit(client):
+        return get_store().run(query, dataset, limits, base_iri=base_iri)
 
 
 def mark_truncated(response: Response, result: QueryResult) -> Response:
@@ -133,6 +142,7 @@ def _retry_after(response: Response) -> Response:
 def install(app: Flask) -> None:
     """Body cap, rate limiting and Retry-After on every route of `app`."""
     conf: Settings = app.config[SETTINGS]
+    app.extensions[FAIRNESS] = Fairness.of(conf)
     app.config["MAX_CONTENT_LENGTH"] = conf.max_body_bytes
     app.register_error_handler(RequestEntityTooLarge, _too_large)
     app.after_request(_retry_after)

@@ -1,35 +1,61 @@
-"""The catalogue of names (xref/catalogue.py) of the build being served: built on first use, once per build
-(under a lock, so concurrent first requests wait for one build instead of each making its own), replaced
-when the store serves another build. At 10,000 persons it takes a few seconds (README, Cross-referencing)."""
+"""What the lists of the build being served are answered from, built on first use, once per build, and replaced
+when the store serves another build: the catalogue of names (xref/catalogue.py) and the facet index of persons
+(xref/facets.py). Each is built under its own lock, so concurrent first requests wait for one build instead of
+each making its own. At 10,000 persons the catalogue takes a few seconds, the facet index about four
+(README, Cross-referencing)."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from typing import Generic, Protocol, TypeVar
 
 from flask import current_app
 
+from hrgraph.store.base import Store
 from hrgraph.web.context import get_settings as settings
 from hrgraph.web.context import get_store as store
-from hrgraph.xref.catalogue import Catalogue, load
+from hrgraph.xref import catalogue as catalogues
+from hrgraph.xref import facets
+from hrgraph.xref.catalogue import Catalogue
+from hrgraph.xref.facets import FacetIndex
 
-_KEY = "hrgraph_catalogue"
-__all__ = ["catalogue", "settings", "store"]
+__all__ = ["catalogue", "facet_index", "settings", "store"]
 
 
-class _Holder:
+class _PerBuild(Protocol):
+    build_id: str
+
+
+V = TypeVar("V", bound=_PerBuild)
+
+
+class _Holder(Generic[V]):
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.catalogue: Catalogue | None = None
+        self.value: V | None = None
+
+    def get(self, build_id: str, make: Callable[[], V]) -> V:
+        current = self.value
+        if current is not None and current.build_id == build_id:
+            return current
+        with self.lock:
+            if self.value is None or self.value.build_id != build_id:
+                self.value = make()
+            return self.value
+
+
+def _held(key: str, make: Callable[[Store], V]) -> V:
+    holder: _Holder[V] = current_app.extensions.setdefault(key, _Holder())
+    build = store()  # the request's build (web/context.py), so both lists come from the same one
+    return holder.get(build.build_id, lambda: make(build))
 
 
 def catalogue() -> Catalogue:
     """The catalogue of the store's current build."""
-    holder: _Holder = current_app.extensions.setdefault(_KEY, _Holder())
-    build_id = store().build_id
-    current = holder.catalogue
-    if current is not None and current.build_id == build_id:
-        return current
-    with holder.lock:
-        if holder.catalogue is None or holder.catalogue.build_id != build_id:
-            holder.catalogue = load(store(), settings().base)
-        return holder.catalogue
+    return _held("hrgraph_catalogue", lambda s: catalogues.load(s, settings().base))
+
+
+def facet_index() -> FacetIndex:
+    """The facet index of the persons of the store's current build."""
+    return _held("hrgraph_facets", facets.load)

@@ -9,6 +9,10 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
+from flask import current_app
+
+from hrgraph.web.context import get_store
+
 T = TypeVar("T")
 
 
@@ -34,3 +38,12 @@ class PerBuild:
 
     def __len__(self) -> int:
         return len(self._values)
+
+
+_KEY = "hrgraph_page_memo"
+
+
+def per_build(key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()` once per published build of the request's store (the app's one `PerBuild`)."""
+    memo: PerBuild = current_app.extensions.setdefault(_KEY, PerBuild())
+    return memo.get(get_store().build_id, key, compute)

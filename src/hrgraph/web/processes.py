@@ -13,9 +13,11 @@ so that the whole server never lets a client past it:
 - the request rate and burst are divided among the processes (`rate_limit_per_s / N`, `ceil(burst / N)`),
   so a client's total is never above the configured rate; a client holding one kept-alive connection
   (served by one process) gets its share of it, one spreading its requests gets about the whole;
-- the query workers, queries at once per client and strikes are per process: each process keeps
+- the query workers and queries at once per client are per process (`web.fairness`): each process keeps
   `query_workers - per_client` workers free for others, so one client's share of the whole is the same
   share of each process's capacity as with one process;
+- the strikes (queries that ran out of time or stopped a worker) are divided like the rate
+  (`ceil(strikes / N)` per process), so a client is refused after about as many as with one process;
 - the cap of connections per client applies per process.
 Answers computed once per build (`web.kept`) are shared by the processes through the build's folder.
 """
@@ -35,7 +37,8 @@ from dataclasses import dataclass
 from hrgraph.config import Settings
 from hrgraph.errors import HrgraphError
 
-_ENTRY = "import sys; from hrgraph.web.processes import child_main; child_main(int(sys.argv[1]), int(sys.argv[2]))"
+_ENTRY = ("import sys; from hrgraph.web.processes import child_main; "
+          "child_main(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))")
 RESTART_PAUSE_S = 1.0
 
 
@@ -50,11 +53,15 @@ def count(settings: Settings) -> int:
 
 
 def share(settings: Settings, processes: int) -> Settings:
-    """The settings of one of `processes` children: the per-client rate divided among them."""
-    if processes <= 1 or settings.rate_limit_per_s <= 0:
+    """The settings of one of `processes` children: the per-client rate, burst and strikes divided among them."""
+    if processes <= 1:
         return settings
-    return settings.with_(rate_limit_per_s=settings.rate_limit_per_s / processes,
-                          rate_limit_burst=max(1, math.ceil(settings.rate_limit_burst / processes)))
+    if settings.query_strikes > 0:
+        settings = settings.with_(query_strikes=max(1, math.ceil(settings.query_strikes / processes)))
+    if settings.rate_limit_per_s > 0:
+        settings = settings.with_(rate_limit_per_s=settings.rate_limit_per_s / processes,
+                                  rate_limit_burst=max(1, math.ceil(settings.rate_limit_burst / processes)))
+    return settings
 
 
 def bind(settings: Settings) -> socket.socket:
@@ -86,8 +93,8 @@ class _Child:
 def _start_child(sock: socket.socket, settings: Settings) -> _Child:
     ready_r, ready_w = os.pipe()
     os.set_blocking(ready_r, False)
-    proc = subprocess.Popen([sys.executable, "-c", _ENTRY, str(sock.fileno()), str(ready_w)], stdin=subprocess.PIPE,
-                            pass_fds=[sock.fileno(), ready_w])
+    argv = [sys.executable, "-c", _ENTRY, str(sock.fileno()), str(ready_w), str(os.getpid())]
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, pass_fds=[sock.fileno(), ready_w])
     os.close(ready_w)
     assert proc.stdin is not None
     proc.stdin.write(pickle.dumps(settings))
@@ -142,13 +149,13 @@ def supervise(settings: Settings, processes: int) -> None:
         sock.close()
 
 
-def child_main(fd: int, ready_fd: int) -> None:
+def child_main(fd: int, ready_fd: int, parent: int) -> None:
     """One child: its settings from stdin, the app over the shared socket, until SIGTERM."""
-    _die_with_parent()
+    die_with_parent(parent)
     settings: Settings = pickle.loads(sys.stdin.buffer.read())
     sock = socket.socket(fileno=fd)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # finally: the stores close, the workers end
-    from hrgraph.web import run_server
+    from hrgraph.web.server import run_server
 
     def ready() -> None:
         os.write(ready_fd, b"r")
@@ -161,11 +168,15 @@ def child_main(fd: int, ready_fd: int) -> None:
         raise SystemExit(2) from None
 
 
-def _die_with_parent() -> None:
-    """Linux: a child gets SIGTERM when the supervising parent dies, however it dies."""
+def die_with_parent(parent: int) -> None:
+    """Linux: this process gets SIGTERM when `parent` (the process that started it) dies, however it dies
+    (SIGKILL included), so no server process outlives its supervisor; a parent already gone before the
+    request took effect (it died while this interpreter started) ends this process at once."""
     try:
         import ctypes
 
         ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+    if os.getppid() != parent:
+        raise SystemExit(0)

@@ -11,39 +11,39 @@ term serializer, so nothing from the request is ever spliced into the query as t
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
+from rdflib.namespace import RDF, RDFS, SDO, SH, XSD
 
+from hrgraph.formats import media
 from hrgraph.store.base import Dataset, Limits, QueryError
-from hrgraph.store.results import serialize, tabulate
-from hrgraph.web import kept, limits, saved
-from hrgraph.web.conneg import from_alias, negotiate, parse_accept, score
+from hrgraph.store.results import Table, serialize, tabulate
+from hrgraph.web import kept, limits, lists, query_params, saved, tables
+from hrgraph.web.conneg import negotiate, parse_accept, pick, score
 from hrgraph.web.context import get_settings, get_store
-from hrgraph.web.describe import Presenter
 from hrgraph.web.errors import Refused
-from hrgraph.web.sparql import check_query, choose_format, with_cors
+from hrgraph.web.lookup import catalogue
+from hrgraph.web.responses import html_page, rdf_document
+from hrgraph.web.sparql import check_query, choose_format, result_response, with_cors
 
 bp = Blueprint("queries", __name__)
 bp.after_request(with_cors)  # every answer, errors included, is readable from any origin
 
-HTML = "text/html"
-QUERY_TEXT = "application/sparql-query"
+HTML, JSON = media.HTML.media_type, media.JSON.media_type
+QUERY_TEXT = media.SPARQL_QUERY.media_type
 RESERVED = ("format", "output", "run", "timeout")
+EXTENSIONS = ("rq", "csv", "json", "tsv", "xml", "html")
 MAX_VALUE = 2000
 PARAM = re.compile(r"^#\s*param\s*:\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:[—–:-]+\s*(.*))?$")
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 LOOKS_LIKE_IRI = re.compile(r"^(https?|urn|ftp|mailto):", re.IGNORECASE)  # then it must be a valid one
-EXAMPLES_FORMATS = ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SH = "http://www.w3.org/ns/shacl#"
-SCHEMA = "https://schema.org/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 PREFIX_DECL = re.compile(r"^\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE)
 
 
@@ -89,7 +89,8 @@ def term_for(raw: str) -> ox.NamedNode | ox.Literal:
 
 
 def bind(query: saved.SavedQuery, args: dict[str, str]) -> tuple[str, dict[str, str]]:
-    """The query text with the requested parameter values in place of the defaults, and the values used."""
+    """The query text with the requested parameter values in place of the defaults, and the values used (an
+    entity given by name or key as the IRI it resolved to)."""
     params = {p.name: p for p in params_of(query)}
     unknown = sorted(set(args) - set(params) - set(RESERVED))
     if unknown:
@@ -99,28 +100,45 @@ def bind(query: saved.SavedQuery, args: dict[str, str]) -> tuple[str, dict[str, 
     text, used = query.text, {}
     for name, param in params.items():
         if name in args:
-            term = str(term_for(args[name]))
+            value = entity(name, param, args[name])
+            term = str(term_for(value))
             text = values_clause(name).sub(lambda _m, n=name, t=term: f"VALUES ?{n} {{ {t} }}", text, count=1)
-            used[name] = args[name].strip().strip("<>")
+            used[name] = value.strip().strip("<>")
         else:
             used[name] = param.default.strip("<>")
     return text, used
+
+
+def entity(name: str, param: Param, raw: str) -> str:
+    """A parameter that takes an entity (its default is one), given by name, key, path or IRI, as `<IRI>`
+    (web/query_params.py); any other parameter's value as given."""
+    kind = query_params.kind_of(param.default)
+    value = raw.strip()
+    if kind is None or not value or len(value) > MAX_VALUE or query_params.LOOKS_LIKE_IRI.match(value):
+        return raw  # an IRI is taken as given (and checked as one); nothing to look up
+    try:
+        return f"<{query_params.resolve(catalogue(), name, value, kind)}>"
+    except query_params.Unresolved as exc:
+        raise Refused(400, str(exc)) from None
 
 
 # --- routes -----------------------------------------------------------------------------------------------
 
 @bp.get("/queries")
 @bp.get("/queries/")
-def index() -> Response:
-    """The saved queries: JSON for programs (the default), an HTML list for browsers."""
+@bp.get("/queries.<ext>")
+def index(ext: str | None = None) -> Response:
+    """The saved queries: JSON for programs (the default), an HTML list for browsers (`.json`, `.html`)."""
     queries = saved.load_all(get_settings().queries_dir)
-    chosen = from_alias(request.args.get("format"), ("application/json", HTML)) if request.args.get("format") \
-        else negotiate(request.headers.get("Accept"), ("application/json", HTML))
+    if ext is not None and ext not in ("json", "html"):
+        raise Refused(404, f"the list of saved queries is offered as /queries.json or /queries.html, not .{ext}")
+    named = {"json": JSON, "html": HTML}.get(ext or "") or request.args.get("format")
+    chosen = pick(request.headers.get("Accept"), named, (JSON, HTML))
     if chosen is None:
-        raise Refused(406, "the list of saved queries is offered as application/json or text/html")
+        raise Refused(406, f"the list of saved queries is offered as {JSON} or {HTML}")
     if chosen == HTML:
         items = [(q, params_of(q)) for q in queries]
-        return html_response(render_template("queries.html", items=items))
+        return html_page(render_template("queries.html", items=items))
     items = [{"name": q.name, "title": q.title, "description": q.description, "url": f"/queries/{q.name}",
               "text": f"/queries/{q.name}.rq", "parameters": [p.__dict__ for p in params_of(q)]} for q in queries]
     response = current_app.json.response(items)
@@ -130,15 +148,29 @@ def index() -> Response:
 
 @bp.get("/queries/<name>")
 def run_saved(name: str) -> Response:
-    """The query run (`?NAME=value` binds a parameter), negotiated like any SPARQL result; `.rq` is its text."""
-    as_text = name.endswith(".rq") or asks_for_text()
-    found = saved.load(get_settings().queries_dir, name.removesuffix(".rq"))
+    """The query run (`?NAME=value` binds a parameter), negotiated like any SPARQL result, or in the format its
+    extension names (`.csv`, `.json`, `.tsv`, `.xml`, `.html`); `.rq` is its text."""
+    stem, dot, ext = name.rpartition(".")
+    ext = ext.lower() if dot and ext.lower() in EXTENSIONS else ""
+    name = stem if ext else name
+    as_text = ext == "rq" or asks_for_text()
+    found = saved.load(get_settings().queries_dir, name)
     if found is None:
         raise Refused(404, f"no saved query named '{name}'; the list is at /queries")
-    text, used = bind(found, request.args.to_dict())
+    fmt = (ext if ext != "rq" else None) or request.args.get("format") or request.args.get("output")
+    try:
+        text, used = bind(found, request.args.to_dict())
+    except Refused as exc:
+        if as_text or not wants_html(fmt):
+            raise
+        return page(found, found.text, {}, None, exc.what, exc.status)  # the form again, with what was wrong
     if as_text:
-        return Response(text, content_type=f"{QUERY_TEXT}; charset=utf-8")
-    return answer(found, text, used)
+        return Response(text, content_type=media.SPARQL_QUERY.content_type)
+    return answer(found, text, used, fmt)
+
+
+def wants_html(fmt: str | None) -> bool:
+    return fmt == "html" if fmt else negotiate(request.headers.get("Accept"), ("text/plain", HTML)) == HTML
 
 
 def asks_for_text() -> bool:
@@ -147,7 +179,7 @@ def asks_for_text() -> bool:
     return q > 0 and specificity >= 2 or request.args.get("format") in ("rq", "sparql", QUERY_TEXT)
 
 
-def answer(query: saved.SavedQuery, text: str, used: dict[str, str]) -> Response:
+def answer(query: saved.SavedQuery, text: str, used: dict[str, str], fmt: str | None) -> Response:
     check_query(text)
     # A saved query's answer is fixed until the next publish: computed once per build (web/kept.py). Its
     # IRIs are absolute (bound parameters must be), so the text alone is the key.
@@ -158,35 +190,36 @@ def answer(query: saved.SavedQuery, text: str, used: dict[str, str]) -> Response
         except QueryError as exc:
             raise Refused(400, f"the saved query failed: {exc.what}") from exc
         kept.keep_result(memory, store, text, caps, result)
-    fmt = request.args.get("format") or request.args.get("output")
     media_type = choose_format(result, fmt)
     if media_type == HTML:
         table = tabulate(result, get_settings().max_result_rows)
-        return limits.mark_truncated(html_response(render_template(
-            "query.html", q=query, params=params_of(query), used=used, table=table, text=text,
-            p=Presenter(get_settings().base), links=format_links(query, used),
-            editor="/sparql?" + urlencode({"query": text}))), result)
-    body = serialize(result, media_type)
-    textual = media_type.startswith("text/") or media_type.endswith(("xml", "json"))
-    response = Response(body, content_type=f"{media_type}; charset=utf-8" if textual else media_type)
-    response.headers["Vary"] = "Accept"
-    return limits.mark_truncated(response, result)
+        return limits.mark_truncated(page(query, text, used, table), result)
+    if media_type == media.CSV.media_type:  # a download for a spreadsheet: the writer that writes no formula
+        return limits.mark_truncated(lists.csv_response(*csv_rows(serialize(result, media_type)), query.name), result)
+    return result_response(result, media_type)
+
+
+def csv_rows(body: bytes) -> tuple[list[str], list[list[str]]]:
+    """The engine's SPARQL CSV as a header and rows (a boolean result is one cell)."""
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8"), newline="")))
+    return (rows[0], rows[1:]) if rows else ([], [])
+
+
+def page(query: saved.SavedQuery, text: str, used: dict[str, str], table: Table | None, error: str = "",
+         status: int = 200) -> Response:
+    body = render_template("query.html", q=query, params=params_of(query), used=used, table=table, text=text,
+                           p=tables.presenter(table, used.values()), links=format_links(query, used), error=error,
+                           asked=request.args, editor="/sparql?" + urlencode({"query": text}))
+    return html_page(body, status)
 
 
 def format_links(query: saved.SavedQuery, used: dict[str, str]) -> dict[str, str]:
     defaults = {p.name: p.default.strip("<>") for p in params_of(query)}
     chosen = {k: v for k, v in used.items() if defaults.get(k) != v}
-    out = {}
-    for fmt in ("json", "xml", "csv", "tsv"):
-        out[fmt.upper()] = f"/queries/{query.name}?" + urlencode({**chosen, "format": fmt})
-    out["SPARQL text"] = f"/queries/{query.name}.rq" + (f"?{urlencode(chosen)}" if chosen else "")
+    query_string = f"?{urlencode(chosen)}" if chosen else ""
+    out = {fmt.upper(): f"/queries/{query.name}.{fmt}{query_string}" for fmt in ("csv", "json", "xml", "tsv")}
+    out["SPARQL text"] = f"/queries/{query.name}.rq{query_string}"
     return out
-
-
-def html_response(body: str) -> Response:
-    response = Response(body, content_type="text/html; charset=utf-8")
-    response.headers["Vary"] = "Accept"
-    return response
 
 
 # --- /.well-known/sparql-examples -------------------------------------------------------------------------
@@ -194,9 +227,8 @@ def html_response(body: str) -> Response:
 @bp.get("/.well-known/sparql-examples")
 def examples() -> Response:
     """The saved queries as SHACL SPARQL executables (the SIB sparql-examples convention)."""
-    offers = (*EXAMPLES_FORMATS, HTML)
-    fmt = request.args.get("format")
-    chosen = from_alias(fmt, offers) if fmt else negotiate(request.headers.get("Accept"), offers)
+    offers = (*(f.media_type for f in media.RDF_DOCUMENT_FORMATS), HTML)
+    chosen = pick(request.headers.get("Accept"), request.args.get("format"), offers)
     if chosen is None:
         raise Refused(406, f"the examples are offered as {', '.join(offers)}")
     if chosen == HTML:
@@ -204,14 +236,10 @@ def examples() -> Response:
     root = request.url_root.rstrip("/")
     triples = examples_rdf(saved.load_all(get_settings().queries_dir), root + "/.well-known/sparql-examples/",
                            root + "/sparql")
-    rdf_format = ox.RdfFormat.from_media_type(chosen)
-    prefixes = {"sh": SH, "rdfs": RDFS, "rdf": RDF, "schema": SCHEMA, "ex": root + "/.well-known/sparql-examples/"}
-    body = ox.serialize(triples, format=rdf_format,
-                        prefixes=None if chosen == "application/n-triples" else prefixes)
-    textual = chosen.startswith("text/") or chosen.endswith("xml")
-    response = Response(body, content_type=f"{chosen}; charset=utf-8" if textual else chosen)
-    response.headers["Vary"] = "Accept"
-    return response
+    # schema: is https://schema.org/ here, as in the SIB convention (the data's is http://schema.org/).
+    prefixes = {"sh": str(SH), "rdfs": str(RDFS), "rdf": str(RDF), "schema": str(SDO),
+                "ex": root + "/.well-known/sparql-examples/"}
+    return rdf_document(triples, media.by_offer(media.RDF_DOCUMENT_FORMATS)[chosen], prefixes=prefixes)
 
 
 def examples_rdf(queries: list[saved.SavedQuery], base: str, endpoint: str) -> list[ox.Triple]:
@@ -220,25 +248,25 @@ def examples_rdf(queries: list[saved.SavedQuery], base: str, endpoint: str) -> l
     def node(iri: str) -> ox.NamedNode:
         return ox.NamedNode(iri)
 
-    a, prefixes = node(RDF + "type"), node(base + "prefixes")
+    a, prefixes = node(RDF.type), node(base + "prefixes")
     triples, declared = [], {}
     for q in queries:
         ex = node(base + q.name)
         triples += [
-            ox.Triple(ex, a, node(SH + "SPARQLExecutable")),
-            ox.Triple(ex, a, node(SH + "SPARQLSelectExecutable")),
-            ox.Triple(ex, node(RDFS + "label"), ox.Literal(q.title, language="en")),
-            ox.Triple(ex, node(RDFS + "comment"), ox.Literal(q.description, language="en")),
-            ox.Triple(ex, node(SH + "select"), ox.Literal(without_header(q.text))),
-            ox.Triple(ex, node(SCHEMA + "target"), node(endpoint)),
-            ox.Triple(ex, node(SH + "prefixes"), prefixes),
+            ox.Triple(ex, a, node(SH.SPARQLExecutable)),
+            ox.Triple(ex, a, node(SH.SPARQLSelectExecutable)),
+            ox.Triple(ex, node(RDFS.label), ox.Literal(q.title, language="en")),
+            ox.Triple(ex, node(RDFS.comment), ox.Literal(q.description, language="en")),
+            ox.Triple(ex, node(SH.select), ox.Literal(without_header(q.text))),
+            ox.Triple(ex, node(SDO.target), node(endpoint)),
+            ox.Triple(ex, node(SH.prefixes), prefixes),
         ]
         declared.update({prefix: namespace for prefix, namespace in PREFIX_DECL.findall(q.text)})
     for prefix, namespace in sorted(declared.items()):
         decl = node(f"{base}prefixes/{prefix or 'default'}")
-        triples += [ox.Triple(prefixes, node(SH + "declare"), decl),
-                    ox.Triple(decl, node(SH + "prefix"), ox.Literal(prefix)),
-                    ox.Triple(decl, node(SH + "namespace"), ox.Literal(namespace, datatype=node(XSD + "anyURI")))]
+        triples += [ox.Triple(prefixes, node(SH.declare), decl),
+                    ox.Triple(decl, node(SH.prefix), ox.Literal(prefix)),
+                    ox.Triple(decl, node(SH.namespace), ox.Literal(namespace, datatype=node(XSD.anyURI)))]
     return triples
 
 

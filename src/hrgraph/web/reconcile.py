@@ -32,11 +32,12 @@ from flask import Blueprint, Response, redirect, render_template, request
 from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from hrgraph.model.namespaces import HR
-from hrgraph.web.describe import Presenter
 from hrgraph.web.errors import error_response
-from hrgraph.web.lookup import catalogue, settings, store
+from hrgraph.web.lookup import catalogue, facet_index, settings, store
+from hrgraph.web.present import Presenter
 from hrgraph.web.search import BadQuery, checked_query
 from hrgraph.xref.catalogue import KIND_BY_CLASS, KIND_BY_NAME, KINDS, Entity, Kind
 from hrgraph.xref.facts import person_facts
@@ -59,6 +60,13 @@ class Refusal(Exception):
 def _cors(response: Response) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(_exc: RequestEntityTooLarge) -> Response:
+    return error_response(413, f"the request is larger than {settings().max_body_bytes:,} bytes (HRGRAPH_MAX_BODY): "
+                               f"send the queries in smaller batches (the manifest's batchSize is "
+                               f"{settings().reconcile_batch:,})")
 
 
 @bp.route("/reconcile", methods=["OPTIONS"])
@@ -198,7 +206,7 @@ def reconcile(batch: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(limit, int | float) or limit < 1:
             raise Refusal(400, f"query {key!r}: limit must be a positive integer")
         queries.append(Query(text, _kinds(q.get("type")), _conditions(q.get("properties", [])), min(int(limit), 100)))
-    found = candidates(catalogue(), store(), queries)
+    found = candidates(catalogue(), store(), queries, facet_index())
     return {key: {"result": [_candidate(c) for c in cs]} for key, cs in zip(batch, found, strict=True)}
 
 

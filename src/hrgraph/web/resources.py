@@ -10,41 +10,33 @@ is sent only for IRIs the store knows; an unknown IRI gets 404 directly, in the 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 from flask.blueprints import BlueprintSetupState
 
-from hrgraph.config import Settings
-from hrgraph.model.namespaces import HR, PREFIXES
-from hrgraph.web import conneg, errors, kept
-from hrgraph.web.conneg import RESOURCE_FORMATS, Format
-from hrgraph.web.context import SETTINGS, STORES, get_settings, get_store
-from hrgraph.web.describe import Description, LabelMemo, Presenter, describe, sparql_iri
-from hrgraph.web.doccache import MARK, Cached, DocumentCache, FastDocuments, Key
+from hrgraph.formats import media
+from hrgraph.formats.media import HTML, RESOURCE_FORMATS, MediaFormat
+from hrgraph.model.vocab import DCTERMS, HR, OWL
+from hrgraph.web import conneg, doccache, errors, record_pages
+from hrgraph.web.context import get_settings, get_store
+from hrgraph.web.describe import Description, describe
+from hrgraph.web.doccache import MARK, Cached, Key
+from hrgraph.web.downloads import dump_context
+from hrgraph.web.labels import LabelMemo
+from hrgraph.web.present import Presenter
+from hrgraph.web.responses import rdf_document
+from hrgraph.web.terms import sparql_iri
 
 bp = Blueprint("resources", __name__)
-CACHE = "hrgraph_document_cache"
-FAST = "hrgraph_fast_documents"
 LABELS = "hrgraph_label_memo"
 
 CACHE_CONTROL = "public, max-age=300"
-OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
-DCT_DESCRIPTION = "http://purl.org/dc/terms/description"
 
 
 @bp.record_once
-def _install_cache(state: BlueprintSetupState) -> None:
-    """Rendered documents are kept per build and served by a WSGI path in front of Flask (`doccache`)."""
-    app = state.app
-    conf: Settings = app.config[SETTINGS]
-    cache = app.extensions[CACHE] = DocumentCache(conf.document_cache_mb * 1024 * 1024)
-    app.extensions[LABELS] = LabelMemo()
-    fast = app.extensions[FAST] = FastDocuments(app.wsgi_app, cache, conf, document_path, app.extensions[STORES],
-                                                kept.of(app))
-    app.wsgi_app = fast  # type: ignore[method-assign]
+def _install_labels(state: BlueprintSetupState) -> None:
+    state.app.extensions[LABELS] = LabelMemo()
 
 
 def document_path(path: str, page: int) -> tuple[str, str] | None:
@@ -53,7 +45,7 @@ def document_path(path: str, page: int) -> tuple[str, str] | None:
     return (stem, fmt.name) if fmt else None
 
 
-def document_key(stem: str, fmt: Format, page: int) -> Key:
+def document_key(stem: str, fmt: MediaFormat, page: int) -> Key:
     return (get_store().build_id, stem, fmt.name, page)
 
 
@@ -64,16 +56,16 @@ def resource(path: str) -> Response:
     iri = get_settings().base + stem
     page = page_number()
     if page is None:
-        return errors.error_response(400, "page must be a positive integer", fmt=fmt or conneg.HTML)
+        return errors.error_response(400, "page must be a positive integer", fmt=fmt or HTML)
     if fmt is None:
         return redirect_to_document(stem, iri)
     return document(stem, iri, fmt, page)
 
 
-def split_extension(path: str) -> tuple[str, Format | None]:
+def split_extension(path: str) -> tuple[str, MediaFormat | None]:
     """`id/person/k.ttl` -> (`id/person/k`, Turtle); a path without a known extension names the IRI."""
     stem, dot, ext = path.rpartition(".")
-    fmt = conneg.by_extension(ext) if dot and "/" not in ext else None
+    fmt = media.for_extension(ext, RESOURCE_FORMATS) if dot and "/" not in ext else None
     return (stem, fmt) if fmt else (path, None)
 
 
@@ -98,15 +90,15 @@ def status(iri: str) -> Status:
     except ValueError:
         return Status()
     rows = get_store().select(f"""SELECT ?same ?why ?live WHERE {{
-        {{ {node} <{OWL_SAME_AS}> ?same }}
-        UNION {{ {node} a <{HR.WithdrawnRecord}> ; <{DCT_DESCRIPTION}> ?why }}
+        {{ {node} <{OWL.sameAs}> ?same }}
+        UNION {{ {node} a <{HR.WithdrawnRecord}> ; <{DCTERMS.description}> ?why }}
         UNION {{ FILTER EXISTS {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }} BIND(true AS ?live) }} }}""")
     same = next((r["same"].value for r in rows if "same" in r), None)
     why = next((r["why"].value for r in rows if "why" in r), None)
     return Status(live=any("live" in r for r in rows), moved_to=same, gone=why)
 
 
-def retired_response(stem: str, st: Status, fmt: Format | None, document: bool) -> Response | None:
+def retired_response(stem: str, st: Status, fmt: MediaFormat | None, document: bool) -> Response | None:
     """301 to the survivor of a merge (a document URL to its document), 410 with a tombstone in `fmt`."""
     base = get_settings().base
     if st.moved_to and st.moved_to.startswith(base):
@@ -138,14 +130,14 @@ def redirect_to_document(stem: str, iri: str) -> Response:
     return resp
 
 
-def etag_for(path: str, fmt: Format, page: int) -> str:
+def etag_for(path: str, fmt: MediaFormat, page: int) -> str:
     key = f"{get_store().build_id}|{path}|{fmt.name}|{page}"
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-def document(stem: str, iri: str, fmt: Format, page: int) -> Response:
+def document(stem: str, iri: str, fmt: MediaFormat, page: int) -> Response:
     key = document_key(stem, fmt, page)
-    hit = current_app.extensions[FAST].lookup(key)  # a kept 200 of this build: not retired, no query needed
+    hit = doccache.lookup(current_app, key)  # a kept 200 of this build: not retired, no query needed
     if hit is None and (retired := retired_response(stem, status(iri), fmt, document=True)) is not None:
         return retired
     etag = etag_for(stem, fmt, page)
@@ -174,11 +166,11 @@ def kept_response(hit: Cached) -> Response:
     return Response(hit.body, headers=[(k, v) for k, v in hit.headers if k.lower() != "content-length"])
 
 
-def alternates(stem: str, current: Format | None) -> list[tuple[str, Format]]:
+def alternates(stem: str, current: MediaFormat | None) -> list[tuple[str, MediaFormat]]:
     return [(f"/{stem}.{f.extension}", f) for f in RESOURCE_FORMATS if f != current]
 
 
-def page_links(stem: str, fmt: Format, d: Description) -> dict[str, str]:
+def page_links(stem: str, fmt: MediaFormat, d: Description) -> dict[str, str]:
     links = {}
     if d.page > 1:
         links["prev"] = f"/{stem}.{fmt.extension}?page={d.page - 1}"
@@ -187,31 +179,19 @@ def page_links(stem: str, fmt: Format, d: Description) -> dict[str, str]:
     return links
 
 
-def link_header(stem: str, fmt: Format | None, d: Description | None = None) -> str:
+def link_header(stem: str, fmt: MediaFormat | None, d: Description | None = None) -> str:
     parts = [f'<{href}>; rel="alternate"; type="{f.media_type}"' for href, f in alternates(stem, fmt)]
     if fmt and d:
         parts += [f'<{href}>; rel="{rel}"' for rel, href in page_links(stem, fmt, d).items()]
     return ", ".join(parts)
 
 
-def render(d: Description, stem: str, fmt: Format) -> Response:
-    if fmt.serializer == "html":
-        template = "person.html" if d.is_person else "resource.html"
-        body = render_template(template, d=d, p=Presenter(get_settings().base, d.labels), stem=stem,
-                               alternates=alternates(stem, fmt), paging=page_links(stem, fmt, d))
-        return Response(body, mimetype="text/html")
-    return Response(serialize(d.rdf(), fmt), content_type=content_type(fmt))
-
-
-def serialize(triples: Sequence[ox.Triple], fmt: Format) -> bytes:
-    """RDF written by the engine (pyoxigraph), never through rdflib graphs."""
-    rdf_format = getattr(ox.RdfFormat, fmt.serializer)
-    prefixes = {name: str(ns) for name, ns in PREFIXES.items()}
-    if rdf_format in (ox.RdfFormat.N_TRIPLES,):
-        return ox.serialize(triples, format=rdf_format)
-    return ox.serialize(triples, format=rdf_format, prefixes=prefixes)
-
-
-def content_type(fmt: Format) -> str:
-    textual = fmt.media_type.startswith("text/") or fmt.media_type.endswith("xml")
-    return f"{fmt.media_type}; charset=utf-8" if textual else fmt.media_type
+def render(d: Description, stem: str, fmt: MediaFormat) -> Response:
+    if fmt is HTML:
+        p = Presenter(get_settings().base, d.labels)
+        template, extra = record_pages.view(d, p)
+        body = render_template(template, d=d, p=p, stem=stem, alternates=alternates(stem, fmt),
+                               paging=page_links(stem, fmt, d), **extra)
+        return Response(body, content_type=HTML.content_type)
+    # JSON-LD compacted with the dump's own @context; the other syntaxes written by the engine (pyoxigraph).
+    return rdf_document(d.rdf(), fmt, context=dump_context(get_store().files))

@@ -9,23 +9,20 @@ longer than `HRGRAPH_SEARCH_MAX_CHARS`, is refused with 400 saying so; `/search`
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request
 
-from hrgraph.web.conneg import negotiate
-from hrgraph.web.describe import Presenter
-from hrgraph.web.errors import error_response
+from hrgraph.web import lists
+from hrgraph.web.errors import Refused
 from hrgraph.web.lookup import catalogue, settings, store
+from hrgraph.web.present import Presenter
 from hrgraph.xref.catalogue import KIND_BY_NAME, KINDS, Hit
 from hrgraph.xref.facts import person_facts
-from hrgraph.xref.table import write
 
 bp = Blueprint("search", __name__)
 MAX_HITS = 1000
-FORMATS = {"html": "text/html", "json": "application/json", "csv": "text/csv"}
 
 
 class BadQuery(ValueError):
@@ -47,35 +44,29 @@ def checked_query(raw: str | None, what: str = "q") -> str:
 
 @bp.get("/search")
 @bp.get("/search.<ext>")
-def search(ext: str | None = None) -> Response | str:
-    if ext is not None and ext not in FORMATS:
-        return error_response(404, f"no search format .{ext}: use .html, .json or .csv")
-    media = FORMATS[ext] if ext else negotiate(request.headers.get("Accept"), list(FORMATS.values()))
-    if media is None:
-        return error_response(406, "search answers in text/html, application/json or text/csv")
-    if "q" not in request.args and media == "text/html":
+def search(ext: str | None = None) -> Response:
+    media = lists.list_format(ext)
+    if "q" not in request.args and media == lists.HTML:
         return _page("", [], Counter(), [], 1)
     try:
         q = checked_query(request.args.get("q"))
     except BadQuery as exc:
-        return error_response(400, str(exc))
-    kinds = [k for k in request.args.getlist("kind") if k]
+        raise Refused(400, str(exc)) from None
+    kinds = list(dict.fromkeys(k for k in request.args.getlist("kind") if k))  # several: any of them
     unknown = [k for k in kinds if k not in KIND_BY_NAME]
     if unknown:
-        return error_response(400, f"unknown kind {unknown[0]!r}: kinds are {', '.join(KIND_BY_NAME)}")
-    page = request.args.get("page", "1")
-    if not page.isdigit() or int(page) < 1:
-        return error_response(400, "page must be a positive integer")
+        raise Refused(400, f"unknown kind {unknown[0]!r}: kinds are {', '.join(KIND_BY_NAME)}")
+    page = lists.page_number()
     hits = catalogue().search(q, limit=MAX_HITS)
     per_kind = Counter(h.entity.kind.name for h in hits)
     chosen = [h for h in hits if not kinds or h.entity.kind.name in kinds]
     size = settings().page_size
-    shown = chosen[(int(page) - 1) * size:int(page) * size]
-    if media == "text/csv":
+    shown = chosen[(page - 1) * size:page * size]
+    if media == lists.CSV:
         return _csv(chosen)
-    if media == "application/json":
-        return _json(q, chosen, shown, int(page), size)
-    return _page(q, shown, per_kind, kinds, int(page), total=len(chosen))
+    if media == lists.JSON:
+        return _json(q, chosen, shown, page, size)
+    return _page(q, shown, per_kind, kinds, page, total=len(chosen))
 
 
 def _descriptions(hits: list[Hit]) -> dict[str, str]:
@@ -93,26 +84,25 @@ def _row(h: Hit, description: str = "") -> dict[str, Any]:
 
 def _json(q: str, chosen: list[Hit], shown: list[Hit], page: int, size: int) -> Response:
     described = _descriptions(shown)
+    links = {"html": lists.link("/search", {}), **{k.lower(): v for k, v in lists.formats_of("/search").items()}}
+    if page > 1:
+        links["prev"] = lists.link("/search.json", {"page": str(page - 1)})
+    if len(chosen) > page * size:
+        links["next"] = lists.link("/search.json", {"page": str(page + 1)})
     body = {"query": q, "total": len(chosen), "page": page, "page_size": size,
-            "results": [_row(h, described[h.entity.iri]) for h in shown]}
-    return _vary(Response(json.dumps(body, ensure_ascii=False), mimetype="application/json"))
+            "results": [_row(h, described[h.entity.iri]) for h in shown], "links": links}
+    return lists.json_response(body)
 
 
 def _csv(chosen: list[Hit]) -> Response:
     header = ["kind", "name", "id", "score", "matched_spelling", "match_form", "description"]
     rows = [[h.entity.kind.name, h.entity.name, h.entity.iri, h.score, h.spelling, h.form, h.entity.description]
             for h in chosen]
-    response = Response(write(header, rows), mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="search.csv"'
-    return _vary(response)
+    return lists.csv_response(header, rows, "search")
 
 
-def _page(q: str, shown: list[Hit], per_kind: Counter, kinds: list[str], page: int, total: int = 0) -> str:
-    return render_template("search.html", q=q, hits=shown, described=_descriptions(shown), per_kind=per_kind,
-                           kinds=KINDS, chosen=kinds, page=page, total=total, size=settings().page_size,
-                           p=Presenter(settings().base), args=request.args)
-
-
-def _vary(response: Response) -> Response:
-    response.headers["Vary"] = "Accept"
-    return response
+def _page(q: str, shown: list[Hit], per_kind: Counter, kinds: list[str], page: int, total: int = 0) -> Response:
+    return lists.html_response(render_template(
+        "search.html", q=q, hits=shown, described=_descriptions(shown), per_kind=per_kind, kinds=KINDS,
+        chosen=kinds, page=page, total=total, size=settings().page_size, p=Presenter(settings().base),
+        link=lists.link, formats=lists.formats_of("/search")))

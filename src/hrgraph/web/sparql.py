@@ -8,6 +8,7 @@ server never makes outgoing requests on a client's behalf.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -16,13 +17,17 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
 from hrgraph.errors import HrgraphError
+from hrgraph.formats import media
+from hrgraph.model.namespaces import FORMATS, PREFIXES, SD
+from hrgraph.model.vocab import RDF
 from hrgraph.store import querytext
 from hrgraph.store.base import Dataset, QueryError
 from hrgraph.store.results import QueryResult, serialize, tabulate
-from hrgraph.web import limits, saved
-from hrgraph.web.conneg import from_alias, negotiate
+from hrgraph.web import limits, saved, tables
+from hrgraph.web.conneg import negotiate, pick
 from hrgraph.web.context import get_settings, get_store
 from hrgraph.web.errors import Refused
+from hrgraph.web.responses import html_page, rdf_document
 
 bp = Blueprint("sparql", __name__)
 
@@ -30,11 +35,24 @@ ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
-HTML = "text/html"
-SD_FORMATS = ("text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples")
+HTML = media.HTML.media_type
+SD_FORMATS = media.RDF_DOCUMENT_FORMATS
+DOWNLOADS = {f.media_type: f.extension for f in (media.CSV, media.TSV)}  # `format=csv`: a file to save
 CORS = {"Access-Control-Allow-Origin": "*"}
-SD = "http://www.w3.org/ns/sparql-service-description#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_TYPE = ox.NamedNode(str(RDF.type))
+# Prefixes a query may use without declaring them: the one prefix table, in its order.
+PREDECLARED = dict(PREFIXES)
+ERROR_AT = re.compile(r"\berror at 1:(\d+)")
+# What the editor opens with: the prefixes spelt out (the editor checks them) and a first question.
+STARTER = "".join(f"PREFIX {name}: <{ns}>\n" for name, ns in PREDECLARED.items() if name in (
+    "hr", "rdfs", "skos", "schema", "dct", "prov", "oa", "eli", "xsd")) + """
+# Persons recognised as political prisoners, with who recognised them and when
+SELECT ?person ?name ?organisation ?date WHERE {
+  ?recognition a hr:Recognition ; hr:person ?person ; hr:recognisedBy ?organisation .
+  OPTIONAL { ?recognition hr:date ?date }
+  ?person rdfs:label ?name .
+} ORDER BY ?name LIMIT 100
+"""
 
 
 @dataclass(frozen=True)
@@ -122,20 +140,47 @@ def prefers_html(fmt: str | None) -> bool:
 def answer(query: str, dataset: Dataset, fmt: str | None) -> Response:
     """Evaluate a client's query and write the result in the negotiated format."""
     check_query(query)
+    text, added = with_prefixes(query)
     try:
         # Relative IRIs resolve against the endpoint's own URL (SPARQL 1.1 Protocol: the service's BASE).
-        result = limits.run_query(query, dataset, request.base_url)
+        result = limits.run_query(text, dataset, request.base_url)
     except QueryError as exc:
-        raise Refused(400, f"malformed query: {exc.what}") from exc
+        raise Refused(400, f"malformed query: {shifted(exc.what, added)}") from exc
     media_type = choose_format(result, fmt)
     if media_type == HTML:
         return limits.mark_truncated(editor_page(query=query, result=result, status=200), result)
-    body = serialize(result, media_type)
-    response = Response(body, content_type=_content_type(media_type))
+    response = result_response(result, media_type)
+    if fmt and media_type in DOWNLOADS:  # a download link in the editor
+        response.headers["Content-Disposition"] = f'attachment; filename="results.{DOWNLOADS[media_type]}"'
+    return response
+
+
+def result_response(result: QueryResult, media_type: str) -> Response:
+    """A query's result written in `media_type`, marked `X-HRGraph-Truncated` when a cap cut it."""
+    response = Response(serialize(result, media_type), content_type=media.content_type_for(media_type))
     response.headers["Vary"] = "Accept"
-    if fmt in ("csv", "tsv", "text/csv", "text/tab-separated-values"):  # a download link in the editor
-        response.headers["Content-Disposition"] = f'attachment; filename="results.{fmt[-3:]}"'
-    return limits.mark_truncated(response, result)  # X-HRGraph-Truncated when a cap cut the result
+    return limits.mark_truncated(response, result)
+
+
+def with_prefixes(query: str) -> tuple[str, int]:
+    """The query with the predeclared prefixes (the one prefix table, model/namespaces.py) it uses without
+    declaring them, and how many characters that added to its first line; Refused naming a prefix that is
+    neither declared nor predeclared (rather than the parser's list of the characters it expected)."""
+    used, declared = querytext.prefixes(query)
+    unknown = sorted(used - declared - set(PREDECLARED))
+    if unknown:
+        name = unknown[0]
+        raise Refused(400, f"unknown prefix {name or '(empty)'}: declare it before the query "
+                           f"(PREFIX {name}: <…>), or use one of the prefixes predeclared here: "
+                           f"{', '.join(p + ':' for p in PREDECLARED)}")
+    return querytext.predeclare(query, PREDECLARED)
+
+
+def shifted(message: str, added: int) -> str:
+    """A parser message's column on line 1 as the client wrote the query, before prefixes were added to it."""
+    if not added:
+        return message
+    return ERROR_AT.sub(lambda m: f"error at 1:{max(int(m.group(1)) - added, 1)}", message)
 
 
 def check_query(query: str) -> None:
@@ -148,20 +193,12 @@ def check_query(query: str) -> None:
 
 def choose_format(result: QueryResult, fmt: str | None) -> str:
     offers = (*result.media_types, HTML)
-    if fmt:
-        chosen = from_alias(fmt, offers)
-        if chosen is None:
-            raise Refused(400, f"unknown format '{fmt}' for this query; use one of: {', '.join(offers)}")
-        return chosen
-    chosen = negotiate(request.headers.get("Accept"), offers)
+    chosen = pick(request.headers.get("Accept"), fmt, offers)
+    if chosen is None and fmt:
+        raise Refused(400, f"unknown format '{fmt}' for this query; use one of: {', '.join(offers)}")
     if chosen is None:
         raise Refused(406, f"none of the formats offered is acceptable: {', '.join(offers)}")
     return chosen
-
-
-def _content_type(media_type: str) -> str:
-    textual = media_type.startswith("text/") or media_type.endswith(("xml", "json"))
-    return f"{media_type}; charset=utf-8" if textual else media_type
 
 
 @bp.after_request
@@ -187,18 +224,14 @@ def describe_service(op: Operation) -> Response:
     """Without a query: the Service Description for machines, the editor for browsers."""
     if request.method == "POST":
         raise Refused(400, "the request has no query")
-    offers = (*SD_FORMATS, HTML)
-    chosen = from_alias(op.format, offers) if op.format else negotiate(request.headers.get("Accept"), offers)
+    offers = (*(f.media_type for f in SD_FORMATS), HTML)
+    chosen = pick(request.headers.get("Accept"), op.format, offers)
     if chosen is None:
         raise Refused(406, f"none of the formats offered is acceptable: {', '.join(offers)}")
     if chosen == HTML:
         return editor_page()
-    body = ox.serialize(service_description(request.base_url), format=ox.RdfFormat.from_media_type(chosen),
-                        prefixes={"sd": SD, "formats": "http://www.w3.org/ns/formats/"}
-                        if chosen != "application/n-triples" else None)
-    response = Response(body, content_type=_content_type(chosen))
-    response.headers["Vary"] = "Accept"
-    return response
+    return rdf_document(service_description(request.base_url), media.by_offer(SD_FORMATS)[chosen],
+                        prefixes={"sd": str(SD), "formats": str(FORMATS)})
 
 
 def named_graphs() -> list[str]:
@@ -209,13 +242,13 @@ def named_graphs() -> list[str]:
 def service_description(endpoint_url: str) -> list[ox.Triple]:
     """sd:Service with its endpoint, language, result formats and default dataset (IRIs, no blank nodes)."""
     def sd(term: str) -> ox.NamedNode:
-        return ox.NamedNode(SD + term)
+        return ox.NamedNode(str(SD[term]))
 
     service, dataset = ox.NamedNode(endpoint_url + "#service"), ox.NamedNode(endpoint_url + "#dataset")
     default_graph = ox.NamedNode(endpoint_url + "#default-graph")
     formats = [f.iri for f in (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.CSV,
                                ox.QueryResultsFormat.TSV)]
-    formats += [ox.RdfFormat.from_media_type(m).iri for m in SD_FORMATS]
+    formats += [f.rdf.iri for f in SD_FORMATS if f.rdf]
     triples = [
         ox.Triple(service, RDF_TYPE, sd("Service")),
         ox.Triple(service, sd("endpoint"), ox.NamedNode(endpoint_url)),
@@ -244,12 +277,11 @@ def editor_page(query: str | None = None, result: QueryResult | None = None, sta
                 error: str | None = None) -> Response:
     table = tabulate(result, get_settings().max_result_rows) if result is not None else None
     examples = saved.load_all(get_settings().queries_dir)
-    text = query if query is not None else (examples[0].text if examples else "SELECT * WHERE { ?s ?p ?o } LIMIT 10")
+    text = query if query is not None else STARTER
     links = {fmt: "/sparql?" + urlencode({"query": query, "format": fmt}) for fmt in ("csv", "json")} if query else {}
     html = render_template("sparql.html", query=text, table=table, examples=examples, error=error,
+                           p=tables.presenter(table), prefixes=PREDECLARED, starter=STARTER,
                            saved_json=[asdict(q) for q in examples],
                            yasgui=yasgui_available(), links=links, kind=result.kind if result else None,
                            permalink="/sparql?" + urlencode({"query": query}) if query else None)
-    response = Response(html, status=status, content_type="text/html; charset=utf-8")
-    response.headers["Vary"] = "Accept"
-    return response
+    return html_page(html, status)

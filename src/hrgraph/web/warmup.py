@@ -25,7 +25,6 @@ from __future__ import annotations
 import fcntl
 import os
 import pickle
-import signal
 import subprocess
 import sys
 import threading
@@ -43,7 +42,7 @@ LOCK = "warmup.lock"
 DOCUMENTS_LOCK = "documents.lock"
 DOCUMENT_EXTENSIONS = ("html", "ttl")
 PERSONS = "SELECT ?p WHERE { ?p a <https://w3id.org/hrgraph/ontology#Person> }"
-_ENTRY = "from hrgraph.web.warmup import documents_main; documents_main()"
+_ENTRY = "import sys; from hrgraph.web.warmup import documents_main; documents_main(int(sys.argv[1]))"
 
 
 def start(app: Flask) -> threading.Thread:
@@ -116,7 +115,8 @@ def start_documents(settings: Settings, cache_dir: Path | None) -> subprocess.Po
     """The document warmer of the build whose kept folder is `cache_dir` (None: a remote build, nothing)."""
     if cache_dir is None:
         return None
-    proc = subprocess.Popen([sys.executable, "-c", _ENTRY], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen([sys.executable, "-c", _ENTRY, str(os.getpid())], stdin=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL)
     assert proc.stdin is not None
     proc.stdin.write(pickle.dumps((settings, cache_dir.parent)))
     proc.stdin.close()
@@ -124,19 +124,14 @@ def start_documents(settings: Settings, cache_dir: Path | None) -> subprocess.Po
     return proc
 
 
-def documents_main() -> None:
+def documents_main(server: int) -> None:
     """Render and keep each person's documents of one build (see the module docstring); exits early when
     another process does it, when the build is no longer published, or when the server dies."""
     from hrgraph.store.embedded import current_build, open_build
     from hrgraph.store.follow import Following
     from hrgraph.web import create_app
 
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: end with the server
-    except (OSError, AttributeError):
-        pass
+    processes.die_with_parent(server)  # end with the server (started from its long-lived warm-up thread)
     os.nice(19)
     settings, build_dir = pickle.loads(sys.stdin.buffer.read())
     assert isinstance(settings, Settings)

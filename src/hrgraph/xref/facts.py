@@ -6,9 +6,10 @@ Read for many persons at once, in chunks of `CHUNK`, with five queries per chunk
 claims about the persons, statements mentioning them, what those statements were addressed to, the labels and
 numbers of everything named, the persons' own names and birth dates.
 
-Status, decided here once: `deceased` when a death in custody is recorded; else `former` when the latest
-recognition (undated ones count as earliest) says former, `current` when it does not; else `not recognised`
-(a person the data names without recognising, e.g. a judge).
+Status, decided here once (`status_of`, also used by the facet index): `deceased` when a death in custody is
+recorded or a recognition says so (`hr:recognitionStatus`); else what the latest recognition (undated ones count
+as earliest) says: its stated status, else `former` when it is marked `hr:former`, `current` when not; else
+`not recognised` (a person the data names without recognising, e.g. a judge).
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ from dataclasses import dataclass, field
 from pyoxigraph import NamedNode, Triple
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
-from hrgraph.model.namespaces import ELI, HR, SCHEMA
+from hrgraph.model.namespaces import ELI, HR, OA, SCHEMA
 from hrgraph.store.base import Store
 
 CHUNK = 200
 STATUSES = ("current", "former", "deceased", "not recognised")
 _TYPE, _LABEL, _PREF = str(RDF.type), str(RDFS.label), str(SKOS.prefLabel)
-CLAIM_FIELDS = (_TYPE, str(HR.person), str(HR.date), str(HR.former), str(HR.criterion), str(HR.recognisedBy),
+CLAIM_FIELDS = (_TYPE, str(HR.person), str(HR.date), str(HR.former), str(HR.recognitionStatus), str(HR.criterion),
+                str(HR.recognisedBy),
                 str(HR.provision), str(HR.sentence), str(HR.court), str(HR.statedIn), str(HR.hasEvidence),
                 str(PROV.wasDerivedFrom))
 NAMING = (_LABEL, _PREF, str(ELI.number), str(DCTERMS.source), str(HR.date))
@@ -45,6 +47,7 @@ class Recognition:
     former: bool
     criterion: Ref | None
     by: tuple[Ref, ...]
+    stated: str = ""  # the status the statement gives (hr:recognitionStatus): current, former, deceased, or ""
 
 
 @dataclass(frozen=True)
@@ -165,12 +168,19 @@ def _naming(store: Store, iris: set[str]) -> dict[str, dict[str, list[str]]]:
     return out
 
 
+def labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
+    """The label of each IRI (rdfs:label, else skos:prefLabel, else its last path segment)."""
+    wanted = set(iris)
+    named = _naming(store, wanted)
+    return {i: _label(named, i) for i in wanted}
+
+
 def _evidence_sources(store: Store, annotations: set[str]) -> dict[str, tuple[str, str]]:
     """Annotation -> (source document, its original URL)."""
     out: dict[str, tuple[str, str]] = {}
     for chunk in _chunks(sorted(annotations)):
         for row in store.select(f"""SELECT ?a ?src ?url WHERE {{ VALUES ?a {{ {_values(chunk)} }}
-  ?a <http://www.w3.org/ns/oa#hasTarget>/<http://www.w3.org/ns/oa#hasSource> ?src
+  ?a <{OA.hasTarget}>/<{OA.hasSource}> ?src
   OPTIONAL {{ ?src <{DCTERMS.source}> ?url }} }}"""):
             url = row.get("url")
             out[row["a"].value] = (row["src"].value, url.value if url is not None else "")
@@ -210,7 +220,7 @@ def _facts(person: str, own: dict[str, list[str]], claims: dict[str, dict[str, l
             crit = first(HR.criterion)
             by = tuple(_ref(named, o) for o in sorted(props.get(str(HR.recognisedBy), ())))
             f.recognitions.append(Recognition(c, first(HR.date), first(HR.former) in ("true", "1"),
-                                              _ref(named, crit) if crit else None, by))
+                                              _ref(named, crit) if crit else None, by, first(HR.recognitionStatus)))
         elif str(HR.Charge) in types:
             prov = first(HR.provision)
             number = (named.get(prov, {}).get(str(ELI.number)) or [""])[0] if prov else ""
@@ -226,7 +236,7 @@ def _facts(person: str, own: dict[str, list[str]], claims: dict[str, dict[str, l
     f.charges.sort(key=lambda c: (c.date, c.iri))
     f.statements = sorted((_ref(named, s) for s in statements), key=lambda r: (_date(named, r.iri), r.label))
     f.mechanisms = sorted({_ref(named, m) for s in statements for m in addressed.get(s, ())}, key=lambda r: r.label)
-    f.status = _status(f)
+    f.status = status_of(bool(f.died), ((r.date, r.iri, r.former, r.stated) for r in f.recognitions))
     return f
 
 
@@ -234,10 +244,13 @@ def _date(named: dict[str, dict[str, list[str]]], iri: str) -> str:
     return (named.get(iri, {}).get(str(HR.date)) or [""])[0]
 
 
-def _status(f: PersonFacts) -> str:
-    if f.died:
+def status_of(died: bool, recognitions: Iterable[tuple[str, str, bool, str]]) -> str:
+    """A person's status from a recorded death and their recognitions as (date, IRI, former, stated status)."""
+    ordered = sorted(recognitions)  # by date; "" (undated) and a day without a year ("--05-07") first
+    if died or any(stated == "deceased" for *_, stated in ordered):
         return "deceased"
-    if f.recognitions:
-        return "former" if f.recognitions[-1].former else "current"
-    return "not recognised"
+    if not ordered:
+        return "not recognised"
+    _, _, former, stated = ordered[-1]
+    return stated if stated in ("current", "former") else "former" if former else "current"
 

@@ -82,10 +82,10 @@ def condition(prop: Property, facts: PersonFacts, wanted: list[str]) -> bool | N
     have = prop.values(facts)
     if not have:  # the graph records nothing (no birth date, no charge): unknown, not a contradiction
         return None
-    return any(_fits(w, v) for w in wanted for v in have)
+    return any(fits(w, v) for w in wanted for v in have)
 
 
-def _fits(wanted: str, value: Value) -> bool:
+def fits(wanted: str, value: Value) -> bool:
     wanted = wanted.strip()
     if isinstance(value, int):
         digits = NUMBER.findall(wanted)

@@ -16,8 +16,10 @@ from hrgraph.pipeline.ingest import lexicon as lx
 from hrgraph.pipeline.ingest.claims import Draft, ItemContext, Ref, extract
 from hrgraph.pipeline.ingest.identity import KeyRegistry, Resolver
 from hrgraph.pipeline.ingest.names import slug
+from hrgraph.pipeline.ingest.people import ShortNames, short_names
 from hrgraph.pipeline.ingest.readers import Document, Item, ReadError, Span, read_file
 from hrgraph.pipeline.ingest.recognise import Mention, ident, norm, recognise, surname_index, surname_mentions
+from hrgraph.pipeline.ingest.tables import article_mentions
 from hrgraph.pipeline.sources import line_of, occurrences
 
 MAX_EVIDENCE = 8  # quotes kept for one claim stated again and again
@@ -132,12 +134,13 @@ class Ingest:
         for item in doc.items:
             spans = ([item.headline] if item.headline else []) + list(item.subtitles) + list(item.paragraphs)
             mentions = [m for s in spans for m in recognise(s.text, s.start, doc.text, (item.date or "")[:4] or year)]
-            if doc.truncated:  # a name cut by the end of the page is no person
-                mentions = [m for m in mentions if not (m.kind == "persons" and m.end >= end - 1)]
+            mentions += article_mentions(spans, mentions)  # bare numbers in a table's article column
+            if doc.truncated:  # a name or an article number cut by the end of the page is none
+                mentions = [m for m in mentions if not (m.kind in ("persons", "provisions") and m.end >= end - 1)]
             per_item.append((item, spans, mentions))
         per_item = _latin_labels(per_item)
         people = [m for _, _, ms in per_item for m in ms if m.kind == "persons"]
-        surnames = surname_index(people)
+        surnames, shorts = surname_index(people), ShortNames.of({p.label for p in people})
         self._births = {m.ident: b.group(1) for m in people if (b := BORN.match(doc.text[m.end:m.end + 30]))}
         for n, (item, spans, mentions) in enumerate(per_item, 1):
             if doc.signatories and n == len(doc.items):
@@ -146,6 +149,7 @@ class Ingest:
             taken = Spans(sorted((m.start, m.end) for m in mentions))
             mentions += [m for s in spans for m in surname_mentions(s.text, s.start, surnames)
                          if not taken.overlaps(m.start, m.end)]
+            mentions += _short(item, spans, shorts, mentions)
             mentions = [self._keyed(m, doc) for m in mentions]
             for m in mentions:
                 if m.kind != "dates":
@@ -341,6 +345,18 @@ def _latin_labels(per_item: list[tuple[Item, list[Span], list[Mention]]]) -> \
     return [(item, spans, [Mention(m.kind, latin[m.text], m.start, m.end, m.text, m.attrs)
                            if m.kind == "persons" and m.text in latin else m for m in ms])
             for item, spans, ms in per_item]
+
+
+def _short(item: Item, spans: list[Span], index: ShortNames, mentions: list[Mention]) -> list[Mention]:
+    """Shared surnames and given names alone (people.short_names), where no other mention stands; the item's
+    topic is whom its headline names."""
+    heads = ([item.headline] if item.headline else []) + list(item.subtitles)
+    topic = frozenset(m.label for m in mentions if m.kind == "persons" and
+                      any(h.start <= m.start < h.end for h in heads))
+    taken = Spans(sorted((m.start, m.end) for m in mentions))
+    return [Mention("persons", n.label, s.start + n.start, s.start + n.end, s.text[n.start:n.end], {"alone": True})
+            for s in spans for n in short_names(s.text, index, topic)
+            if not taken.overlaps(s.start + n.start, s.start + n.end)]
 
 
 def _decision(key: str, reason: str) -> Any:

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from hrgraph.pipeline.ingest.readers import Document, Item
+from hrgraph.pipeline.ingest import grammar as g
+from hrgraph.pipeline.ingest.readers import Document, Item, Span
 from hrgraph.pipeline.ingest.recognise import Mention
 
 
@@ -49,3 +51,17 @@ class ItemContext:
         """Persons of the page's list of names."""
         return [m for m in self.mentions if m.kind == "persons" and any(s.start <= m.start < s.end
                                                                         for s in self.doc.names)]
+
+
+LINE_START = re.compile(r"[\s\u00a0•\-–]*(?:\d{1,3}[.)][\s\u00a0]*)?")  # a bullet or a number before the name
+
+
+def lines_below(ctx: ItemContext, spans: list[Span]) -> list[g.Run]:
+    """The persons that start each of the lines of a list (until a line that starts with no person)."""
+    out = []
+    for span in spans:
+        local = g.runs(ctx.doc.text, ctx.mentions, span.start, span.end)
+        if not local or not LINE_START.fullmatch(ctx.doc.text[span.start:local[0].start]):
+            break
+        out.append(local[0])
+    return out

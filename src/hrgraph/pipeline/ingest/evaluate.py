@@ -10,6 +10,7 @@ demands and (file, signatory span) signatures.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -301,7 +302,78 @@ def score_pages(records: list[Record], gold_pages: dict[str, Any]) -> list[Score
         if kind == "demands":  # recall: a general gold demand is found by the general prediction too
             true_gold = sum(any(p == g or (g[2] is None and p[:2] == g[:2]) for p in pred[kind]) for g in gold[kind])
         scores.append(Score(kind, len(pred[kind]), len(gold[kind]), true_pred, true_gold))
-    return scores
+    return scores + detail_scores(records, gold_pages)
+
+
+# --- what a charge says besides (person, article): the court and the sentence ------------------------------
+
+DETAILS = ("charge courts", "charge sentences")
+
+
+NUMBERS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+NUMBERS.update({"a": 1, "an": 1, "fifteen": 15, "twenty": 20, "thirty": 30})
+PENALTIES = ("imprisonment", "restricted freedom", "restriction of", "arrest", "fine", "correctional labour")
+
+
+def _duration(text: str) -> tuple[float | None, str | None]:
+    """A penalty's length in months and its kind, from "two and a half years of imprisonment", "3 years and 6
+    months", "a five-year sentence", "one more year"."""
+    t = text.lower()
+    months = 0.0
+    for num, half, unit in re.findall(r"\b(\d+(?:\.\d+)?|[a-z]+)(?:\s+(?:more|additional))?(\s+and\s+a\s+half)?"
+                                      r"[\s-]+(year|month|day)s?\b", t):
+        n = float(num) if num[0].isdigit() else NUMBERS.get(num)
+        if n is not None:
+            months += (n + (0.5 if half else 0)) * {"year": 12, "month": 1, "day": 1 / 30}[unit]
+    kind = next((k for k in PENALTIES if k in t), None)
+    return (months or None), kind
+
+
+def _same_detail(kind: str, p: str, g: str) -> bool:
+    """The same court, or the same length of penalty (and the same kind of penalty where both say it)."""
+    if kind == "charge courts":
+        return _same_org(p, g)
+    (a, ka), (b, kb) = _duration(p), _duration(g)
+    return a is not None and a == b and (ka is None or kb is None or ka == kb)
+
+
+def _details(records: list[Record], gold_pages: dict[str, Any]) -> tuple[dict[str, list[tuple[Any, ...]]],
+                                                                          dict[str, dict[tuple[Any, ...], str]]]:
+    """Predicted (file, person, article, value) and gold {(file, person, article): value} per detail kind."""
+    names, labels = _person_names(records), {(r.kind, r.key): r.label for r in records}
+    pred: dict[str, list[tuple[Any, ...]]] = {k: [] for k in DETAILS}
+    for r in records:
+        f_ = r.fields
+        if f_.get("type") != "charge":
+            continue
+        number = labels.get(("provisions", str(f_["provision"])), str(f_["provision"])).rsplit(" ", 1)[-1]
+        for f in {ev.source for ev in r.evidence}:
+            gp = list((gold_pages.get(f) or {}).get("persons") or [])
+            who = _gold_person(names.get(str(f_["person"]), [str(f_["person"])]), gp)
+            if f_.get("court"):
+                pred["charge courts"].append((f, who, number, labels.get(("organisations", str(f_["court"])),
+                                                                          str(f_["court"]))))
+            if f_.get("sentence"):
+                pred["charge sentences"].append((f, who, number, str(f_["sentence"])))
+    gold: dict[str, dict[tuple[Any, ...], str]] = {k: {} for k in DETAILS}
+    for f, page in gold_pages.items():
+        for c in (page or {}).get("charges") or []:
+            for kind, key in (("charge courts", "court"), ("charge sentences", "sentence")):
+                if c.get(key):
+                    gold[kind][(f, c["person"], str(c["article"]))] = str(c[key])
+    return pred, gold
+
+
+def detail_scores(records: list[Record], gold_pages: dict[str, Any]) -> list[Score]:
+    """A court or sentence attached to a charge is right when the gold charge has that court or sentence (a
+    sentence matches when one text contains the other: "four years" in "four years in a penal colony")."""
+    pred, gold = _details(records, gold_pages)
+    out = []
+    for kind in DETAILS:
+        right = {p for p in pred[kind] if p[:3] in gold[kind] and _same_detail(kind, p[3], gold[kind][p[:3]])}
+        found = {p[:3] for p in right}
+        out.append(Score(kind, len(set(pred[kind])), len(gold[kind]), len(right), len(found)))
+    return out
 
 
 def misses(records: list[Record], gold_pages: dict[str, Any]) -> list[str]:
@@ -312,6 +384,12 @@ def misses(records: list[Record], gold_pages: dict[str, Any]) -> list[str]:
         lines += [f"FP {kind}: {p}" for p in sorted(pred[kind], key=str)
                   if not any(_matches(kind, p, g) for g in gold[kind])]
         lines += [f"FN {kind}: {g}" for g in sorted(gold[kind], key=str)
-                  if not any(_matches(kind, p, g) for p in pred[kind]) and not (kind == "demands" and g[2] is None
-                                                                              and (g[0], g[1], None) in pred[kind])]
+                  if not any(_matches(kind, p, g) for p in pred[kind] if kind != "demands" or p[2] is not None)
+                  and not (kind == "demands" and g[2] is None and (g[0], g[1], None) in pred[kind])]
+    dpred, dgold = _details(records, gold_pages)
+    for kind in DETAILS:
+        lines += [f"FP {kind}: {p} (gold: {dgold[kind].get(p[:3])})" for p in sorted(set(dpred[kind]), key=str)
+                  if not (p[:3] in dgold[kind] and _same_detail(kind, p[3], dgold[kind][p[:3]]))]
+        got = {p[:3] for p in dpred[kind] if p[:3] in dgold[kind] and _same_detail(kind, p[3], dgold[kind][p[:3]])}
+        lines += [f"FN {kind}: {g} {v}" for g, v in sorted(dgold[kind].items(), key=str) if g not in got]
     return lines

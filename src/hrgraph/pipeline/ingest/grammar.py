@@ -21,25 +21,27 @@ from hrgraph.pipeline.ingest.readers import Span
 from hrgraph.pipeline.ingest.recognise import Mention
 
 S = r"[\s\u00a0]"
+HONORIFIC = rf"(?:Mr|Ms|Mrs|Dr|Mx)\.?{S}+"
 SEP = re.compile(rf"{S}*(?:,|and|, and|&|,{S}+as well as){S}+(?:(?!(?:to|under|in|on|at|for|by|was|were|is|are|"
-                 rf"has|had|who|whose|which|that|the{S}+court)\b)[a-z][a-z-]+{S}+){{0,2}}|{S}*(?:,|and|, and){S}*")
+                 rf"has|had|who|whose|which|that|the{S}+court)\b)[a-z][a-z-]+{S}+){{0,2}}(?:{HONORIFIC})?|"
+                 rf"{S}*(?:,|and|, and){S}*")
 AUX = r"(?:was|were|is|are|has|have|had|been|being|later|also|reportedly|then|subsequently|allegedly|already|" \
       r"recently|again|first|unexpectedly|suddenly|tragically|himself|herself|themselves|both|all|each|now|finally|" \
       r"eventually|previously|once|still|not|never|formally|officially|only|on\s+\w+\s+\d+|on\s+\d+\s+\w+)"
-APPOSITION = rf"(?:{S}*\([^()]*\))?(?:{S}*,(?:[^,;:()]|\([^()]*\))*,)?"
+APPOSITION = rf"(?:{S}*\([^()]*\))?(?:{S}*,(?:(?:[^,;:()]|\([^()]*\))*,){{1,3}})?"  # ", 46, a carpenter from Pinsk,"
 SUBJECT_GAP = re.compile(rf"^{APPOSITION}(?:{S}*,?{S}*who|{S}*,{S}+(?:a|an|the){S}+[^,;:()]*?{S}+who|{S}*,)?"
                          rf"(?:{S}+{AUX})*{S}*$")
 REDUCED_GAP = re.compile(rf"^{S}*,(?:{S}+(?:a|an|the){S}+[^,;:()]*?)?{S}*$")  # "X, a journalist serving ..."
-DESCRIPTORS = re.compile(rf"^{S}*(?:(?:the|a|an|his|her|their|[Ff]ormer|[Pp]olitical|[Pp]risoners?|[a-z][a-z-]+){S}+)"
-                         r"{0,4}$")
-NOT_DESCRIPTOR = re.compile(r"\b(?:to|under|in|on|at|for|with|from|after|that|which|who|was|were|is|are|of|"
-                            r"years?|months?)\b")
+DESCRIPTORS = re.compile(rf"^{S}*(?:(?:the|a|an|his|her|their|[Ff]ormer|[Pp]olitical|[Pp]risoners?|[a-z][a-z-]+){S}+|"
+                         rf"\d{{1,3}}-year-old{S}+){{0,4}}(?:{HONORIFIC})?$")
+NOT_DESCRIPTOR = re.compile(r"\b(?:to|under|in|on|at|for|with|from|after|that|which|who|was|were|is|are|of)\b|"
+                            r"(?<!-)\b(?:years?|months?)\b(?!-)")
 SENTENCE_END = re.compile(r"[.!?]+[\s\u00a0]+(?=[A-Z“\"•А-ЯЎІЁ])|;[\s\u00a0]*$")
 PRONOUN = re.compile(r"(?i)\b(?P<p>he|she|they|him|her|his|them|their|all (?:four|three|two|five|six|of them)|"
                      r"both(?: of them)?"
                      r"|the (?:two|three|four) (?:men|women|activists|defendants)|the detained)\b")
 FEMALE_ENDINGS = ("ava", "ova", "eva", "iva", "ina", "yna", "aya", "skaya", "tskaya", "kaya", "ya", "ia")
-MALE_A_NAMES = {"mikita", "nikita", "illia", "ilya", "kuzma", "foma", "sava", "zmitrok", "ilia"}
+MALE_A_NAMES = {"mikita", "nikita", "illia", "ilya", "kuzma", "foma", "sava", "zmitrok", "ilia", "mikola", "luka"}
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,9 @@ class Focus:
     single: Mention | None = None
     group: tuple[Mention, ...] = ()
     others: list[Mention] = field(default_factory=list)
+    charged: dict[str, Mention] = field(default_factory=dict)  # persons convicted so far in the item ("all three")
+    verdicts: dict[str, tuple[Mention | None, str]] = field(default_factory=dict)  # person -> (court, term)
+    intro: Span | None = None  # the line that introduces the list being read ("... by the X Court:")
 
     def update(self, run: Run | None) -> None:
         if run is None:
@@ -86,12 +91,18 @@ def runs(text: str, people: list[Mention], start: int, end: int) -> list[Run]:
     mine = sorted((p for p in people if p.kind == "persons" and start <= p.start and p.end <= end),
                   key=lambda p: p.start)
     out: list[list[Mention]] = []
+    ends: list[int] = []
     for p in mine:
-        if out and p.start >= out[-1][-1].end and SEP.fullmatch(text[out[-1][-1].end:p.start]):
+        if out and p.start >= ends[-1] and p.ident == out[-1][-1].ident and \
+                re.fullmatch(rf"{S}*\(", text[ends[-1]:p.start]) and text[p.end:p.end + 1] == ")":
+            ends[-1] = p.end + 1  # the same person's other spelling in brackets: "X (Х)"
+        elif out and p.start >= ends[-1] and SEP.fullmatch(text[ends[-1]:p.start]):
             out[-1].append(p)
-        elif not out or p.start >= out[-1][-1].end:
+            ends[-1] = p.end
+        elif not out or p.start >= ends[-1]:
             out.append([p])
-    return [Run(_unique(r), r[0].start, r[-1].end) for r in out]
+            ends.append(p.end)
+    return [Run(_unique(r), r[0].start, e) for r, e in zip(out, ends, strict=True)]
 
 
 def _unique(people: list[Mention]) -> tuple[Mention, ...]:
@@ -108,9 +119,36 @@ def subject(text: str, all_runs: list[Run], at: int, start: int, reduced: bool =
         return None
     r = before[-1]
     gap = text[r.end:at]
+    if re.match(rf"{S}*\)", gap) and re.search(rf"\({S}*$", text[start:r.start]):
+        gap = gap.split(")", 1)[1]  # "two journalists (X and Y) were detained": the bracket names the subject
     if SUBJECT_GAP.match(gap) or (reduced and REDUCED_GAP.match(gap)):
         return r
     return None
+
+
+BE = re.compile(rf"\b(?:was|were|is|are|been|being|be|get|got|gets)\b(?:{S}+\w+)?{S}*$")
+
+
+LINE_HEAD = re.compile(rf"[•*\-–]{S}*(?:{S}*\S+){{0,4}}?{S}*[—–:]{S}*|[•*\-–]{S}*|(?:\d{{1,2}}{S}+[A-Z][a-z]+|"
+                       rf"[A-Z][a-z]+{S}+\d{{1,2}},?|\d{{1,2}}[./]\d{{1,2}}[./])(?:{S}*\d{{4}})?{S}*[—–:-]{S}*")
+
+
+def topic(text: str, all_runs: list[Run], focus: Focus, at: int, start: int) -> tuple[Mention, ...]:
+    """The subject a list line leaves out ("• 16 September 2022 — charged under Article 342", under a title
+    about one person): the person the item is about, when nothing but a bullet or a date stands before the
+    predicate and no person follows it in the line."""
+    if focus.single is None or not LINE_HEAD.fullmatch(text, start, at) or \
+            any(r.start >= start for r in all_runs if r.start < at or r.start - at < 12):
+        return ()
+    return (focus.single,)
+
+
+def passive(text: str, all_runs: list[Run], at: int, start: int) -> bool:
+    """The verb at `at` is a passive participle: a form of "be" right before it (one adverb between allowed), or
+    it follows a person and a comma ("X, detained in Lida, ...")."""
+    before = [r for r in all_runs if start <= r.start and r.end <= at]
+    head = text[before[-1].end if before else start:at]
+    return bool(BE.search(head) or (before and REDUCED_GAP.match(head)))
 
 
 def obj(text: str, all_runs: list[Run], at: int, end: int) -> Run | None:
@@ -132,10 +170,10 @@ def gender(person: Mention) -> str | None:
     last, first = words[-1], words[0].rstrip(".")
     if last.endswith(("skaya", "tskaya", "ava", "ova", "eva", "ina", "yna", "aya")):
         return "f"
-    if len(first) > 2 and first.endswith(("a", "ia", "ya")) and first not in MALE_A_NAMES:
-        return "f"
     if last.endswith(("ski", "sky", "au", "ou", "ov", "ev", "in")):  # -ich / -vich: women carry them too
         return "m"
+    if len(first) > 2 and first.endswith(("a", "ia", "ya")) and first not in MALE_A_NAMES:
+        return "f"
     return "m" if len(first) > 2 else None
 
 
@@ -146,6 +184,8 @@ def antecedent(word: str, focus: Focus, local: list[Run]) -> tuple[Mention, ...]
     if plural:
         group = next((r.persons for r in reversed(local) if len(r.persons) > 1), ()) or focus.group
         count = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}.get(w.split()[-1])
+        if count is not None and len(group) != count and len(focus.charged) == count:
+            return tuple(focus.charged.values())  # "All three were detained": the three sentenced before
         return group if count is None or len(group) == count else ()
     want = "f" if w in ("she", "her") else "m" if w in ("he", "him", "his") else None
     candidates = [r.persons[0] for r in reversed(local) if len(r.persons) == 1] + \

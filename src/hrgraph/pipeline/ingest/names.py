@@ -1,9 +1,9 @@
-"""Given names of the region and the transliteration rules that make one person's spellings collapse to one key.
+"""Name keys of ingest identity: the transliteration rules that make one person's spellings collapse to one key.
 
-Reference data only: given names (Belarusian Latin, Russian-style and English spellings, Cyrillic) grouped so
-that every spelling of one name shares a group; no surnames. Surnames are compared by a phonetic skeleton that
-undoes the usual differences between the Belarusian, Russian and English romanisations (-au/-ov, h/g, dz/d,
--ski/-sky, ia/ya/e, akanne a/o).
+The given names (Belarusian Latin, Russian-style and English spellings, Cyrillic, grouped so that every
+spelling of one name shares a group) are hrgraph.names.given, the project's one table; no surnames. Surnames
+are compared by a phonetic skeleton that undoes the usual differences between the Belarusian, Russian and
+English romanisations (-au/-ov, h/g, dz/d, -ski/-sky, ia/ya/e, akanne a/o).
 """
 
 from __future__ import annotations
@@ -12,82 +12,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# canonical group -> spellings (the first is the Belarusian Latin form used for labels)
-GIVEN_NAMES: dict[str, tuple[str, ...]] = {
-    "aliaksandr": ("Aliaksandr", "Alaksandr", "Alyaksandr", "Aleksandr", "Alexander", "Aleksander", "Alexandr",
-                   "Аляксандр", "Александр"),
-    "aliaksandra": ("Aliaksandra", "Alyaksandra", "Aleksandra", "Alexandra", "Аляксандра", "Александра"),
-    "aliaksei": ("Aliaksei", "Alyaksei", "Aleksei", "Alexei", "Alexey", "Aleksey", "Аляксей", "Алексей"),
-    "anatol": ("Anatol", "Anatoli", "Anatoly", "Anatoliy", "Анатоль", "Анатолий"),
-    "andrei": ("Andrei", "Andrey", "Andrej", "Andrew", "Андрэй", "Андрей"),
-    "anton": ("Anton", "Антон"),
-    "artur": ("Artur", "Arthur", "Артур"),
-    "artsiom": ("Artsiom", "Artsem", "Artyom", "Artem", "Arciom", "Арцём", "Артём", "Артем"),
-    "barys": ("Barys", "Boris", "Барыс", "Борис"),
-    "dzianis": ("Dzianis", "Dzyanis", "Denis", "Дзяніс", "Денис"),
-    "dzmitry": ("Dzmitry", "Dzmitri", "Dmitry", "Dmitri", "Dmitriy", "Dzmitryi", "Дзмітрый", "Дмитрий"),
-    "eduard": ("Eduard", "Edward", "Эдуард"),
-    "ihar": ("Ihar", "Igor", "Ігар", "Игорь"),
-    "illia": ("Illia", "Ilya", "Ilia", "Ілья", "Илья"),
-    "ivan": ("Ivan", "Ivan", "Іван", "Иван"),
-    "kanstantsin": ("Kanstantsin", "Kanstancin", "Konstantin", "Kostya", "Канстанцін", "Константин"),
-    "kiryl": ("Kiryl", "Kirill", "Kiril", "Кірыл", "Кирилл"),
-    "klim": ("Klim", "Клім", "Клим"),
-    "leanid": ("Leanid", "Leonid", "Леанід", "Леонид"),
-    "maksim": ("Maksim", "Maxim", "Maksym", "Максім", "Максим"),
-    "marat": ("Marat", "Марат"),
-    "mikalai": ("Mikalai", "Mikola", "Nikolai", "Nikolay", "Nicholas", "Мікалай", "Николай"),
-    "mikhail": ("Mikhail", "Mikhal", "Mikhas", "Michael", "Міхаіл", "Михаил"),
-    "mikita": ("Mikita", "Nikita", "Мікіта", "Никита"),
-    "paval": ("Pavel", "Paval", "Paul", "Павел"),
-    "pyotr": ("Piotr", "Pyotr", "Petr", "Peter", "Пётр", "Петр"),
-    "raman": ("Raman", "Roman", "Раман", "Роман"),
-    "ryhor": ("Ryhor", "Grigory", "Grigori", "Рыгор", "Григорий"),
-    "siarhei": ("Siarhei", "Siarhiej", "Sergei", "Sergey", "Serhiy", "Сяргей", "Сергей"),
-    "sviataslau": ("Sviataslau", "Svyataslau", "Sviatoslav", "Svyatoslav", "Святаслаў", "Святослав"),
-    "stanislau": ("Stanislau", "Stanislav", "Станіслаў", "Станислав"),
-    "uladzimir": ("Uladzimir", "Uladzimier", "Vladimir", "Wladimir", "Уладзімір", "Владимир"),
-    "uladzislau": ("Uladzislau", "Vladislav", "Uladzislaw", "Уладзіслаў", "Владислав"),
-    "vadzim": ("Vadzim", "Vadim", "Вадзім", "Вадим"),
-    "valiantsin": ("Valiantsin", "Valentin", "Валянцін", "Валентин"),
-    "valery": ("Valery", "Valeri", "Valeriy", "Валерый", "Валерий"),
-    "viachaslau": ("Viachaslau", "Vyacheslav", "Viacheslav", "Вячаслаў", "Вячеслав"),
-    "viktar": ("Viktar", "Viktor", "Victor", "Віктар", "Виктор"),
-    "vital": ("Vital", "Vitali", "Vitaly", "Vitaliy", "Віталь", "Виталий"),
-    "yan": ("Yan", "Jan", "Ян"),
-    "yauhen": ("Yauhen", "Jauhien", "Evgeny", "Evgeni", "Yevgeny", "Yevgeniy", "Eugene", "Яўген", "Евгений"),
-    "yury": ("Yury", "Yuri", "Yuriy", "Juri", "Юрый", "Юрий"),
-    "aleh": ("Aleh", "Oleg", "Алег", "Олег"),
-    "ales": ("Ales", "Aleś", "Alies", "Алесь"),
-    "zmitser": ("Zmitser", "Zmicier", "Зміцер"),
-    "stsiapan": ("Stsiapan", "Stepan", "Сцяпан", "Степан"),
-    "mikhas": ("Mikhas",),
-    # women
-    "anastasiya": ("Anastasiya", "Anastasia", "Anastasiia", "Настасся", "Анастасия"),
-    "alena": ("Alena", "Elena", "Yelena", "Helen", "Алена", "Елена"),
-    "darya": ("Darya", "Daria", "Dar'ya", "Дар'я", "Дарья"),
-    "ekaterina": ("Katsiaryna", "Katsyaryna", "Ekaterina", "Yekaterina", "Katerina", "Catherine",
-                  "Кацярына", "Екатерина"),
-    "hanna": ("Hanna", "Anna", "Ганна", "Анна"),
-    "iryna": ("Iryna", "Irina", "Ірына", "Ирина"),
-    "maryia": ("Maryia", "Maria", "Mariya", "Марыя", "Мария"),
-    "maryna": ("Maryna", "Marina", "Марына", "Марина"),
-    "nasta": ("Nasta", "Nastassia", "Nastassja", "Наста"),
-    "natallia": ("Natallia", "Natalia", "Natalya", "Наталля", "Наталья"),
-    "palina": ("Palina", "Polina", "Паліна", "Полина"),
-    "sviatlana": ("Sviatlana", "Svetlana", "Святлана", "Светлана"),
-    "tatsiana": ("Tatsiana", "Tatiana", "Tatyana", "Таццяна", "Татьяна"),
-    "valiantsina": ("Valiantsina", "Valentina", "Валянціна", "Валентина"),
-    "viktoryia": ("Viktoryia", "Viktoria", "Victoria", "Viktoriya", "Вікторыя", "Виктория"),
-    "volha": ("Volha", "Olga", "Вольга", "Ольга"),
-    "yulia": ("Yulia", "Yuliya", "Julia", "Юлія", "Юлия"),
-    "zinaida": ("Zinaida", "Зінаіда", "Зинаида"),
-    "ksenia": ("Ksenia", "Kseniya", "Ksienija", "Ксенія", "Ксения"),
-    "liudmila": ("Liudmila", "Lyudmila", "Ludmila", "Людміла", "Людмила"),
-    "nina": ("Nina", "Ніна", "Нина"),
-    "larysa": ("Larysa", "Larisa", "Ларыса", "Лариса"),
-}
+from hrgraph.names.given import GIVEN_NAMES
 
+# One table of given names for the whole project: hrgraph.names.given (restriction, identity, search).
 GIVEN_GROUP: dict[str, str] = {spelling.casefold(): group for group, names in GIVEN_NAMES.items() for spelling in names}
 
 CYRILLIC = dict(zip(

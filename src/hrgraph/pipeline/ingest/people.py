@@ -16,16 +16,21 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from hrgraph.names import given_groups, surname_key
+from hrgraph.names.fold import readings
 from hrgraph.pipeline.ingest import lexicon as lx
-from hrgraph.pipeline.ingest.names import fold, is_given_name
+from hrgraph.pipeline.ingest.names import fold
 
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 SURNAME_END = re.compile(
     r"(?:vich|ich|ych|enka|enko|onak|ski|sky|skaya|skaja|skiy|tski|dzki|ava|ova|eva|iva|yna|ina|aya|au|ou|eu|iu|"
     r"uk|iuk|yuk|chuk|chyk|ik|ak|iak|ets|shyn|shin|ov|ev|in|yn|dze|shvili|li|ly|zade|yan|ian|ka|ko|ha|cha|sha|"
     r"ia|ya|ei|ai|oi|ay|ey|ash|ush|ets|ts|rz|cz|ek)$")
-PATRONYMIC = re.compile(r"^[A-Z][a-z]+(?:avich|ovich|evich|ievich|yevich|ich|auna|ouna|eŭna|aŭna|ovna|evna|ievna|"
-                        r"yevna|ivna)$")
+PATRONYMIC = re.compile(r"^[A-Z][a-z]+(?:avich|ovich|evich|ievich|yevich|ich|auna|ouna|euna|eŭna|aŭna|ovna|evna|"
+                        r"ievna|yevna|ivna)$")
+# A woman's patronymic is never a surname (a man's, "-avich", is one of the commonest surname shapes).
+NOT_A_SURNAME = re.compile(r"^[A-Z][a-z]+(?:auna|ouna|euna|eŭna|aŭna|ovna|evna|ievna|yevna|ivna)$")
+COMMON_NOUN = re.compile(r"(?:tions?|sions?|ments?|ities|ity|ness|ships?|ances?|ences?|isms?|ists|ures?|ies)$")
 # Words that start a capitalised pair but are no given name: function words, titles, institutions, places.
 NOT_GIVEN = {
     "the", "a", "an", "on", "in", "at", "by", "for", "from", "to", "of", "and", "but", "or", "as", "after", "before",
@@ -47,6 +52,7 @@ NOT_GIVEN = {
     "chairman", "chairwoman", "head", "founder", "member", "members", "moscow", "helsinki", "final", "act",
     "colonel", "major", "captain", "lieutenant", "general", "sergeant", "officer", "leader", "leaders",
     "defendant", "defendants", "case", "list", "remembering", "urgent", "appeal", "observatory", "write", "letters",
+    "brothers", "sisters", "spouses", "sons", "daughters", "twins", "couple", "parents", "cousins", "siblings",
 }
 NOT_SURNAME = NOT_GIVEN | {"district", "region", "street", "square", "station", "prison", "museum", "center", "centre",
                            "association", "union", "initiative", "network", "institute", "coalition", "movement",
@@ -63,11 +69,17 @@ PERSON_BEFORE = re.compile(
     r"prosecutor|investigator|founders?|chair(?:man|woman|person)?|head|director|leader|mr|ms|mrs|dr|"
     r"veterinarian|mechanic|driver|doctor|nurse|artist|musician|poet|writer|priest|entrepreneur|leaders?|"
     r"members?|defendants?|accountant|unionists?|officers?|colonel|major|captain|"
-    r"by|of|named|including|and|mourn|remember)\.?,?)[\s\u00a0]+$")
+    r"by|of|named|including|and|mourn|remember|sentenced|convicted|detained|arrested|charged|acquitted|"
+    r"pardoned|released)\.?,?|\b\d{1,3}-year-old|\baged[\s\u00a0]+\d{1,3},?)[\s\u00a0]+$")
 PERSON_AFTER = re.compile(
     r"^(?:[\s\u00a0]*\((?:born|b\.|aged|\d{4})|,[\s\u00a0]+(?:\d{1,3}|aged|born|a|an|the|who|whose)\b|"
     r"[\s\u00a0]+(?:was|were|is|has|had|died|passed)\b|['’]s\b|,[\s\u00a0]+under\b|[\s\u00a0]*\((?:Art|Part)|"
     r"[\s\u00a0]+[—–-][\s\u00a0]+(?:Art|Part))")
+
+
+def is_given_name(word: str) -> bool:
+    """A given name of the region in any spelling, Łacinka and Cyrillic included (hrgraph.names)."""
+    return bool(given_groups(word)) and fold(word) not in NOT_GIVEN
 
 
 @dataclass(frozen=True)
@@ -91,14 +103,35 @@ def _caps(word: str) -> bool:
 
 
 def names(text: str) -> Iterator[Name]:
-    """Every name in `text` (offsets into it); overlapping finds are settled by the caller."""
+    """Every name in `text` (offsets into it); overlapping finds are settled by the caller. A name in brackets
+    right after a name, with the same surname in another spelling or script ("Mikola Dubrouski (Mikałaj
+    Dubroŭski)", "Uładzimir Škłarevič (Уладзімір Шклярэвіч)"), is the same person: it takes the first label."""
+    found = sorted(set(_names(text)), key=lambda n: (n.start, -n.end))
+    for n in found:
+        first = next((f for f in found if f.end < n.start and re.fullmatch(r"[ \u00a0]*\(", text[f.end:n.start])),
+                     None)
+        if first is not None and text[n.end:n.end + 1] == ")" and _same_surname(first.label, n.label):
+            n = Name(first.label, n.start, n.end)
+        yield n
+
+
+def _latin(word: str) -> str:
+    """A Latin word with a look-alike Cyrillic letter in it ("Аles" with a Cyrillic А) read as Latin."""
+    return readings(word)[0] if CYRILLIC.search(word) and re.search(r"[A-Za-z]", word) else word
+
+
+def _same_surname(a: str, b: str) -> bool:
+    return surname_key(a.split()[-1]) == surname_key(b.split()[-1])
+
+
+def _names(text: str) -> Iterator[Name]:
     words = list(WORD.finditer(text))
     accepted: list[tuple[int, int]] = []
     for i, (a, b) in enumerate(zip(words, words[1:], strict=False)):
         gap = text[a.end():b.start()]
         if not re.fullmatch(r"[ \u00a0]", gap):
             continue
-        first, last = a.group(), re.sub(r"['’]s$", "", b.group())
+        first, last = _latin(a.group()), _latin(re.sub(r"['’]s$", "", b.group()))
         end = b.start() + len(last)
         nxt = words[i + 2] if i + 2 < len(words) else None
         if _caps(first) and _title(last) and is_name_pair(last, first.title()):  # SURNAME Given (Patronymic)
@@ -117,6 +150,7 @@ def names(text: str) -> Iterator[Name]:
             accepted.append((a.start(), end))
             yield Name(f"{first} {last}", a.start(), end)
     yield from _listed_after(text, words, accepted)
+    yield from _shared_surname(text, accepted)
     yield from _initials(text)
     yield from _cyrillic_with_latin(text)
     yield from _surname_comma_given(text)
@@ -132,6 +166,18 @@ def _listed_after(text: str, words: list[re.Match[str]], accepted: list[tuple[in
             yield Name(f"{a.group()} {b.group()}", a.start(), b.end())
 
 
+SHARED = re.compile(r"(?<![\w])([A-Z][^\W\d_]+)[ \u00a0]+and[ \u00a0]+$")
+
+
+def _shared_surname(text: str, accepted: list[tuple[int, int]]) -> Iterator[Name]:
+    """A given name coordinated with a full name shares its surname ("Iryna and Pavel Zhuravel")."""
+    for start, end in accepted:
+        m = SHARED.search(text, max(0, start - 40), start)
+        words = text[start:end].split()
+        if m and is_given_name(m.group(1)) and len(words) == 2 and is_given_name(words[0]):
+            yield Name(f"{m.group(1)} {words[1]}", m.start(1), m.end(1))
+
+
 SURNAME_COMMA = re.compile(r"(?m)^[ \t\u00a0]*(?:[•\-–][ \t\u00a0]*)?(?P<s>[A-Z][a-z]+(?:-[A-Z][a-z]+)?),[ \u00a0]"
                            r"(?P<g>[A-Z][a-z]+)(?=[ \u00a0]*(?:[—–-][ \u00a0]|\(|;|$))")
 
@@ -144,8 +190,10 @@ def _surname_comma_given(text: str) -> Iterator[Name]:
 
 
 def is_name_pair(first: str, last: str, before: str = "", after: str = "", listed: bool = False) -> bool:
-    """Two capitalised words as a given name and a surname, judged by their shape and their context."""
-    if not _word_ok(last, NOT_SURNAME) or len(fold(last)) < 2:
+    """Two capitalised words as a given name and a surname, judged by their shape and their context. A
+    patronymic ("Mikalaeuna") or an English common noun ("Investigations") is no surname."""
+    if not _word_ok(last, NOT_SURNAME) or len(fold(last)) < 2 or NOT_A_SURNAME.match(last) or \
+            COMMON_NOUN.search(fold(last)):
         return False
     if is_given_name(first):
         return True
@@ -182,3 +230,42 @@ def _cyrillic_with_latin(text: str) -> Iterator[Name]:
             yield Name(m.group(3), m.start(), m.end(2))
         elif is_given_name(m.group(1)) or PERSON_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
             yield Name(f"{m.group(1)} {m.group(2)}", m.start(), m.end())
+
+
+@dataclass(frozen=True)
+class ShortNames:
+    """The persons a document names in full, by surname key and by given-name group: built once per document."""
+
+    by_surname: dict[str, frozenset[str]]
+    by_given: dict[str, frozenset[str]]
+
+    @classmethod
+    def of(cls, labels: set[str]) -> ShortNames:
+        by_surname: dict[str, set[str]] = {}
+        by_given: dict[str, set[str]] = {}
+        for label in labels:
+            words = label.split()
+            by_surname.setdefault(surname_key(words[-1]), set()).add(label)
+            for group in given_groups(words[0]):
+                by_given.setdefault(group, set()).add(label)
+        return cls({k: frozenset(v) for k, v in by_surname.items()}, {k: frozenset(v) for k, v in by_given.items()})
+
+
+def short_names(text: str, index: ShortNames, topic: frozenset[str]) -> Iterator[Name]:
+    """A name written short, of a person the document names in full: a surname several of them share
+    ("Khadasevich" in an obituary that also names his wife) is the one the title names (`topic`); a given name
+    alone ("Yulia was arrested") is the only person of the document with that given name. (A surname only one
+    of them carries: recognise.surname_mentions.)"""
+    for m in WORD.finditer(text):
+        word = re.sub(r"['’]s$", "", m.group())
+        if not _title(word) or len(word) < 3:
+            continue
+        shared = index.by_surname.get(surname_key(word), frozenset())
+        if len(shared) > 1 and len(shared & topic) == 1:
+            yield Name(next(iter(shared & topic)), m.start(), m.start() + len(word))
+        if shared:
+            continue
+        nxt = re.match(r"[ \u00a0]+[A-Z]", text[m.end():m.end() + 3])
+        givens = {lb for g in given_groups(word) for lb in index.by_given.get(g, frozenset())}
+        if len(givens) == 1 and not nxt and is_given_name(word):
+            yield Name(next(iter(givens)), m.start(), m.start() + len(word))

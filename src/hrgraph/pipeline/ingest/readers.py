@@ -4,15 +4,16 @@ Layouts: `listing` (bulleted headline + teaser ending ` //`, pager), `tag-listin
 RSS footer), `statement-page` (metadata line with ISO timestamps and the publisher, title, date line, body,
 list of names, signatories), and `unknown` (one document, with a warning). Site boilerplate (cookie banners in
 Belarusian and English, "Latest news", "Pages", "Subscribe to RSS", donation banners) is skipped. HTML is turned
-into text with the stdlib parser; the extracted text is then the stored source text.
+into text by htmltext.py; the extracted text is then the stored source text.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
+
+from hrgraph.pipeline.ingest.htmltext import html_cut, html_to_text, looks_like_html
 
 
 class ReadError(Exception):
@@ -54,6 +55,7 @@ class Document:
     from_html: bool = False
     language: str | None = None  # set when the page is not in English: no facts are extracted from it
     truncated: bool = False
+    body_end: int | None = None  # where the signatories start (listing and article layouts)
 
 
 BOILERPLATE = re.compile(
@@ -119,7 +121,7 @@ def date_of_line(text: str) -> str | None:
 def read_listing(doc: Document) -> None:
     headline: Span | None = None
     paragraphs: list[Span] = []
-    for b in blocks(doc.text):
+    for b in body_blocks(doc):
         if is_boilerplate(b):
             continue
         if b.text.startswith("•") and _indent(doc.text, b) <= 2:
@@ -139,21 +141,51 @@ def read_listing(doc: Document) -> None:
         doc.items.append(Item(headline, tuple(paragraphs)))
 
 
+def _headline_bullets(text: str, all_blocks: list[Span]) -> int:
+    """Bullets at the margin with an indented teaser below (a listing's publications), not a bulleted list."""
+    return sum(b.text.startswith("•") and _indent(text, b) <= 2 and not nxt.text.startswith("•") and
+               _indent(text, nxt) > _indent(text, b) for b, nxt in zip(all_blocks, all_blocks[1:], strict=False))
+
+
 # --- tag listing -------------------------------------------------------------------------------------------
 
-def is_heading(b: Span) -> bool:
-    return len(b.text) <= 200 and not re.search(r"[.:;,]$", b.text)
+ITEM_LINE = re.compile(r"^(?:\d{1,3}[.)][\s\u00a0]|[-–*][\s\u00a0])|\|")
+FIELD_LINE = re.compile(r"^[A-Z][A-Za-z .()]{1,30}:[\s\u00a0]+\S")
+
+
+def list_lines(body: list[Span]) -> frozenset[int]:
+    """The starts of lines that are list items, table rows or questions below the title, and of field lines beside
+    another field line of another key (a title with a colon stands alone, or repeated as <title> and <h1>)."""
+    out = {b.start for b in body if ITEM_LINE.search(b.text)}
+    out |= {b.start for b in body[1:] if b.text.endswith("?")}  # a question of a Q&A; the page's title may ask
+    keys = [b.text.split(":", 1)[0].lower() if FIELD_LINE.match(b.text) else None for b in body]
+    for i, b in enumerate(body):
+        near = [keys[j] for j in (i - 1, i + 1) if 0 <= j < len(body)]
+        if keys[i] and any(k and k != keys[i] for k in near):
+            out.add(b.start)
+    return frozenset(out)
+
+
+def is_heading(b: Span, listed: frozenset[int] = frozenset()) -> bool:
+    """A short line without closing punctuation that is no list item, field line or table row."""
+    return len(b.text) <= 200 and not re.search(r"[.:;,]$", b.text) and b.start not in listed
+
+
+def body_blocks(doc: Document) -> list[Span]:
+    """The page's lines before its signatories."""
+    return [b for b in blocks(doc.text) if doc.body_end is None or b.start < doc.body_end]
 
 
 def read_tag_listing(doc: Document) -> None:
-    body = [b for b in blocks(doc.text) if not is_boilerplate(b)]
-    if body and is_heading(body[0]) and body[0].text[:1].islower():
+    body = [b for b in body_blocks(doc) if not is_boilerplate(b)]
+    listed = list_lines(body)
+    if body and is_heading(body[0], listed) and body[0].text[:1].islower():
         doc.title = body[0].text  # the tag the page lists
         body = body[1:]
     heads: list[Span] = []
     paragraphs: list[Span] = []
     for b in body:
-        if is_heading(b) and not date_of_line(b.text):
+        if is_heading(b, listed) and not date_of_line(b.text):
             if paragraphs:
                 doc.items.append(_tag_item(heads, paragraphs))
                 heads, paragraphs = [], []
@@ -222,66 +254,6 @@ def _iso(stamp: str) -> str:
 
 # --- HTML and files ----------------------------------------------------------------------------------------
 
-class _TextExtractor(HTMLParser):
-    """Text of an HTML page: scripts, styles, navigation, forms and page footers are no text of the statement
-    (a <header> only inside an <article> or <main> is); a table or definition row becomes "Field: value"."""
-
-    BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "header",
-             "footer", "title", "ul", "ol", "blockquote", "table", "dl", "main", "dt"}
-    SKIP = {"script", "style", "noscript", "template", "svg", "nav", "aside", "form", "button", "select", "iframe"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip: list[str] = []
-        self.content = 0  # open <article>/<main> elements
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("article", "main"):
-            self.content += 1
-        if tag in self.SKIP or (tag in ("header", "footer") and not self.content) or self.skip:
-            if tag not in ("br", "img", "meta", "link", "input", "hr"):
-                self.skip.append(tag)
-            return
-        if tag == "li":
-            self.parts.append("\n\n• ")
-        elif tag in self.BLOCK:
-            self.parts.append("\n\n")
-        elif tag in ("td", "th", "dd"):
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("article", "main"):
-            self.content = max(0, self.content - 1)
-        if self.skip:
-            if tag in self.skip:
-                while self.skip and self.skip.pop() != tag:
-                    pass
-            return
-        if tag in ("th", "dt"):
-            self.parts.append(":")
-        elif tag in self.BLOCK:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skip:
-            self.parts.append(re.sub(r"[ \t\r\n]+", " ", data))
-
-
-def html_to_text(html: str) -> str:
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    text = "".join(parser.parts)
-    text = re.sub(r"[ \t]*\n[ \t]*", "\n", text)
-    text = re.sub(r" *: *(?=\S)", ": ", re.sub(r"(?<=\S) +:", ":", text))
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
-
-
-def looks_like_html(text: str) -> bool:
-    return bool(re.match(r"\s*(?:<!DOCTYPE html|<html|<head|<body|<div|<p[ >])", text, re.IGNORECASE))
-
-
 def decode(path: Path) -> str:
     """The file as text, or a ReadError saying in words why it cannot be ingested."""
     try:
@@ -302,7 +274,7 @@ def decode(path: Path) -> str:
     return text.removeprefix("\ufeff")
 
 
-def read_text(file: str, text: str, from_html: bool = False) -> Document:
+def read_text(file: str, text: str, from_html: bool = False, cut_html: bool = False) -> Document:
     """A `Document` from stored text: the layout is recognised, never assumed."""
     doc = Document(file, text, "unknown", from_html=from_html)
     all_blocks = blocks(text)
@@ -310,20 +282,21 @@ def read_text(file: str, text: str, from_html: bool = False) -> Document:
     if meta is not None:
         doc.layout = "statement-page"
         read_statement_page(doc, meta, all_blocks)
-    elif not from_html and (re.search(r"//\s*(?:\d{1,2}\.\d{1,2}\.\d{4})?\s*$", text, re.MULTILINE) or
-                            sum(b.text.startswith("•") and _indent(text, b) <= 2 for b in all_blocks) >= 2):
+    elif _take_signatories(doc, all_blocks) or not from_html and (
+            re.search(r"//\s*(?:\d{1,2}\.\d{1,2}\.\d{4})?\s*$", text, re.MULTILINE) or
+            _headline_bullets(text, all_blocks) >= 2):
         doc.layout = "listing"
         read_listing(doc)
     else:
         read_tag_listing(doc)
         doc.layout = "tag-listing"
         if len(doc.items) < 2 and not doc.title:
-            _as_article(doc, all_blocks)
+            _as_article(doc)
     if lang := foreign_language(text):
         doc.language = lang
         doc.warnings.append(f"the page is not in English ({lang}): no facts are extracted from it; its text is "
                             "kept as a source")
-    _check_truncated(doc)
+    _check_truncated(doc, cut_html)
     return doc
 
 
@@ -343,17 +316,12 @@ def foreign_language(text: str) -> str | None:
     return None
 
 
-def _as_article(doc: Document, all_blocks: list[Span]) -> None:
+def _as_article(doc: Document) -> None:
     """One publication: a title (the first heading) and its body; a list after "Signed:" names signatories."""
-    body = [b for b in all_blocks if not is_boilerplate(b)]
-    heads = [b for b in body if is_heading(b)]
+    body = [b for b in body_blocks(doc) if not is_boilerplate(b)]
+    listed = list_lines(body)
+    heads = [b for b in body if is_heading(b, listed)]
     head = heads[0] if heads else None
-    signed = next((i for i, b in enumerate(body) if re.fullmatch(r"(?i)(?:signed(?: by)?|signatories)\s*:?", b.text)),
-                  None)
-    if signed is not None:
-        lines = [b for b in body[signed + 1:] if len(b.text) <= 120]
-        doc.signatories = tuple(trim(b, r"•\s*", r"[;.,]\s*$") for b in lines)
-        body = body[:signed]
     doc.items = [Item(head, tuple(b for b in body if b is not head and b.text != (head.text if head else None)))]
     doc.title = head.text if head else ""
     doc.layout = "article" if head is not None else "unknown"
@@ -362,19 +330,67 @@ def _as_article(doc: Document, all_blocks: list[Span]) -> None:
                             "line); ingested as one document")
 
 
-def _check_truncated(doc: Document) -> None:
-    """A page whose last paragraph stops without closing punctuation was cut off."""
-    body = [b for b in blocks(doc.text) if not is_boilerplate(b)]
+SIGNED = re.compile(r"(?i)^(?:signed(?:[\s\u00a0]+by)?|signatories|(?:the[\s\u00a0]+)?undersigned(?:[\s\u00a0]+"
+                    r"organi[sz]ations)?)[\s\u00a0]*(?::[\s\u00a0]*|$)")
+
+
+def _take_signatories(doc: Document, all_blocks: list[Span]) -> bool:
+    """The lines after "Signed:" / "The undersigned organisations:" at the end of the page (or the rest of
+    that line), or a closing run of short lines ending in ";" (the statement page's way), are the signatories,
+    one organisation each; the body ends there. Always False (a step of the layout choice, not a layout)."""
+    at = next((i for i in range(len(all_blocks) - 1, -1, -1) if SIGNED.match(all_blocks[i].text)), None)
+    if at is None or len(all_blocks) - at > 40:
+        body = [b for b in all_blocks if not is_boilerplate(b)]
+        if len(body) > 3 and (run := _signatories(body)) and all(_org_like(b.text) for b in run):
+            doc.signatories, doc.body_end = tuple(run), run[0].start
+        return False
+    inline = trim(all_blocks[at], SIGNED.pattern)
+    lines = [inline] if inline.text else [b for b in all_blocks[at + 1:] if len(b.text) <= 120 and
+                                          not is_boilerplate(b)]
+    doc.signatories = tuple(p for b in lines for p in _split_signatories(trim(b, r"•\s*", r"[;.,]\s*$")))
+    if doc.signatories:
+        doc.body_end = all_blocks[at].start
+    return False
+
+
+def _org_like(line: str) -> bool:
+    """A line that can be an organisation's name: a capital first, few words, most of them capitalised (a list
+    of demands ending in ";" is none)."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line)
+             if w.lower() not in ("of", "for", "the", "and", "in", "on")]
+    return bool(re.match(r"[\"“«„]?[A-Z]", line)) and 0 < len(words) <= 10 and \
+        sum(w[0].isupper() for w in words) * 2 > len(words)
+
+
+def _split_signatories(line: Span) -> list[Span]:
+    """"A; B; C" (or "A, B and C" with no semicolon) on one line: one organisation each."""
+    sep = r"[\s\u00a0]*;[\s\u00a0]*" if ";" in line.text else \
+        r",[\s\u00a0]*(?:and[\s\u00a0]+)?|[\s\u00a0]+and[\s\u00a0]+"
+    out, start = [], 0
+    for m in [*re.finditer(sep, line.text), None]:
+        end = m.start() if m else len(line.text)
+        if line.text[start:end].strip():
+            out.append(Span(line.text[start:end], line.start + start, line.start + end))
+        start = m.end() if m else start
+    return out
+
+
+def _check_truncated(doc: Document, cut_html: bool = False) -> None:
+    """A page whose last paragraph stops without closing punctuation was cut off (a signatory line, a field
+    line or a table row needs none); an HTML page that stops before its closing tags too."""
+    signed = {(s.start, s.end) for s in doc.signatories}
+    body = [b for b in blocks(doc.text) if not is_boilerplate(b) and not any(a <= b.start < e for a, e in signed)
+            and not (doc.signatories and SIGNED.match(b.text))]
     tail = body[-1].text if body else ""
-    if tail and len(tail.split()) >= 8 and not re.search(r"[.!?…\"”»)\]:;/’']\s*(?:\d{1,2}\.\d{1,2}\.\d{4})?$",
-                                                          tail):
+    prose = tail and len(tail.split()) >= 8 and not (ITEM_LINE.search(tail) or FIELD_LINE.match(tail))
+    if cut_html or prose and not re.search(r"[.!?…\"”»)\]:;/’']\s*(?:\d{1,2}\.\d{1,2}\.\d{4})?$", tail):
         doc.truncated = True
-        doc.warnings.append("the text ends mid-sentence; the page is truncated (a name cut at the end is not "
-                            "taken as a person)")
+        doc.warnings.append(("the HTML stops before its closing tags" if cut_html else "the text ends mid-sentence")
+                            + "; the page is truncated (a name cut at the end is not taken as a person)")
 
 
 def read_file(path: Path) -> Document:
     text = decode(path)
     if path.suffix.lower() in (".html", ".htm") or looks_like_html(text):
-        return read_text(path.name, html_to_text(text), from_html=True)
+        return read_text(path.name, html_to_text(text), from_html=True, cut_html=html_cut(text))
     return read_text(path.name, text)

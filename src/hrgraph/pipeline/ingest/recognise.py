@@ -155,11 +155,9 @@ def generic_orgs(text: str, base: int) -> Iterator[Mention]:
 
 
 def courts(text: str, base: int) -> Iterator[Mention]:
+    """A court is an organisation (the body that sentences), not a place; its town stays a place of its own."""
     for m in lx.COURT.finditer(text):
-        name = re.sub(WS, " ", m.group("name"))
-        city = m.group("city")
-        yield _m("organisations", name, text, base, m, "name", **{"class": "Court"})
-        yield _m("places", name, text, base, m, "name", place_kind="court", located_in=city)
+        yield _m("organisations", re.sub(WS, " ", m.group("name")), text, base, m, "name", **{"class": "Court"})
 
 
 # --- mechanisms --------------------------------------------------------------------------------------------

@@ -19,7 +19,9 @@ from typing import Any, TextIO
 import yaml
 
 from hrgraph.config import Settings
+from hrgraph.model.namespaces import Iris
 from hrgraph.model.records import Record
+from hrgraph.pipeline import restrict
 from hrgraph.pipeline.curated import load_curated
 from hrgraph.pipeline.review.candidates import Selection, pending, select
 from hrgraph.pipeline.review.decisions import decide
@@ -45,7 +47,11 @@ class Workspace:
         curated, _ = load_curated(settings.curated_dir, settings.root)
         result = ingest_files(source_paths(settings.sources_dir), curated, settings.data_dir / "keys.tsv")
         labels = {r.key: r.label for r in list(curated) + result.records if r.label}
-        return cls(settings, select(curated, result.records), result.texts, labels)
+        selection = select(curated, result.records)
+        # A candidate about a protected person is never proposed (nor written to reviews.yaml, a tracked file).
+        protected = restrict.withheld_persons(list(curated) + result.records, Iris(settings.base))
+        selection.pending = [r for r in selection.pending if not restrict.is_about(r, protected)]
+        return cls(settings, selection, result.texts, labels)
 
     def candidates(self) -> list[Record]:
         return pending(self.selection)

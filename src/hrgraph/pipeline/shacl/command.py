@@ -50,9 +50,10 @@ def files(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def read_triples(paths: Iterable[Path]) -> list[Triple]:
+def read_triples(paths: Iterable[Path], prefixes: dict[str, str] | None = None) -> list[Triple]:
     """The triples of the files (quads' graph names dropped), literals exactly as written. A term that recurs
-    is converted once (and is then the same object, which makes the engine's lookups identity checks)."""
+    is converted once (and is then the same object, which makes the engine's lookups identity checks).
+    `prefixes` receives the files' prefix declarations, for a readable report."""
     out: list[Triple] = []
     terms: dict[object, Node] = {}
 
@@ -64,15 +65,15 @@ def read_triples(paths: Iterable[Path]) -> list[Triple]:
     for path in files(paths):
         try:
             out += [(conv(q.subject), conv(q.predicate), conv(q.object))
-                    for q in read_quads(path, base_iri=path.resolve().as_uri())]
+                    for q in read_quads(path, base_iri=path.resolve().as_uri(), prefixes=prefixes)]
         except (OSError, UnicodeDecodeError) as exc:
             raise DataError(f"cannot read: {exc}", str(path)) from None
     return out
 
 
-def read_graph(paths: Iterable[Path]) -> Graph:
+def read_graph(paths: Iterable[Path], prefixes: dict[str, str] | None = None) -> Graph:
     g = Graph()
-    for t in read_triples(paths):
+    for t in read_triples(paths, prefixes):
         g.add(t)
     return g
 
@@ -102,12 +103,15 @@ def exit_code(report: Graph) -> int:
 
 
 def run(settings: Settings, data: list[Path], shapes: list[Path] | None, out: IO[bytes] | None = None) -> int:
-    triples = read_triples(data)
+    prefixes: dict[str, str] = {}
+    triples = read_triples(data, prefixes)
     if shapes:
-        shapes_graph, background = read_graph(shapes), []
+        shapes_graph, background = read_graph(shapes, prefixes), []
     else:
-        shapes_graph = read_graph([settings.shapes_dir])
+        shapes_graph = read_graph([settings.shapes_dir], prefixes)
         background = read_triples([settings.ontology_dir, settings.ontology_dir / "vocab"])
+    for prefix, namespace in prefixes.items():  # the report names terms as the inputs did
+        shapes_graph.bind(prefix, namespace, override=False)
     try:
         report = report_for(triples, shapes_graph, background)
     except BadShape as exc:

@@ -41,17 +41,24 @@ def blocks(severity: Node | None) -> bool:
     return severity not in NOT_BLOCKING
 
 
-def _copy_path(report: Graph, shapes: Graph, node: Node) -> None:
-    """A complex path is a structure of blank nodes in the shapes graph: the report carries its copy."""
-    todo, seen = [node], set()
+def _copy(report: Graph, shapes: Graph, node: Node, fresh: bool = False) -> Node:
+    """A complex path or a shape without an IRI is a structure of blank nodes in the shapes graph: the report
+    carries its copy, so that it says which path and which shape. A `fresh` copy has blank nodes of its own
+    (a path is a value: each result gets its own, which Turtle then writes inline as ( a b ))."""
+    if not isinstance(node, BNode):
+        return node
+    names: dict[Node, Node] = {}
+    todo = [node]
     while todo:
         n = todo.pop()
-        if n in seen or not isinstance(n, BNode):
+        if n in names:
             continue
-        seen.add(n)
-        for p, o in shapes.predicate_objects(n):
-            report.add((n, p, o))
-            todo.append(o)
+        names[n] = BNode() if fresh else n
+        todo += [o for o in shapes.objects(n) if isinstance(o, BNode)]
+    for old, new in names.items():
+        for p, o in shapes.predicate_objects(old):
+            report.add((new, p, names.get(o, o)))
+    return names[node]
 
 
 def report_graph(results: list[Result], shapes: Graph) -> Graph:
@@ -72,9 +79,9 @@ def report_graph(results: list[Result], shapes: Graph) -> Graph:
         g.add((node, SH.resultSeverity, r.severity))
         g.add((node, SH.sourceConstraintComponent, r.component))
         g.add((node, SH.sourceShape, r.shape))
+        _copy(g, shapes, r.shape)
         if r.path is not None:
-            g.add((node, SH.resultPath, r.path))
-            _copy_path(g, shapes, r.path)
+            g.add((node, SH.resultPath, _copy(g, shapes, r.path, fresh=True)))
         if r.value is not None:
             g.add((node, SH.value, r.value))
         if r.constraint is not None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import SH
 from rdflib.paths import Path as RdflibPath
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 FOCUS = "urn:x-hrgraph:shacl-focus"
 SELECT = re.compile(r"(?is)^\s*SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\s*(?:WHERE\s*)?\{")
 LEADING = re.compile(r"(?is)^(\s*(?:(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*)")
-SH_COMPONENT = URIRef("http://www.w3.org/ns/shacl#SPARQLConstraintComponent")
+SH_COMPONENT = SH.SPARQLConstraintComponent
 
 
 class Mirror:

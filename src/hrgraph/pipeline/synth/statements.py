@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from hrgraph.pipeline.synth.world import RULES, World
-from hrgraph.pipeline.synth.writer import DC, PV, SK, Doc, H, Quote, Writer, en, iri, lit
+from hrgraph.pipeline.synth.writer import DC, PV, SK, Doc, H, Quote, Writer, concept, en, iri, lit
 
 PERSONS_PER_STATEMENT = 25
 FIRST = ("Ales", "Maryia", "Ihar", "Volha", "Siarhei", "Palina", "Mikalai", "Nasta", "Andrei", "Iryna", "Dzmitry",
@@ -77,19 +77,16 @@ class Statement:
             self.w.t(s, PV.wasGeneratedBy, self.world.activities[RULES[kind]])
             self.w.t(s, H.confidence, lit("0.9", datatype="decimal"))
             review = "edited" if len(self.quotes) % 7 == 3 else "accepted"
-            self.w.t(s, H.reviewStatus, self.concept("review-status", review))
+            self.w.t(s, H.reviewStatus, concept("review-status", review))
             self.w.t(s, H.reviewedAt, lit(f"{date(self.rnd)}T09:30:00Z", datatype="dateTime"))
         start, end = self.doc.add(sentence)
         self.quotes.append(Quote(s, start, end))
         return s
 
-    def concept(self, scheme: str, key: str) -> str:
-        return self.world.concept(self.w.iris, scheme, key)
-
     def event(self, key: str, cls: str, kind: str, label: str, sentence: str, person: str, org: str | None) -> None:
         ev = self.claim("event", key, cls, label, sentence)
         self.w.t(ev, H.person, person)
-        self.w.t(ev, H.eventKind, self.concept("event-kind", kind))
+        self.w.t(ev, H.eventKind, concept("event-kind", kind))
         if org:
             self.w.t(ev, H.organisation, org)
             self.w.t(ev, H.place, self.world.place_of[org])
@@ -111,7 +108,7 @@ def person(st: Statement, n: int) -> tuple[str, str]:
     w.t(rec, H.person, p)
     for org in st.signatories:
         w.t(rec, H.recognisedBy, org)
-    w.t(rec, H.criterion, st.concept("pp-guidelines-2013", CRITERIA[n % len(CRITERIA)]))
+    w.t(rec, H.criterion, concept("pp-guidelines-2013", CRITERIA[n % len(CRITERIA)]))
     if state == "former":
         w.t(rec, H.former, lit("true", datatype="boolean"))
     w.t(rec, H.recognitionStatus, lit("deceased" if state == "died" else state))
@@ -196,7 +193,7 @@ def _demands(st: Statement, named: list[tuple[str, str]]) -> None:
         what = demand_type.replace("-", " ")
         dem = st.claim("demand", f"dem-{demand_type}-synth-{j:05d}", H.Demand, f"Demand ({what}) — statement {j}",
                        f"We demand the {what} of the {len(people)} persons named in statement no. {j}.")
-        st.w.t(dem, H.demandType, st.concept("demand-type", demand_type))
+        st.w.t(dem, H.demandType, concept("demand-type", demand_type))
         for org in st.signatories:
             st.w.t(dem, H.demandedBy, org)
         for p in people:
@@ -225,7 +222,7 @@ def _statement_claims(st: Statement, cls: str) -> None:
         liq = st.claim("event", f"liquidation-synth-{j:05d}", H.Liquidation, f"Liquidation of {world.names[org]}",
                        f"The authorities liquidated {world.names[org]} (statement no. {j}).")
         w.t(liq, H.organisation, org)
-        w.t(liq, H.eventKind, st.concept("event-kind", "liquidation"))
+        w.t(liq, H.eventKind, concept("event-kind", "liquidation"))
 
 
 def _describe(st: Statement, cls: str, kind: str, people: int, write_doc: Callable[[Doc], str]) -> None:
@@ -234,7 +231,7 @@ def _describe(st: Statement, cls: str, kind: str, people: int, write_doc: Callab
     title = f"Statement no. {j} on {people} political prisoners"
     w.labelled(st.iri, getattr(H, cls), title)
     w.t(st.iri, DC.title, en(title))
-    w.t(st.iri, H.statementKind, st.concept("statement-kind", kind))
+    w.t(st.iri, H.statementKind, concept("statement-kind", kind))
     w.t(st.iri, H.publishedBy, st.publisher)
     day = date(st.rnd)
     w.t(st.iri, H.date, lit(day, datatype="date"))

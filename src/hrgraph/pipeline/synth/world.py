@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from hrgraph.model.namespaces import Iris
 from hrgraph.pipeline.emit import activity_triples, extraction_activity
 from hrgraph.pipeline.ntriples import nt_term
 from hrgraph.pipeline.resolve import Index
-from hrgraph.pipeline.synth.writer import DC, SK, E, H, Writer, en, iri, lit
+from hrgraph.pipeline.synth.writer import DC, SK, E, H, Writer, concept, en, iri, lit
 
 CITIES = ("Minsk", "Homiel", "Mahilou", "Viciebsk", "Hrodna", "Brest", "Babrujsk", "Baranavichy", "Pinsk", "Orsha")
 HROS = (("synth-viasna", "Human Rights Center \"Viasna\" (synthetic)"),
@@ -102,9 +101,6 @@ class World:
     place_of: dict[str, str] = field(default_factory=dict)  # court or colony -> its city
     activities: dict[str, str] = field(default_factory=dict)  # "<version>/<rule>" -> the extraction activity
 
-    def concept(self, iris: Iris, scheme: str, key: str) -> str:
-        return iri(iris.concept(scheme, key))
-
 
 def _org(w: Writer, world: World, key: str, cls: str, name: str) -> str:
     org = iri(w.iris.record("organisations", key))
@@ -172,7 +168,7 @@ def _mechanisms(w: Writer, world: World) -> None:
     for key, cls, name, kind, parent, session in MECHANISMS:
         mech = iri(w.iris.record("mechanisms", key))
         w.labelled(mech, getattr(H, cls), name)
-        w.t(mech, H.mechanismKind, world.concept(w.iris, "mechanism-kind", kind))
+        w.t(mech, H.mechanismKind, concept("mechanism-kind", kind))
         if parent:
             w.t(mech, H.partOf, iri(w.iris.record("mechanisms", parent)))
         if session:

@@ -1,7 +1,8 @@
 """Writing N-Triples text fast: terms rendered once, triples written as lines, evidence in the emitter's shape.
 
-Ontology terms are read from the namespaces (`NT(HR).Person` is "<…ontology#Person>", made on first use and
-then a plain attribute); no IRI of the ontology is spelled out here.
+Ontology terms are read from the generated vocabulary (`model/vocab.py`): `H.Person` is "<…ontology#Person>",
+made on first use and then a plain attribute, and a name the ontology lacks is an AttributeError. No IRI of the
+ontology or its schemes is spelled out here.
 """
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import IO
 
-from rdflib import Namespace
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DefinedNamespace
 
-from hrgraph.model.namespaces import ELI, HR, Iris
+from hrgraph.model.namespaces import Iris
+from hrgraph.model.vocab import DCTERMS, ELI, HR, PROV, RDF, RDFS, SCHEMES, SKOS, XSD
 from hrgraph.pipeline.emit import Lit, annotation
 from hrgraph.pipeline.sources import CONTEXT, Span
 
@@ -20,8 +21,8 @@ from hrgraph.pipeline.sources import CONTEXT, Span
 class NT:
     """A namespace whose attributes are its terms in N-Triples syntax, each made once."""
 
-    def __init__(self, namespace: Namespace | str) -> None:
-        self._ns = Namespace(str(namespace))
+    def __init__(self, namespace: type[DefinedNamespace]) -> None:
+        self._ns = namespace
 
     def __getattr__(self, name: str) -> str:
         if name.startswith("_"):
@@ -38,6 +39,11 @@ _XSD = {name: str(XSD[name]) for name in ("date", "dateTime", "integer", "decima
 
 def iri(term: str) -> str:
     return f"<{term}>"
+
+
+def concept(scheme: str, key: str) -> str:
+    """A concept of one of the ontology's schemes (`concept("demand-type", "release")`), as N-Triples."""
+    return iri(SCHEMES[scheme][key])
 
 
 def _escape(text: str) -> str:

@@ -1,5 +1,6 @@
-"""The JSON-LD dump, written as a stream: flattened (one node object per subject, in the sorted order of the
-N-Triples) and compacted with the context generated from the ontology, one node per line so it diffs well.
+"""JSON-LD compacted with the context generated from the ontology: the dump, written as a stream (flattened,
+one node object per subject, in the sorted order of the N-Triples, one node per line so it diffs well), and
+each resource's document (`document`), with the same context inline.
 
 rdflib's serializer built the whole document in memory, in hash order, and took minutes at 1M triples;
 pyoxigraph's takes prefixes but not our term definitions. Compaction here is the small, safe subset of the
@@ -15,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib.namespace import RDF, XSD
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_TYPE, XSD_STRING = str(RDF.type), str(XSD.string)
 Value = str | dict[str, str]
 
 
@@ -109,6 +110,16 @@ def nodes(triples: Iterable[ox.Triple], c: Compactor) -> Iterator[dict[str, obje
             _put(node, c.vocab(p), _ref(o) if c.coerced(p) else {"@id": _ref(o)})
     if node is not None:
         yield node
+
+
+def document(triples: Iterable[ox.Triple], context: Mapping[str, object]) -> bytes:
+    """A small document (a resource's description): `triples` compacted with `context` (`{"@context": …}`),
+    which is written inline, so the document reads without fetching anything."""
+    ctx = context["@context"]
+    assert isinstance(ctx, Mapping)
+    ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    body = {"@context": ctx, "@graph": list(nodes(ordered, Compactor.of(ctx)))}
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
 def write_jsonld(triples: Iterable[ox.Triple], path: Path, context: Mapping[str, object]) -> None:

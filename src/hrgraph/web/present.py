@@ -1,0 +1,42 @@
+"""What templates need to show RDF terms: labels, compact names and links that stay on this server."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pyoxigraph import Literal, NamedNode
+
+from hrgraph.model.namespaces import curie
+from hrgraph.store.base import Term
+from hrgraph.web.labels import label_of
+
+
+@dataclass(frozen=True)
+class Presenter:
+    """Labels, and links that stay on this server for our own IRIs. Only http(s) IRIs become links (a
+    `javascript:` IRI in the data stays text)."""
+
+    base: str
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def href(self, term: Term | str) -> str | None:
+        iri = term if isinstance(term, str) else term.value
+        if isinstance(term, Literal):
+            return None
+        if iri.startswith(self.base):
+            return "/" + iri[len(self.base):]
+        return iri if iri.startswith(("http://", "https://")) else None
+
+    def label(self, term: Term | str) -> str:
+        return label_of(term, self.labels)
+
+    def curie(self, term: Term | str) -> str:
+        """`schema:Person` rather than a bare label: classes of several vocabularies share local names."""
+        iri = term if isinstance(term, str) else term.value
+        return curie(iri) or self.label(term)
+
+    def is_iri(self, term: Term | str) -> bool:
+        return isinstance(term, str) or isinstance(term, NamedNode)
+
+    def language(self, term: Term) -> str | None:
+        return term.language if isinstance(term, Literal) else None

@@ -1,0 +1,144 @@
+"""`hrgraph serve`: the app under waitress, hardened against slow and idle connections.
+
+Waitress reads each request in its event loop and hands only whole requests to its 8 threads, so a slow
+client costs a connection, not a thread. What it lacks on its own is a bound on how long a request may take
+to arrive (its `channel_timeout` counts *inactivity*: a client trickling a header byte every few seconds is
+never idle) and a bound per client address (its `connection_limit` is global: at the stock 100, 101 slow
+sockets made every normal request wait: 101 sockets trickling headers made every normal request time out, as
+`tests/web/test_slow_clients.py` shows with the stock settings). So this server:
+
+- accepts up to `HRGRAPH_CONNECTIONS` connections (1,000; `poll`, not `select`, so descriptors past 1,024
+  work, and the open-files limit is raised to fit);
+- disconnects a client that has not finished sending a request `HRGRAPH_REQUEST_TIMEOUT` seconds after its
+  first byte (checked every second), and one idle between requests for 60 s;
+- closes at once a client address's connections beyond `HRGRAPH_CONNECTIONS_PER_CLIENT` (not behind
+  `HRGRAPH_TRUSTED_PROXY`: there every connection comes from the proxy, which should limit its clients; and
+  loopback clients are exempt unless `HRGRAPH_RATE_LIMIT_LOOPBACK` is set, as from the rate limit).
+
+Decision: waitress with these bounds, not a front server we would have to ship and configure. Behind a load
+balancer or on the open internet, a front server (nginx: `client_header_timeout`, `limit_conn`) is still
+the place for per-client limits at scale; the README says so.
+"""
+
+from __future__ import annotations
+
+import logging
+import resource
+import socket
+import time
+from collections.abc import Callable
+from typing import Any
+
+from waitress.channel import HTTPChannel
+from waitress.server import TcpWSGIServer
+
+from hrgraph.config import Settings
+from hrgraph.web.limits import is_loopback
+
+IDLE_TIMEOUT_S = 60  # between two requests of a kept-alive connection
+CHECK_EVERY_S = 1  # how often connections are checked against the timeouts
+THREADS = 8
+
+
+class GuardedChannel(HTTPChannel):
+    """A connection that must send each request within the server's `request_timeout_s` of its first byte."""
+
+    request_started: float | None = None  # when the request being received began (None: between requests)
+
+    def __init__(self, server: GuardedServer, sock: Any, addr: Any, adj: Any, map: Any = None) -> None:
+        super().__init__(server, sock, addr, adj, map=map)
+        if server.over_client_limit(addr):
+            self.will_close = True  # closed by the loop before anything is read
+
+    def received(self, data: bytes) -> bool:
+        between = self.request is None
+        done = super().received(data)
+        if self.request is None:
+            self.request_started = None
+        elif between or self.request_started is None:
+            self.request_started = time.time()
+        return done
+
+
+class GuardedServer(TcpWSGIServer):
+    channel_class = GuardedChannel
+
+    def __init__(self, app: Any, request_timeout_s: float, per_client: int, exempt_loopback: bool,
+                 **adjustments: Any) -> None:
+        self.request_timeout_s, self.per_client, self.exempt_loopback = request_timeout_s, per_client, exempt_loopback
+        super().__init__(app, **adjustments)
+
+    def over_client_limit(self, addr: Any) -> bool:
+        if self.per_client <= 0 or self.adj.trusted_proxy or not addr:
+            return False
+        host = addr[0]
+        if self.exempt_loopback and is_loopback(host):
+            return False
+        return sum(1 for c in list(self.active_channels.values()) if c.addr and c.addr[0] == host) > self.per_client
+
+    def maintenance(self, now: float) -> None:
+        super().maintenance(now)  # idle connections (channel_timeout)
+        cutoff = now - self.request_timeout_s
+        for channel in list(self.active_channels.values()):
+            started = getattr(channel, "request_started", None)
+            if started is not None and started < cutoff:
+                channel.will_close = True
+
+
+def _raise_open_files(wanted: int) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(wanted, hard) if hard != resource.RLIM_INFINITY else wanted,
+                                                    hard))
+
+
+def make_server(app: Any, settings: Settings, sock: socket.socket | None = None) -> GuardedServer:
+    """The guarded server on the configured host and port, or on `sock` (bound by `web.processes` and shared
+    by every server process)."""
+    _raise_open_files(settings.connection_limit + 256)  # + the store's files, the workers' pipes
+    behind_proxy = {"trusted_proxy": settings.trusted_proxy, "trusted_proxy_headers": {"x-forwarded-for"},
+                    "clear_untrusted_proxy_headers": True} if settings.trusted_proxy else {}
+    shared = {} if sock is None else {"_sock": sock, "bind_socket": False,
+                                      "sockinfo": (sock.family, sock.type, sock.proto, sock.getsockname())}
+    return GuardedServer(app, settings.request_timeout_s, settings.connections_per_client,
+                         not settings.rate_limit_loopback, host=settings.host, port=settings.port, threads=THREADS,
+                         ident="hrgraph", connection_limit=settings.connection_limit, channel_timeout=IDLE_TIMEOUT_S,
+                         cleanup_interval=CHECK_EVERY_S, asyncore_use_poll=True, **shared, **behind_proxy)
+
+
+def serve(settings: Settings) -> None:
+    """Serve the published build, following each new publish (`store.follow`), until interrupted: in one
+    process per core (`web.processes`), or in this one."""
+    from hrgraph.store.backends import reconcile_unless_building
+    from hrgraph.web import processes
+
+    reconcile_unless_building(settings)  # finish a publish a kill interrupted
+    count = processes.count(settings)
+    if count > 1:
+        processes.supervise(settings, count)
+    else:
+        run_server(settings)
+
+
+def run_server(settings: Settings, sock: socket.socket | None = None,
+               ready: Callable[[], None] | None = None) -> None:
+    """One server process: the app over the opened stores, on `sock` (shared with the other processes) or on
+    the configured host and port; `ready` is called once the app is ready to serve."""
+    from hrgraph.store.backends import open_store
+    from hrgraph.web import create_app, warmup
+
+    stores = open_store(settings)
+    try:
+        app = create_app(settings, stores)
+        if settings.warmup:
+            warmup.start(app)  # the saved queries and documents of each build answered before anyone asks
+        server = make_server(app, settings, sock)
+        logging.basicConfig()  # waitress's own warnings (a growing task queue) reach the log
+        if sock is None:
+            print(f"hrgraph: serving build {stores.build_id} on http://{settings.host}:{server.effective_port}/",
+                  flush=True)
+        if ready is not None:
+            ready()
+        server.run()  # until SIGINT (waitress then stops its threads) or SIGTERM
+    finally:
+        stores.close()
