@@ -31,6 +31,12 @@ class Draft:
     confidence: float = 0.5
 
 
+# What may stand around a mechanism's name in the heading of its own document.
+OWN_ACT = re.compile(r"(?i)\W*(?:(?:opinions?|resolution|decision|views|report|recommendations?|concluding "
+                     r"observations)(?:\s+\S+){0,3}?\s+(?:adopted\s+by|of)\s+)?(?:the\s+|UN\s+)?")
+OWN_ACT_END = re.compile(r"(?i)(?:\s+at\s+its\s+[\w-]+\s+session)?\W*")
+
+
 @dataclass
 class ItemContext:
     doc: Document
@@ -49,14 +55,14 @@ class ItemContext:
 
     def letterhead(self) -> Mention | None:
         """The mechanism whose document this is: a heading that is nothing but its name ("OSCE Moscow
-        Mechanism", "Parliamentary Assembly of the Council of Europe"), as on a mechanism's own report or
-        resolution (a headline that says something about a mechanism is no letterhead)."""
+        Mechanism", "Parliamentary Assembly of the Council of Europe") or the title of its own act ("Opinions
+        adopted by the Working Group on Arbitrary Detention at its 99th session", "Report of the Special
+        Rapporteur on ..."); a headline that says something about a mechanism is no letterhead."""
         heads = ([self.item.headline] if self.item.headline else []) + list(self.item.subtitles)
         for h in heads:
-            mechs = self.of_kind("mechanisms", h.start, h.end)
-            for m in mechs:
-                if re.fullmatch(r"\W*(?:the\s+|UN\s+)?", self.doc.text[h.start:m.start], re.I) and \
-                        re.fullmatch(r"\W*", self.doc.text[m.end:h.end]):
+            for m in self.of_kind("mechanisms", h.start, h.end):
+                if OWN_ACT.fullmatch(self.doc.text[h.start:m.start]) and \
+                        OWN_ACT_END.fullmatch(self.doc.text[m.end:h.end]):
                     return m
         return None
 
