@@ -124,7 +124,7 @@ class NameIndex:
     by_given: dict[str, set[str]] = field(default_factory=dict)
 
     def add(self, entity: str, spellings: Iterable[str]) -> None:
-        for spelling in spellings:
+        for spelling in (v for s in spellings for v in _double_surnames(s)):
             name = parse(spelling)
             if name is None or not name.surname:
                 continue
@@ -279,6 +279,18 @@ class NameIndex:
                                       _is_cyrillic(n.spelling) == cyrillic, n.spelling) for n in self.names[e])
             out.append(Match(e, score, spelling, form))
         return sorted(out, key=lambda m: (-m.score, m.entity))[:limit]
+
+
+_DOUBLE = re.compile(r"\b([A-ZА-ЯЁІЎ][^\W\d_]+)-([A-ZА-ЯЁІЎ][^\W\d_]+)\b")
+
+
+def _double_surnames(spelling: str) -> list[str]:
+    """A name with a double surname (`Ihar Dabryniuk-Kavalenka`) and the name with each part alone: a text
+    may write either part alone, and each part of the double one must be found as theirs."""
+    m = _DOUBLE.search(spelling)
+    if m is None or " " not in spelling.strip():
+        return [spelling]
+    return [spelling, *(spelling[:m.start()] + part + spelling[m.end():] for part in m.groups())]
 
 
 def _is_cyrillic(text: str) -> bool:

@@ -26,6 +26,7 @@ from hrgraph.names import NameIndex, given_mentions, in_context, parse
 
 MASK = "█"
 TOKEN = MASK * 3  # what a masked name becomes in anything published or printed: the same whatever its length
+_HYPHENATED = re.compile(r"(?<=[^\W\d_])-\n(?=[^\W\d_])")  # a word hyphenated at the end of a line
 _RUN = re.compile(rf"{MASK}+(?:[\s.,'’-]*{MASK}+)*")  # one masked name, or several side by side
 MIN_VALUE_SECRET = 6
 
@@ -68,6 +69,7 @@ class Masker:
             return [], False
         out: list[tuple[int, int]] = []
         ambiguous = False
+        text = _HYPHENATED.sub("\u00ad\u00ad", text)  # "Dabry-\nniuk" is one word (same length: offsets hold)
         if self.withheld:
             mentions = in_context(self.index.find(text, near=self.withheld), text)
             named = {e for m in mentions if m.form in ("full", "initial") for e in m.entities} & self.withheld
@@ -87,6 +89,7 @@ class Masker:
         a secret: the check of what is about to be published, read without the document around it."""
         if not self.active or not text:
             return False
+        text = _HYPHENATED.sub("\u00ad\u00ad", text)
         if self.withheld and any(m.entities and m.entities <= self.withheld and m.form != "near"
                                  for m in in_context(self.index.find(unquote(text)), text)):
             return True
