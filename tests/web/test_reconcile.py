@@ -234,3 +234,14 @@ def test_bad_batches_say_what_is_wrong(live: LiveServer, data: dict[str, str], s
     r = requests.post(f"{live.url}/reconcile", data=data, timeout=120)
     assert r.status_code == status and says in r.text, r.text[:400]
     assert r.headers["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize("send", [{"json": {"queries": {"q0": {"query": "Kazak Zinaida"}}}}, {"data": {"query": "x"}},
+                                  {}])
+def test_a_post_without_queries_or_extend_is_refused_not_answered_with_the_manifest(
+        live: LiveServer, send: dict[str, Any]) -> None:
+    """Before, a POST with a JSON body (the draft 1.0 way) or a misnamed field got the manifest with 200, which a
+    client reads as an answer with no results."""
+    r = requests.post(f"{live.url}/reconcile", timeout=60, **send)
+    assert r.status_code == 400 and "form field `queries`" in r.text and "form-encoded" in r.text, r.text[:300]
+    assert r.headers["Access-Control-Allow-Origin"] == "*"
