@@ -99,6 +99,7 @@ def test_queries_as_openrefine_sends_them(live: LiveServer) -> None:
         "q6": {"query": "Art. 342", "type": "provision"},
         "q7": {"query": "zinaida-kazak"},
         "q8": {"query": "Nobody Whatsoever"},
+        "q9": {"query": "КАЗАК Зинаида Ивановна", "type": PERSON},  # with a patronymic, as court records write
     })
     top = {k: v["result"][0] if v["result"] else None for k, v in out.items()}
     assert top["q0"]["id"] == BASE + "id/person/zinaida-kazak" and top["q0"]["match"] is True
@@ -112,6 +113,7 @@ def test_queries_as_openrefine_sends_them(live: LiveServer) -> None:
     assert top["q6"]["id"] == BASE + "eli/by-cc/art/342"
     assert top["q7"]["id"] == BASE + "id/person/zinaida-kazak" and top["q7"]["score"] == 100
     assert out["q8"]["result"] == []
+    assert top["q9"]["id"] == BASE + "id/person/zinaida-kazak" and top["q9"]["match"] is True
     for result in out.values():
         scores = [c["score"] for c in result["result"]]
         assert scores == sorted(scores, reverse=True)
