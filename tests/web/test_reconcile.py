@@ -67,6 +67,21 @@ def test_every_schema_is_known_and_checks_the_specifications_examples() -> None:
     assert list(validator("openapi.json").iter_errors({"swagger": "2.0"}))  # Swagger's: info and paths missing
 
 
+# The specification's folder as the team receives it (beside the checkouts); absent on a clean clone in CI.
+SHARED = next((p / "shared" / "conformance" / "reconciliation-api-0.2" for p in REPO.parents
+               if (p / "shared" / "conformance" / "reconciliation-api-0.2").is_dir()), None)
+
+
+@pytest.mark.skipif(SHARED is None, reason="the shared conformance folder is not beside this checkout")
+def test_the_copies_are_the_shared_schemas_and_examples() -> None:
+    """Responses are validated against the copies: they must be the specification's files, byte for byte."""
+    assert SHARED is not None
+    for folder, copy in (("schemas", SCHEMAS), ("examples", EXAMPLES)):
+        theirs = {p.relative_to(SHARED / folder): p.read_bytes() for p in (SHARED / folder).rglob("*.json")}
+        ours = {p.relative_to(copy): p.read_bytes() for p in copy.rglob("*.json")}
+        assert theirs and ours == theirs, sorted(set(theirs) ^ set(ours))[:5]
+
+
 def reconcile(live: LiveServer, queries: dict[str, Any]) -> dict[str, Any]:
     """As OpenRefine sends a batch: POST, form-encoded, `queries=` holding the JSON."""
     valid("reconciliation-query-batch.json", queries)
