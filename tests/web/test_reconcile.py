@@ -15,7 +15,10 @@ from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
-from conftest import LiveServer
+from hrgraph.config import Settings
+from hrgraph.pipeline.build import build
+
+from conftest import Backend, LiveServer, copy_project, serving
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMAS = REPO / "src" / "hrgraph" / "web" / "reconciliation"
@@ -262,3 +265,48 @@ def test_a_post_without_queries_or_extend_is_refused_not_answered_with_the_manif
     r = requests.post(f"{live.url}/reconcile", timeout=60, **send)
     assert r.status_code == 400 and "form field `queries`" in r.text and "form-encoded" in r.text, r.text[:300]
     assert r.headers["Access-Control-Allow-Origin"] == "*"
+
+
+BORN = """@prefix schema: <http://schema.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix hr: <https://w3id.org/hrgraph/ontology#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/hrgraph/id/person/zinaida-kazak> schema:birthDate "1960-05-01"^^xsd:date .
+<https://w3id.org/hrgraph/id/person/zinaida-kazak-1985> a hr:Person ; rdfs:label "Zinaida Kazak"@en ;
+    schema:birthDate "1985"^^xsd:gYear .
+"""
+
+
+@pytest.fixture(scope="module")
+def namesakes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real data plus birth dates read from RDF (`build --input`, as a cross-referenced list would bring
+    them) and a namesake of Zinaida Kazak born 1985: a birth year is then what tells them apart."""
+    root = copy_project(tmp_path_factory.mktemp("namesakes"))
+    (root / "born.ttl").write_text(BORN, encoding="utf-8")
+    assert build(Settings(root=root, inputs=(root / "born.ttl",))).published
+    return root
+
+
+def test_a_birth_year_tells_namesakes_apart(namesakes: Path, backend: Backend) -> None:
+    """Birth year as a reconciliation condition and as a CSV column, written alone or as a date of birth (before,
+    '01.05.1960' was read as the year 01 and held against both namesakes)."""
+    kazak, other = BASE + "id/person/zinaida-kazak", BASE + "id/person/zinaida-kazak-1985"
+    with serving(namesakes, backend=backend) as live:
+        out = reconcile(live, {
+            "alone": {"query": "Kazak Zinaida", "type": PERSON},
+            "1960": {"query": "Kazak Zinaida", "properties": [{"pid": "birthYear", "v": "1960"}]},
+            "1985": {"query": "Kazak Zinaida", "properties": [{"pid": "birthYear", "v": 1985}]},
+            "date": {"query": "Kazak Zinaida", "properties": [{"pid": "birthYear", "v": "01.05.1960"}]},
+            "vague": {"query": "Kazak Zinaida", "properties": [{"pid": "birthYear", "v": "60"}]},
+            "no name": {"properties": [{"pid": "birthYear", "v": "1985"}]},
+        })
+        assert {c["id"] for c in out["alone"]["result"]} == {kazak, other}
+        assert not any(c["match"] for c in out["alone"]["result"])  # two namesakes: never matched alone
+        for key, who in (("1960", kazak), ("1985", other), ("date", kazak)):
+            best, second = out[key]["result"][:2]
+            assert (best["id"], best["match"]) == (who, True), key
+            assert {"id": "birthYear", "value": True} in best["features"]
+            assert {"id": "birthYear", "value": False} in second["features"] and second["score"] < best["score"]
+        assert not any(f["id"] == "birthYear" for c in out["vague"]["result"] for f in c["features"])
+        assert [c["id"] for c in out["no name"]["result"]] == [other]
+        rows = requests.post(f"{live.url}/xref.json", headers={"Content-Type": "text/csv"}, timeout=60,
+                             data="name;дата рождения\nKazak Zinaida;01.05.1960\nКазак Зинаида;1985\n".encode()).json()
+        assert [(r["status"], r["candidates"][0]["id"]) for r in rows["rows"]] == [("match", kazak), ("match", other)]
