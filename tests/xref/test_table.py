@@ -100,3 +100,12 @@ def test_a_name_over_several_lines_is_a_quote_closed_too_late() -> None:
 def test_stray_quotes_inside_a_cell_are_data() -> None:
     t = read(b'name,note\nAleh "Dembouski,1990\nKazak Zinaida,"two\nlines"\n', 10)
     assert [r[0] for r in t.rows] == ['Aleh "Dembouski', "Kazak Zinaida"] and t.rows[1][1] == "two\nlines"
+
+
+@pytest.mark.parametrize("data", ["Name (Latin),Year\nKazak Zinaida,1960\n",
+                                  "№;ФИО (рус.);Статья\n1;Kazak Zinaida;342\n",
+                                  "No.,Full name [as in the annex]\n1,Kazak Zinaida\n"])
+def test_a_header_with_a_qualifier_in_brackets_still_names_the_names(data: str) -> None:
+    """Before, `Name (Latin)` or `ФИО (рус.)` was 'no header naming the names'."""
+    t = read(data.encode(), 10)
+    assert t.name is not None and t.name_of(t.rows[0]) == "Kazak Zinaida"

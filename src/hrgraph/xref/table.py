@@ -58,8 +58,16 @@ class Table:
         return " ".join(p for p in parts if p)
 
 
+QUALIFIER = re.compile(r"\s*[(\[][^)\]]*[)\]]")
+
+
+def unqualified(header: str) -> str:
+    """A header without what it says in brackets: `Name (Latin)`, `ФИО (рус.)`, `Year of birth [dd.mm.yyyy]`."""
+    return QUALIFIER.sub("", header).strip() or header
+
+
 def _key(header: str) -> str:
-    return "".join(words(header))
+    return "".join(words(unqualified(header)))
 
 
 def decode(data: bytes) -> str:
