@@ -53,6 +53,8 @@ NOT_GIVEN = {
     "colonel", "major", "captain", "lieutenant", "general", "sergeant", "officer", "leader", "leaders",
     "defendant", "defendants", "case", "list", "remembering", "urgent", "appeal", "observatory", "write", "letters",
     "brothers", "sisters", "spouses", "sons", "daughters", "twins", "couple", "parents", "cousins", "siblings",
+    "parliamentary", "assembly", "resolution", "recommendation", "opinion", "mission", "delegation", "professor",
+    "prof",
 }
 NOT_SURNAME = NOT_GIVEN | {"district", "region", "street", "square", "station", "prison", "museum", "center", "centre",
                            "association", "union", "initiative", "network", "institute", "coalition", "movement",
@@ -66,7 +68,7 @@ PERSON_BEFORE = re.compile(
     r"(?i)(?:\b(?:political prisoners?|prisoners? of conscience|activists?|journalists?|bloggers?|lawyers?|"
     r"teachers?|pensioners?|students?|reporters?|editors?|engineers?|defenders?|citizens?|residents?|workers?|"
     r"colleagues?|husband|wife|son|daughter|brother|sister|mother|father|friend|cellmate|judge|minister|"
-    r"prosecutor|investigator|founders?|chair(?:man|woman|person)?|head|director|leader|mr|ms|mrs|dr|"
+    r"prosecutor|investigator|founders?|chair(?:man|woman|person)?|head|director|leader|mr|ms|mrs|dr|prof|professor|"
     r"veterinarian|mechanic|driver|doctor|nurse|artist|musician|poet|writer|priest|entrepreneur|leaders?|"
     r"members?|defendants?|accountant|unionists?|officers?|colonel|major|captain|"
     r"by|of|named|including|and|mourn|remember|sentenced|convicted|detained|arrested|charged|acquitted|"
@@ -99,7 +101,8 @@ def _title(word: str) -> bool:
 
 
 def _caps(word: str) -> bool:
-    return len(word) >= 3 and word.isupper() and word.isalpha()
+    """A surname in capitals, double-barrelled too ("HALUBOK-SHYMANSKI")."""
+    return len(word) >= 3 and word.isupper() and word.replace("-", "").isalpha()
 
 
 def names(text: str) -> Iterator[Name]:
@@ -137,6 +140,9 @@ def _names(text: str) -> Iterator[Name]:
         if _caps(first) and _title(last) and is_name_pair(last, first.title()):  # SURNAME Given (Patronymic)
             patronymic = nxt is not None and PATRONYMIC.match(nxt.group()) and text[b.end():nxt.start()] == " "
             yield Name(f"{last} {first.title()}", a.start(), nxt.end() if patronymic and nxt else end)
+            continue
+        if _title(first) and _caps(last) and is_given_name(first) and _word_ok(last, NOT_SURNAME):
+            yield Name(f"{first} {last.title()}", a.start(), end)  # Given SURNAME ("Hanna ZUYEVICH")
             continue
         if not (_title(first) and _title(last)) or CYRILLIC.search(first + last):
             continue  # Cyrillic names: _cyrillic_with_latin
@@ -209,13 +215,21 @@ def _in_list(text: str, start: int, accepted: list[tuple[int, int]]) -> bool:
     return any(re.fullmatch(r"[ \u00a0]*(?:,|and|, and)[ \u00a0]*", text[e:start]) for _, e in accepted[-1:])
 
 
-INITIAL = re.compile(r"(?<![\w.])([A-ZА-ЯЎІЁ])\.[ \u00a0]?([A-ZА-ЯЎІЁ][a-zа-яўіё'’]+(?:-[A-ZА-ЯЎІЁ][a-zа-яўіё]+)?)")
+INITIAL = re.compile(r"(?<![\w.])([A-ZА-ЯЎІЁ])\.[ \u00a0]?(?:([A-ZА-ЯЎІЁ])\.[ \u00a0]?)?"
+                     r"([A-ZА-ЯЎІЁ][a-zа-яўіё'’]+(?:-[A-ZА-ЯЎІЁ][a-zа-яўіё]+)?|[A-Z]{3,}(?:-[A-Z]{3,})?)(?![\w-])")
 
 
 def _initials(text: str) -> Iterator[Name]:
+    """"A. Dziarzhynskaya", "S. V. NIAKRASAU" (a surname in capitals only in a surname's shape or before a
+    person's apposition, ", a teacher": "U.S. ARMY" is none)."""
     for m in INITIAL.finditer(text):
-        if _word_ok(m.group(2), NOT_SURNAME) and not re.match(r"[\s\u00a0]*\d", text[m.end():m.end() + 3]):
-            yield Name(f"{m.group(1)}. {m.group(2)}", m.start(), m.end())
+        surname, caps = m.group(3), m.group(3).isupper()
+        if caps and not (SURNAME_END.search(fold(surname)) or PERSON_AFTER.match(text[m.end():m.end() + 30])):
+            continue
+        surname = surname.title() if caps else surname
+        if _word_ok(surname, NOT_SURNAME) and not re.match(r"[\s\u00a0]*\d", text[m.end():m.end() + 3]):
+            second = f" {m.group(2)}." if m.group(2) else ""
+            yield Name(f"{m.group(1)}.{second} {surname}", m.start(), m.end())
 
 
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
