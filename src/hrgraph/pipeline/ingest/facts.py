@@ -91,7 +91,21 @@ def _who(ctx: ItemContext, s: Span, at: int, end: int, focus: g.Focus, local: li
         return people, "pronoun"
     if people := g.topic(text, local, focus, at, s.start):
         return people, "topic"
+    if (person := _headline_person(ctx)) and not local and DESCRIBED.match(text, s.start, at):
+        return (person,), "described"
     return (), ""
+
+
+# "A student from Vitebsk, detained in May and sentenced ...": a description standing for the person the
+# section's heading names (a profile under "MIKITA ZABOLOTSKI - 5 July").
+DESCRIBED = re.compile(rf"{S}*(?:An?|The){S}+[a-z][^,;:.()]{{0,60}}?,(?:[^,;:.()]*?\band)?(?:{S}+{g.AUX})*{S}*$")
+
+
+def _headline_person(ctx: ItemContext) -> Mention | None:
+    """The one person the item's heading names, if it names exactly one."""
+    h = ctx.item.headline
+    found = {p.ident: p for p in ctx.persons_in(h.start, h.end)} if h else {}
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _evidence(ctx: ItemContext, s: Span, start: int, end: int, people: tuple[Mention, ...]) -> list[tuple[int, int]]:
