@@ -124,6 +124,7 @@ def test_the_page_names_them_in_every_spelling() -> None:
     ("Ihar Dabryniuk and Ihar Kushniarevich; Ihar, Anna.", " and Ihar Kushniarevich; , Anna."),  # another Ihar
     ("Mikalai Shpa-\nkouski said.", " said."),  # hyphenated at the end of a line
     ("Yulia Zhdanovich-Kavalenka said; Юлия Жданович; Kavalenka.", "- said; ; ."),  # a double surname, a part alone
+    ("Yulia Zhdanovich-Kavalenka; Zhdanovich, Mikalai, Anna.", "-; , Mikalai, Anna."),  # a list: no Mikalai Zhdanovich
 ])
 def test_given_names_beside_and_apart_from_the_surname_are_masked(text: str, kept: str) -> None:
     masker = Masker()

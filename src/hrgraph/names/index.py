@@ -233,10 +233,12 @@ class NameIndex:
             other = toks[j]
             if not self._given_like(other):
                 continue
-            seen_given = True
             fit = frozenset(e for e in people if self._fits(e, keys, other))
             if fit:
                 return Mention(start, end, text[start:end], fit, "initial" if other.is_initial else "full")
+            # a given name that fits none of them makes somebody else's name, unless a comma stands between
+            # (a list: "Zhdanovich, Mikalai Shpakouski" may be two people): then the surname stands alone
+            seen_given |= "," not in text[min(tok.end, other.end):max(tok.start, other.start)]
         return Mention(tok.start, tok.end, tok.text, frozenset(), "other") if seen_given else None
 
     def _near_given(self, near: set[str]) -> dict[str, set[str]]:
