@@ -155,6 +155,40 @@ def test_memory_is_bounded(server: LiveServer) -> None:
     assert query(server, SIMPLE).status_code == 200
 
 
+def descendants(pid: int) -> set[int]:
+    """Every process below `pid` (server processes and their query workers)."""
+    found = set(children(pid))
+    return found.union(*(descendants(child) for child in found))
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("SELECT * WHERE " + "{ " * 3000 + "?s ?p ?o" + " }" * 3000, "nests too deeply: more than 400 levels of { }, "
+                                                                 "( ) and [ ] at line 1, column 816"),
+    ("SELECT * WHERE {\n  ?s ?p ?o FILTER" + "(" * 100_000 + "?o" + ")" * 100_000 + " }", "line 2, column 417"),
+    ("SELECT * WHERE { ?s ?p " + "[ ?p " * 500 + "?o" + " ]" * 500 + " }", "line 1, column 2019"),
+    ("SELECT ?a3000 WHERE {\n BIND(1 AS ?a0)\n" + "".join(f" BIND(?a{i} AS ?a{i + 1})\n" for i in range(3000)) + "}",
+     "too large to evaluate safely: more than 1000 triple patterns, operators and clauses, the next at line 1002, "
+     "column 2"),
+], ids=["groups", "parentheses", "blank-nodes", "a-chain-of-binds"])
+def test_deep_queries_are_refused_before_any_worker_sees_them(live: LiveServer, text: str, says: str) -> None:
+    """A query whose algebra is a few thousand levels deep (nested, or a long chain) overflows the engine's stack
+    and kills the worker running it; it is refused from the text, saying where, and no process is replaced."""
+    before = descendants(live.process.pid)
+    started = time.monotonic()
+    r = requests.post(live.url + "/sparql", data={"query": text}, headers={"Accept": "text/csv"}, timeout=60)
+    assert r.status_code == 400 and says in r.text, r.text[:300]
+    assert time.monotonic() - started < 5
+    assert query(live, SIMPLE).status_code == 200
+    assert descendants(live.process.pid) == before  # no worker crashed and was replaced
+
+
+@embedded_only("Virtuoso refuses groups nested 400 deep itself (its own 400: 'Curly brace is nested too deep')")
+def test_nesting_up_to_the_limit_is_answered(live: LiveServer) -> None:
+    text = "SELECT * WHERE " + "{ " * 400 + "?s ?p ?o" + " }" * 400 + " LIMIT 1"
+    r = requests.post(live.url + "/sparql", data={"query": text}, headers={"Accept": "text/csv"}, timeout=60)
+    assert r.status_code == 200 and sorted(r.text.splitlines()[0].split(",")) == ["o", "p", "s"], r.text[:300]
+
+
 @embedded_only(POOL_ONLY)
 @pytest.mark.env(HRGRAPH_QUERY_WORKERS=1, HRGRAPH_QUERY_QUEUE=1, HRGRAPH_QUERY_TIMEOUT=3)
 def test_concurrent_queries_are_capped(server: LiveServer) -> None:
