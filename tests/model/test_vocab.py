@@ -74,3 +74,11 @@ def test_no_ontology_iri_is_written_as_a_string(folder: str) -> None:
     found = {str(p.relative_to(REPO)): iri_strings(p) for p in sorted((REPO / folder).rglob("*.py"))
              if p.resolve() != generated}
     assert {path: strings for path, strings in found.items() if strings} == {}
+
+
+def test_no_ontology_iri_is_written_in_a_template() -> None:
+    """Templates are given the names they look up (the prefix table's, the vocabulary module's)."""
+    pattern = re.compile("|".join(re.escape(ns) for ns in namespaces()))
+    found = {str(p.relative_to(REPO)): pattern.findall(p.read_text(encoding="utf-8"))
+             for p in sorted((REPO / "src" / "hrgraph" / "web" / "templates").rglob("*.html"))}
+    assert {path: iris for path, iris in found.items() if iris} == {}

@@ -40,6 +40,10 @@ DCT_IDENTIFIER = str(DCTERMS.identifier)
 TIMEOUT_GRACE_S = 1.0  # the socket gives up this long after the engine should have stopped the query itself
 ANYTIME_TIMEOUT = "S1TAT"  # Virtuoso's X-SQL-State on a result cut short by its `timeout`
 ESTIMATE_REFUSED = "estimated execution time"  # Virtuoso's refusal of a query it expects to overrun
+# The server's own queries (a page's description, the search catalogue, the build's control graph) are bounded
+# by construction and are not cut at the client limit, which an operator may set to a few seconds (a page of a
+# busy endpoint then failed with 504); this bound only ends them when the endpoint hangs.
+OWN_QUERIES_TIMEOUT_S = 60.0
 
 
 class Endpoint:
@@ -67,7 +71,7 @@ class Endpoint:
         if view is not None:
             dataset = view.dataset(query, dataset)
             query = view.rewrite(query, dataset)
-        limit = timeout_s or self.timeout_s
+        limit = timeout_s or max(self.timeout_s, OWN_QUERIES_TIMEOUT_S)  # None: one of the server's own queries
         client = SPARQLWrapper(self.url)
         client.setMethod(POST)
         client.setTimeout(max(1, round(limit + TIMEOUT_GRACE_S)))  # the engine's own limit should answer first
