@@ -45,12 +45,12 @@ test: $(STAMP) assets
 	$(BIN)/pytest -q
 
 # Speed and scale: one table, every figure beside a baseline measured in the same run (< 15 min here).
-# The static-file ceiling is nginx (Debian's, installed when missing and apt is usable; else Python's http.server).
+# Load comes from wrk; the static-file ceiling is nginx (both Debian's, installed when missing and apt is usable).
 bench: build
 	$(BIN)/pip install --quiet -e '.[test,bench]'
-	@command -v nginx >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1 || \
-	  ((timeout 600 apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq nginx-light) >/dev/null 2>&1 || \
-	   echo "nginx could not be installed: the static ceiling is Python's http.server")
+	@command -v wrk >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1 || \
+	  ((timeout 600 apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq wrk nginx-light) >/dev/null 2>&1 || \
+	   echo "wrk or nginx could not be installed: the bench needs wrk; without nginx the static ceiling is Python's http.server")
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/ingest_speed.py

@@ -10,8 +10,10 @@ data share the one Virtuoso without seeing each other.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -168,7 +170,10 @@ def start_server(root: Path, *extra: str, backend: Backend | None = None,
                  env: dict[str, str] | None = None) -> LiveServer:
     """`hrgraph serve` over the site in `root`: its embedded store, or (a remote backend) Virtuoso; `env` is
     added to the server's environment."""
-    env = {**os.environ, **(env or {})}
+    # One server process and no background warm-up unless a test asks for them (tests/web/test_processes.py):
+    # the rate-limit, pool and timing tests count what one process does with all its query workers free.
+    env = {**os.environ, **{k: os.environ.get(k, v) for k, v in (("HRGRAPH_PROCESSES", "1"), ("HRGRAPH_WARMUP", "0"))},
+           **(env or {})}
     if backend is not None and backend.remote:
         env.update(remote_env(backend, load_into_virtuoso(root, backend)))
     port = free_port()
@@ -180,17 +185,56 @@ def start_server(root: Path, *extra: str, backend: Backend | None = None,
         proc = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            out = log.read_text(encoding="utf-8", errors="replace")
-            raise RuntimeError(f"server exited with {proc.returncode}:\n{out}")
-        try:
-            requests.get(url + "/", timeout=1)
-            return LiveServer(url, Settings(root=root, port=port), proc)
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not answer within 30 s")
+    try:
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                out = log.read_text(encoding="utf-8", errors="replace")
+                raise RuntimeError(f"server exited with {proc.returncode}:\n{out}")
+            try:
+                requests.get(url + "/", timeout=5)
+                return LiveServer(url, Settings(root=root, port=port), proc)
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or slow on a loaded machine
+                time.sleep(0.1)
+        raise RuntimeError("server did not answer within 30 s")
+    except BaseException:
+        stop_server(proc)
+        raise
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid` (server processes, query workers, warmers), children first."""
+    out, todo = [], [pid]
+    while todo:
+        found = children(todo.pop())
+        out += found
+        todo += found
+    return out
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """SIGTERM to `hrgraph serve` (it stops what it started), then SIGKILL to whatever of its tree is left:
+    a test leaves no process behind, even when the server failed to stop cleanly."""
+    below = descendants(proc.pid)
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+    deadline = time.monotonic() + 5
+    while (alive := [p for p in below if _alive(p)]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for pid in alive:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 @contextmanager
@@ -201,8 +245,7 @@ def serving(root: Path, *extra: str, backend: Backend | None = None,
     try:
         yield server
     finally:
-        server.process.terminate()
-        server.process.wait(timeout=10)
+        stop_server(server.process)
 
 
 @pytest.fixture(scope="session")

@@ -62,6 +62,8 @@ class Settings:
     # --- serving
     host: str = setting("127.0.0.1", "HRGRAPH_HOST", "address `serve` listens on (also `serve --host`)")
     port: int = setting(8000, "HRGRAPH_PORT", "port `serve` listens on (also `serve --port`)", minimum=1)
+    processes: int = setting(0, "HRGRAPH_PROCESSES", "server processes sharing the port (0: one per core); "
+                             "per-client rates are divided among them (README \"Serving on every core\")")
     page_size: int = setting(50, "HRGRAPH_PAGE_SIZE", "items per page of an index and of a resource's incoming "
                              "links", minimum=1)
     max_result_rows: int = setting(10_000, "HRGRAPH_HTML_MAX_ROWS", "rows shown in an HTML result table (the "
@@ -70,6 +72,11 @@ class Settings:
                                     "matches by name; beyond, pages come in the store's order and say so")
     document_cache_mb: int = setting(256, "HRGRAPH_DOCUMENT_CACHE_MB", "MiB of rendered resource documents kept "
                                      "per build (least recently used out first; 0 turns the cache off)")
+    kept_mb: int = setting(4096, "HRGRAPH_KEPT_MB", "MiB of answers computed from a build (saved-query results, "
+                           "rendered documents) kept on disk inside the build's folder, shared by the server's "
+                           "processes and across restarts, deleted with the build (0: none kept)")
+    warmup: bool = setting(True, "HRGRAPH_WARMUP", "run each saved query once in the background when a server "
+                           "starts serving a build, keeping the answers (one query worker is busy meanwhile)")
     # --- the dataset as it is cited and described (VoID, every page's footer)
     publisher: str = setting("hrgraph", "HRGRAPH_PUBLISHER", "who publishes the dataset: its name in VoID "
                              "(`dct:publisher`) and in the citation every page gives")

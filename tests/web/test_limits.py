@@ -24,7 +24,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from conftest import Backend, LiveServer, children, embedded_only, serving, start_server
+from conftest import Backend, LiveServer, children, embedded_only, serving, start_server, stop_server
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 PATH_RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a (!<urn:x>)* ?b . ?c (!<urn:y>)* ?d }"
@@ -45,8 +45,7 @@ def server(built_root: Path, backend: Backend, monkeypatch: pytest.MonkeyPatch,
         monkeypatch.setenv(key, str(value))
     live = start_server(built_root, backend=backend)
     yield live
-    live.process.terminate()
-    live.process.wait(timeout=10)
+    stop_server(live.process)
 
 
 def query(live: LiveServer, text: str, accept: str = "text/csv", **params: str) -> requests.Response:

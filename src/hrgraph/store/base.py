@@ -92,6 +92,12 @@ class Store(Protocol):
         """The build's published files (dumps, VoID, source texts), as they were published with this graph."""
         ...
 
+    @property
+    def cache_dir(self) -> Path | None:
+        """A folder that lives and dies with this build, for answers computed from it (`web.kept`); None for a
+        back-end without a local build folder."""
+        ...
+
     def select(self, query: str) -> list[Row]:
         """Rows of a SELECT the web layer itself runs (labels, incoming links, counts)."""
         ...

@@ -25,6 +25,8 @@ from hrgraph.store.follow import Following
 from hrgraph.store.lease import Lease, hold
 from hrgraph.store.results import QueryResult, encode
 
+KEPT = "kept"  # answers computed from the build (web.kept), in its own folder so they go with it
+
 __all__ = ["BUILD_FILE", "EmbeddedStore", "evaluate", "open_build", "open_current", "open_embedded"]
 
 
@@ -51,9 +53,9 @@ class EmbeddedStore:
     """The Store protocol over one published build folder; `close` ends its workers and drops its lease."""
 
     def __init__(self, store: ox.Store, build_id: str, files: Path, pool: QueryPool | None = None,
-                 lease: Lease | None = None) -> None:
+                 lease: Lease | None = None, folder: Path | None = None) -> None:
         self._store, self._build_id, self._files = store, build_id, files
-        self.pool, self._lease = pool, lease
+        self.pool, self._lease, self._folder = pool, lease, folder
 
     @property
     def build_id(self) -> str:
@@ -62,6 +64,11 @@ class EmbeddedStore:
     @property
     def files(self) -> Path:
         return self._files
+
+    @property
+    def cache_dir(self) -> Path | None:
+        """`KEPT` inside the build folder: deleted with the build, once nobody holds it."""
+        return self._folder / KEPT if self._folder is not None else None
 
     def select(self, query: str) -> list[Row]:
         solutions = evaluate(self._store, query)
@@ -121,7 +128,7 @@ def open_build(build_dir: Path, settings: Settings, workers: bool = True) -> Emb
     except BaseException:
         lease.release()
         raise
-    return EmbeddedStore(store, build_id, files, pool, lease)
+    return EmbeddedStore(store, build_id, files, pool, lease, build_dir)
 
 
 def _open_named(settings: Settings, name: str, workers: bool) -> EmbeddedStore:

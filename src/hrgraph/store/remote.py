@@ -159,6 +159,10 @@ class RemoteStore:
     def files(self) -> Path:
         return self._files
 
+    @property
+    def cache_dir(self) -> Path | None:
+        return None  # the build lives in the endpoint: answers are kept in memory (web.kept)
+
     def select(self, query: str) -> list[Row]:
         solutions = self.endpoint.results(query, self.view)
         if not isinstance(solutions, ox.QuerySolutions):

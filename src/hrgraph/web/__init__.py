@@ -11,9 +11,10 @@ from hrgraph.store.base import Stores
 def create_app(settings: Settings, stores: Stores) -> Flask:
     """Build the WSGI app over opened stores; no globals, so tests build as many as they like."""
     app = Flask(__name__)
-    from hrgraph.web import blueprints, context, doccache, limits, resources, security
+    from hrgraph.web import blueprints, context, doccache, kept, limits, resources, security
 
     context.install(app, settings, stores)  # read by routes through get_settings() / get_store()
+    kept.install(app, settings)  # answers computed once per build, shared by processes (web/kept.py)
     blueprints.register_all(app)  # each module owns its blueprint; errors answer in one shape
     security.install(app)  # CSP, nosniff, Referrer-Policy on every response; debug off
     limits.install(app)  # body cap (413), rate limiting (429), Retry-After

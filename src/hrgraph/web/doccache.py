@@ -10,10 +10,15 @@ served: its key simply differs.
 a matching `If-None-Match`) in a few dozen microseconds; anything else goes to Flask unchanged, and a 200
 that Flask's document route produced is captured on its way out (the route marks it with `MARK`). Clients
 that the rate limiter counts never take the fast path: they go through Flask and its limiter as before.
+
+Behind the memory LRU sits the build's kept file (`web.kept`): a document rendered by any server process
+(or by the warm-up, `web.warmup`), before a restart too, is read from there (tens of microseconds) and not
+rendered again for that build.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections import OrderedDict
@@ -24,10 +29,14 @@ from typing import Any
 from flask import Flask
 
 from hrgraph.config import Settings
-from hrgraph.web.context import current_build_id
+from hrgraph.store.base import Stores
+from hrgraph.web import kept
+from hrgraph.web.context import STORES
 from hrgraph.web.limits import is_loopback
 
 CACHE = "hrgraph_document_cache"  # app.extensions key
+FAST = "hrgraph_fast_documents"  # app.extensions key
+DOCUMENT = "document"  # kind of the documents in the build's kept file
 Key = tuple[str, str, str, int]  # build id, path without extension, format name, page
 MARK = "hrgraph.document_key"  # environ slot where the document route leaves the key of a cacheable 200
 PAGE_QUERY = re.compile(r"(?:page=([1-9][0-9]{0,8}))?")
@@ -93,6 +102,20 @@ class DocumentCache:
         return len(self._items)
 
 
+def _disk_key(key: Key) -> str:
+    return f"{key[1]}|{key[2]}|{key[3]}"
+
+
+def _packed(item: Cached) -> bytes:
+    return json.dumps([item.etag, item.headers]).encode() + b"\n" + item.body
+
+
+def _unpacked(raw: bytes) -> Cached:
+    head, body = raw.split(b"\n", 1)
+    etag, headers = json.loads(head)
+    return Cached(etag, tuple((k, v) for k, v in headers), body)
+
+
 def etag_matches(header: str | None, etag: str) -> bool:
     """`If-None-Match` against our strong tag, by weak comparison (RFC 9110 §13.1.2), `*` matching all."""
     if not header:
@@ -106,13 +129,17 @@ def etag_matches(header: str | None, etag: str) -> bool:
 
 
 class FastDocuments:
-    """WSGI middleware: cached documents answered before Flask; Flask's cacheable 200s captured."""
+    """WSGI middleware: kept documents answered before Flask (from memory, else from the build's `kept` file,
+    which every server process shares); Flask's cacheable 200s captured into both."""
 
     def __init__(self, app: WsgiApp, cache: DocumentCache, settings: Settings,
-                 key_of: Callable[[str, int], tuple[str, str] | None], build_id: Callable[[], str]) -> None:
+                 key_of: Callable[[str, int], tuple[str, str] | None], stores: Stores, disk: kept.Kept) -> None:
         self.app, self.cache, self.settings = app, cache, settings
         self.key_of = key_of  # (path, page) -> (stem, format name), None when not a document path
-        self.build_id = build_id
+        self.stores, self.disk = stores, disk
+
+    def build_id(self) -> str:
+        return self.stores.build_id
 
     def key(self, environ: dict[str, Any]) -> Key | None:
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("SCRIPT_NAME"):
@@ -138,9 +165,35 @@ class FastDocuments:
         key = self.key(environ) if self.cache.max_bytes else None
         if key is None:
             return self.app(environ, start_response)
-        if self.exempt(environ) and (hit := self.cache.get(key)) is not None:
+        if self.exempt(environ) and (hit := self.lookup(key)) is not None:
             return self.serve(hit, environ, start_response)
         return self.capture(key, environ, start_response)
+
+    def lookup(self, key: Key) -> Cached | None:
+        """From memory, else from the build's file (then kept in memory too)."""
+        if (hit := self.cache.get(key)) is not None:
+            return hit
+        store = self.stores.checkout()
+        try:
+            if store.build_id != key[0]:
+                return None
+            raw = self.disk.get(key[0], store.cache_dir, DOCUMENT, _disk_key(key))
+        finally:
+            self.stores.checkin(store)
+        if raw is None:
+            return None
+        hit = _unpacked(raw)
+        self.cache.put(key, hit)
+        return hit
+
+    def keep(self, key: Key, item: Cached) -> None:
+        self.cache.put(key, item)
+        store = self.stores.checkout()
+        try:
+            if store.build_id == key[0]:
+                self.disk.put(key[0], store.cache_dir, DOCUMENT, _disk_key(key), _packed(item))
+        finally:
+            self.stores.checkin(store)
 
     def serve(self, hit: Cached, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if etag_matches(environ.get("HTTP_IF_NONE_MATCH"), hit.etag):
@@ -169,7 +222,7 @@ class FastDocuments:
         headers = tuple(seen["headers"])
         etag = next((v for k, v in headers if k.lower() == "etag"), None)
         if etag is not None:
-            self.cache.put(key, Cached(etag, headers, body))
+            self.keep(key, Cached(etag, headers, body))
         return [body]
 
 
@@ -177,9 +230,15 @@ def install(app: Flask, settings: Settings, key_of: Callable[[str, int], tuple[s
     """Put the fast path in front of the app (the app factory calls this once): `key_of` tells a document
     path from any other (`resources.document_path`)."""
     cache = app.extensions[CACHE] = DocumentCache(settings.document_cache_mb * 1024 * 1024)
-    app.wsgi_app = FastDocuments(app.wsgi_app, cache, settings, key_of,  # type: ignore[method-assign]
-                                 lambda: current_build_id(app))
+    fast = app.extensions[FAST] = FastDocuments(app.wsgi_app, cache, settings, key_of, app.extensions[STORES],
+                                                kept.of(app))
+    app.wsgi_app = fast  # type: ignore[method-assign]
 
 
 def of(app: Flask) -> DocumentCache:
     return app.extensions[CACHE]  # type: ignore[no-any-return]
+
+
+def lookup(app: Flask, key: Key) -> Cached | None:
+    """A kept 200 of `key` (memory, else the build's kept file)."""
+    return app.extensions[FAST].lookup(key)  # type: ignore[no-any-return]

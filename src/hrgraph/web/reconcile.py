@@ -138,6 +138,12 @@ def service() -> Response:
         return answer(reconcile(_parsed("queries", "reconciliation-query-batch.json")))
     if "extend" in request.values:
         return answer(extend(_parsed("extend", "data-extension-query.json")))
+    if request.method == "POST":  # a POST is a batch: answering it with the manifest would look like success
+        body = "a JSON body" if request.is_json else "a body" if request.content_length else "nothing"
+        raise Refused(400, f"POST /reconcile got {body} but no form field `queries` (a reconciliation query "
+                           "batch) or `extend` (a data extension query): send them form-encoded "
+                           "(application/x-www-form-urlencoded, as OpenRefine does), e.g. "
+                           "queries={\"q0\": {\"query\": \"Kazak Zinaida\"}}; GET /reconcile is the manifest")
     return answer(manifest())
 
 

@@ -139,7 +139,7 @@ def etag_for(path: str, fmt: MediaFormat, page: int) -> str:
 
 def document(stem: str, iri: str, fmt: MediaFormat, page: int) -> Response:
     key = document_key(stem, fmt, page)
-    hit = doccache.of(current_app).get(key)  # a kept 200 of this build: not retired, no query needed
+    hit = doccache.lookup(current_app, key)  # a kept 200 of this build: not retired, no query needed
     if hit is None and (retired := retired_response(stem, status(iri), fmt, document=True)) is not None:
         return retired
     etag = etag_for(stem, fmt, page)

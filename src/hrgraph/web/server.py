@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import logging
 import resource
+import socket
 import time
+from collections.abc import Callable
 from typing import Any
 
 from waitress.channel import HTTPChannel
@@ -90,28 +92,53 @@ def _raise_open_files(wanted: int) -> None:
                                                     hard))
 
 
-def make_server(app: Any, settings: Settings) -> GuardedServer:
+def make_server(app: Any, settings: Settings, sock: socket.socket | None = None) -> GuardedServer:
+    """The guarded server on the configured host and port, or on `sock` (bound by `web.processes` and shared
+    by every server process)."""
     _raise_open_files(settings.connection_limit + 256)  # + the store's files, the workers' pipes
     behind_proxy = {"trusted_proxy": settings.trusted_proxy, "trusted_proxy_headers": {"x-forwarded-for"},
                     "clear_untrusted_proxy_headers": True} if settings.trusted_proxy else {}
+    shared = {} if sock is None else {"_sock": sock, "bind_socket": False,
+                                      "sockinfo": (sock.family, sock.type, sock.proto, sock.getsockname())}
     return GuardedServer(app, settings.request_timeout_s, settings.connections_per_client,
                          not settings.rate_limit_loopback, host=settings.host, port=settings.port, threads=THREADS,
                          ident="hrgraph", connection_limit=settings.connection_limit, channel_timeout=IDLE_TIMEOUT_S,
-                         cleanup_interval=CHECK_EVERY_S, asyncore_use_poll=True, **behind_proxy)
+                         cleanup_interval=CHECK_EVERY_S, asyncore_use_poll=True, **shared, **behind_proxy)
 
 
 def serve(settings: Settings) -> None:
-    """Serve the published build, following each new publish (`store.follow`), until interrupted."""
-    from hrgraph.store.backends import open_store, reconcile_unless_building
-    from hrgraph.web import create_app
+    """Serve the published build, following each new publish (`store.follow`), until interrupted: in one
+    process per core (`web.processes`), or in this one."""
+    from hrgraph.store.backends import reconcile_unless_building
+    from hrgraph.web import processes
 
     reconcile_unless_building(settings)  # finish a publish a kill interrupted
+    count = processes.count(settings)
+    if count > 1:
+        processes.supervise(settings, count)
+    else:
+        run_server(settings)
+
+
+def run_server(settings: Settings, sock: socket.socket | None = None,
+               ready: Callable[[], None] | None = None) -> None:
+    """One server process: the app over the opened stores, on `sock` (shared with the other processes) or on
+    the configured host and port; `ready` is called once the app is ready to serve."""
+    from hrgraph.store.backends import open_store
+    from hrgraph.web import create_app, warmup
+
     stores = open_store(settings)
     try:
-        server = make_server(create_app(settings, stores), settings)
+        app = create_app(settings, stores)
+        if settings.warmup:
+            warmup.start(app)  # the saved queries and documents of each build answered before anyone asks
+        server = make_server(app, settings, sock)
         logging.basicConfig()  # waitress's own warnings (a growing task queue) reach the log
-        print(f"hrgraph: serving build {stores.build_id} on http://{settings.host}:{server.effective_port}/",
-              flush=True)
+        if sock is None:
+            print(f"hrgraph: serving build {stores.build_id} on http://{settings.host}:{server.effective_port}/",
+                  flush=True)
+        if ready is not None:
+            ready()
         server.run()  # until SIGINT (waitress then stops its threads) or SIGTERM
     finally:
         stores.close()

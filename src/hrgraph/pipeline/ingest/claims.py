@@ -4,7 +4,11 @@ spans of whole words that name the person (or a second span that does).
 Recognitions: recognitions.py; demands: demands.py; charges: facts.py; detentions and deaths: events.py;
 profiles and case summaries: profiles.py; tables: tables.py. Here:
 - Submissions only where an organisation (or "we") sends, submits, addresses or speaks to a mechanism, or a
-  document "has been sent to" one; a mechanism acting (calling, sending, finding) submits nothing.
+  document "has been sent to" one, or a mechanism "received submissions from" it ("the Rapporteur": the
+  mechanism whose document it is), or the heading addresses it ("Joint letter to the UN Human Rights
+  Council"); a mechanism acting (calling, sending, finding) submits nothing.
+- Pronouns: a paragraph that speaks of "the table" or "the list below" refers to its rows; a sentence about
+  people it does not name ("More than 1,100 political prisoners remain ...") ends what "all of them" can mean.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from hrgraph.pipeline.ingest.facts import charges, fill_verdicts, listed_below, 
 from hrgraph.pipeline.ingest.profiles import profile
 from hrgraph.pipeline.ingest.readers import Span
 from hrgraph.pipeline.ingest.recognise import Mention
-from hrgraph.pipeline.ingest.recognitions import recognitions
+from hrgraph.pipeline.ingest.recognitions import recognised_below, recognitions
 from hrgraph.pipeline.ingest.tables import table_claims, table_persons, tables
 
 __all__ = ["Draft", "ItemContext", "Ref", "extract"]
@@ -40,8 +44,36 @@ ANAPHOR = re.compile(r"(?i)^\W*(?:the|this|our)\s+(?:association|organi[sz]ation
 STATE = ("StateBody", "Court", "PenalInstitution", "InternationalOrganisation")
 
 
+# "the Rapporteur received written submissions from X and from Y": X and Y submitted to the mechanism.
+RECEIVED_FROM = re.compile(rf"\breceived{S}+(?:[\w-]+{S}+){{0,2}}(?:submissions?|communications?|information|"
+                           rf"reports?|complaints?|appeals?|letters?|petitions?)\b(?:{S}+[\w-]+){{0,3}}?{S}+from{S}+")
+GENERIC_MECHANISM = re.compile(rf"\b[Tt]he{S}+(?:Special{S}+)?(?:Rapporteur|Working{S}+Group|Committee|Mission|"
+                               rf"Experts?|Assembly|Commission|Mechanism)\b")
+
+
+def received(ctx: ItemContext, s: Span) -> list[Draft]:
+    """A mechanism that received submissions from organisations: each organisation submitted to it. The
+    mechanism is named in the clause, or is the document's own ("the Rapporteur" of a Moscow Mechanism
+    report: the letterhead)."""
+    text = ctx.doc.text
+    if (m := RECEIVED_FROM.search(text, s.start, s.end)) is None:
+        return []
+    left, right = g.clause_bounds(s, m.start(), m.end(), text)
+    mechs = ctx.of_kind("mechanisms", left, m.start())
+    to = mechs[-1] if mechs else ctx.letterhead() if GENERIC_MECHANISM.search(text, left, m.start()) else None
+    orgs = [o for o in ctx.of_kind("organisations", m.end(), right) if o.attrs.get("class") not in STATE]
+    if to is None or not orgs:
+        return []
+    fields: dict[str, Any] = {"type": "submission", "statement": ctx.statement, "addressed_to": [Ref(to.ident)],
+                              "submitted_by": [Ref(o.ident) for o in orgs]}
+    span = [g.whole_words(text, left, max(o.end for o in orgs))]
+    return [Draft("claims", "sub", to.ident, fields, span, rule="submission-received", confidence=0.8)]
+
+
 def submissions(ctx: ItemContext, s: Span, state: dict[str, Any]) -> list[Draft]:
     text = ctx.doc.text
+    if found := received(ctx, s):
+        return found
     mechs = ctx.of_kind("mechanisms", s.start, s.end)
     top = [m for m in mechs if not any(o is not m and o.start <= m.start and m.end <= o.end for o in mechs)]
     if not top:
@@ -86,6 +118,27 @@ def _addressed(text: str, verb: re.Match[str], mech: Mention) -> bool:
                  re.fullmatch(rf"{S}+(?:the{S}+)?", gap)))
 
 
+ADDRESSED = re.compile(rf"(?i)\W*(?:(?:joint|open|urgent){S}+)*(?:letter|appeal|submission|communication|"
+                       rf"statement){S}+(?:[\w-]+{S}+){{0,3}}?to{S}+(?:the{S}+)?")
+
+
+def addressed(ctx: ItemContext) -> list[Draft]:
+    """A document whose heading addresses a mechanism ("Joint letter to the UN Human Rights Council ahead of its
+    61st session", "Submission to the Universal Periodic Review"): a submission by its signatories (else its
+    author) to that mechanism."""
+    h = ctx.item.headline
+    to = next((m for m in ctx.of_kind("mechanisms", h.start, h.end)
+               if ADDRESSED.fullmatch(ctx.doc.text, h.start, m.start)), None) if h else None
+    by = [Ref(o.ident) for o in ctx.mentions if o.kind == "organisations" and
+          any(x.start <= o.start < x.end for x in ctx.doc.signatories)] or ([ctx.author] if ctx.author else [])
+    if to is None or not by:
+        return []
+    fields: dict[str, Any] = {"type": "submission", "statement": ctx.statement, "addressed_to": [Ref(to.ident)],
+                              "submitted_by": list(dict.fromkeys(by))}
+    return [Draft("claims", "sub", to.ident, fields, [(h.start, h.end)], rule="submission-addressed",
+                  confidence=0.8)]
+
+
 def signatures(ctx: ItemContext) -> list[Draft]:
     out = []
     for line in ctx.doc.signatories:
@@ -110,6 +163,8 @@ def extract(ctx: ItemContext) -> list[Draft]:
     found = tables(spans)
     ends = {t.last.start: table_persons(ctx, t) for t in found}
     for i, span in enumerate(spans):
+        if THE_TABLE.search(span.text) and (ahead := _listed_ahead(ctx, spans[i + 1:], found)):
+            focus.group = ahead  # "The table lists ... All of them ...": the rows below
         for s in g.sentences(span):
             local = g.runs(text, ctx.mentions, s.start, s.end)
             foci[s.start] = g.Focus(focus.single, focus.group)
@@ -119,6 +174,7 @@ def extract(ctx: ItemContext) -> list[Draft]:
             drafts += releases(ctx, s, focus, local)
             below = lines_below(ctx, spans[i + 1:])
             drafts += submissions(ctx, s, state) + listed_below(ctx, s, below) + detained_below(ctx, s, below)
+            drafts += recognised_below(ctx, s, below)
             _refocus(focus, local, s, text)
             previous = s
         lines = lines_below(ctx, spans[i:i + 1])
@@ -135,11 +191,34 @@ def extract(ctx: ItemContext) -> list[Draft]:
             first.setdefault(m.ident, m)
     recognised = tuple(first[i] for i in dict.fromkeys(d.what for d in drafts if d.prefix == "rec") if i in first)
     dems, recs = demands(ctx, spans, foci, recognised)
-    drafts += recs + dems + signatures(ctx) + profile(ctx) + [d for t in found for d in table_claims(ctx, t)]
+    drafts += recs + dems + signatures(ctx) + addressed(ctx) + profile(ctx)
+    drafts += [d for t in found for d in table_claims(ctx, t)]
     return _deceased(drafts)
 
 
+THE_TABLE = re.compile(r"\b(?:[Tt]he|[Tt]his)\s+(?:table|list)\b(?!\s+of\b)|\b(?:listed|named)\s+below\b")
+
+
+def _listed_ahead(ctx: ItemContext, rest: list[Span], found: list[Any]) -> tuple[Mention, ...]:
+    """The persons of the table or list that follows (a paragraph that speaks of "the table" refers to it)."""
+    after = [t for t in found if rest and t.last.start >= rest[0].start]
+    if after:
+        return table_persons(ctx, after[0])
+    start = next((j for j, sp in enumerate(rest) if lines_below(ctx, [sp])), None)
+    people = [p for r in lines_below(ctx, rest[start:]) for p in r.persons] if start is not None else []
+    return tuple(dict.fromkeys(people)) if len(people) > 1 else ()
+
+
+# A sentence about people it does not name ("More than 1,100 political prisoners remain behind bars"): a plural
+# pronoun after it ("the release of all of them") refers to them, not to a group named before.
+UNNAMED_PEOPLE = re.compile(r"(?i)\b(?:\d[\d,.]*|more than|over|many|hundreds of|thousands of|dozens of)\s+"
+                            r"(?:other\s+)?(?:political prisoners|people|persons|prisoners|detainees|convicts|"
+                            r"individuals)\b")
+
+
 def _refocus(focus: g.Focus, local: list[g.Run], s: Span, text: str) -> None:
+    if not local and UNNAMED_PEOPLE.search(s.text) and not g.PRONOUN.search(s.text):
+        focus.group = ()
     singles = {p.ident: p for r in local for p in r.persons}
     if local and re.fullmatch(r"[\s\u00a0•]*(?:[A-Za-z-]+[\s\u00a0]+){0,3}", text[s.start:local[0].start]):
         focus.update(local[0])

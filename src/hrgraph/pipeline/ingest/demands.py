@@ -1,7 +1,9 @@
 """Demands only where the page's author demands: a sentence whose demanding verb has a mechanism, a state body
-or a person as its subject reports someone else's demand and is skipped. Whom a demand is for: the persons its
-words govern, a pronoun, "the following political prisoners:" above a list, "the political prisoners" the item
-recognised, or no one ("all political prisoners": a general demand).
+or a person as its subject reports someone else's demand and is skipped, unless the page is that mechanism's
+own document (its name alone as the heading: "The Assembly calls on ... to: 7.1. release ...").
+Whom a demand is for: the persons its words govern, a pronoun, "the following political prisoners:" above a
+list, "the political prisoners" the item recognised, those "named in paragraph 6" of a numbered document, or no
+one ("all political prisoners", "all persons detained": a general demand).
 """
 
 from __future__ import annotations
@@ -12,12 +14,15 @@ from hrgraph.pipeline.ingest import grammar as g
 from hrgraph.pipeline.ingest.claims_base import Draft, ItemContext, Ref, lines_below
 from hrgraph.pipeline.ingest.readers import Span
 from hrgraph.pipeline.ingest.recognise import Mention
-from hrgraph.pipeline.ingest.recognitions import PP, _recognition
+from hrgraph.pipeline.ingest.recognitions import FOLLOWING, PP, _recognition
 
 S = r"[\s\u00a0]"
 
 DEMAND_CUE = re.compile(rf"(?i)\b(?:demand\w*|call\w*{S}+(?:for|on|upon)|urge\w*|appeal\w*|immediately|should|"
-                        rf"must|insist\w*|free)\b")
+                        rf"must|insist\w*|free|recommend\w*)\b")
+# The document's own mechanism speaking ("The Rapporteur recommends", "The Assembly calls on"): the author.
+OWN_MECHANISM = re.compile(rf"(?i)^\W*(?:\d+(?:\.\d+)*\.?{S}+)?the{S}+(?:special{S}+)?(?:rapporteur|working{S}+group|"
+                           rf"committee|mission|experts?|assembly|commission)\b")
 DEMAND_TYPES = [
     ("release", rf"\brelease[sd]?\b(?!{S}+of{S}+another)"),
     ("retrial", rf"\bretrials?\b|\bnew{S}+trials?\b"),
@@ -38,7 +43,8 @@ LISTED_REF = re.compile(r"(?i)\b(?:listed|mentioned above|these persons|the pers
 OTHER_ACTOR = re.compile(r"(?i)\b(?:authorities|director|commissioner|spokes\w+|representative|government|court|"
                          r"prosecutor|rapporteur|working group|committee|council|expert|experts|UN|OSCE|president|"
                          r"minister|ministry|lukashenk\w*)\b")
-ALL_PP = re.compile(rf"(?i)\ball{S}+(?:the{S}+)?(?:other{S}+)?political{S}+prisoners\b")
+ALL_PP = re.compile(rf"(?i)\ball{S}+(?:the{S}+)?(?:other{S}+)?(?:political{S}+prisoners|persons|people|individuals|"
+                    rf"those)\b")
 
 
 QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|«[^»]*»")
@@ -50,6 +56,8 @@ def _others_demand(ctx: ItemContext, s: Span, cue: int) -> bool:
     head = QUOTED.sub(" ", ctx.doc.text[g.clause_bounds(s, cue, cue, ctx.doc.text)[0]:cue])
     if re.search(r"(?i)\b(?:we|our|human rights (?:defenders|organi[sz]ations|community)|HRDs)\b", head):
         return False
+    if OWN_MECHANISM.match(head):  # the author when the document is the mechanism's own, else someone reported
+        return ctx.letterhead() is None
     if SPEECH.search(head):
         return True  # '"...," the Director said, calling on ...': a demand the page reports
     if re.match(r"(?i)\W*please\b", head):
@@ -64,7 +72,7 @@ def demand_sentences(ctx: ItemContext, spans: list[Span]) -> list[tuple[Span, li
     with the persons of the list lines below it (for "release the following political prisoners:")."""
     out, inherited = [], False
     for i, span in enumerate(spans):
-        bullet = bool(re.match(r"[•*\-–]|\d{1,2}[.)]\s", span.text))  # a bullet or a numbered line
+        bullet = bool(re.match(r"[•*\-–]|\d{1,2}(?:\.\d{1,2})*[.)]\s", span.text))  # a bullet, "3.", "7.1."
         for s in g.sentences(span):
             quoted = [(q.start(), q.end()) for q in QUOTED.finditer(s.text)]
             cue = next((c for c in DEMAND_CUE.finditer(s.text) if not any(a <= c.start() < b for a, b in quoted)),
@@ -73,8 +81,9 @@ def demand_sentences(ctx: ItemContext, spans: list[Span]) -> list[tuple[Span, li
                 below = [p for r in lines_below(ctx, spans[i + 1:]) for p in r.persons] \
                     if s.text.rstrip().endswith(":") else []
                 out.append((s, below))
-        if not bullet:
-            inherited = bool(DEMAND_CUE.search(span.text) and span.text.rstrip().endswith(":"))
+        intro = bool(DEMAND_CUE.search(span.text) and span.text.rstrip().endswith(":"))
+        if intro or not bullet:  # "7. The Assembly calls on the authorities to:" above "7.1. release ..."
+            inherited = intro
     return out
 
 
@@ -117,7 +126,6 @@ WINDOW_END = re.compile(rf",{S}+(?:and{S}+)?(?:given|while|because|since|which|w
                         rf"(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bMrs)\.(?:{S}|$)|\b(?:as{S}+well{S}+as)\b|"
                         rf",?{S}+and{S}+(?:to{S}+)?(?:demand|call|urge|insist|appeal)\w*")  # a second demand
 THE_PP = re.compile(rf"\b(?:the|these|those){S}+(?:above-mentioned{S}+|said{S}+)?political{S}+prisoners\b")
-FOLLOWING = re.compile(rf"\bthe{S}+following\b")
 
 
 def _demanded_for(ctx: ItemContext, m: re.Match[str], q: tuple[int, int], local: list[g.Run], focus: g.Focus) -> \
@@ -127,6 +135,8 @@ def _demanded_for(ctx: ItemContext, m: re.Match[str], q: tuple[int, int], local:
     the page's list ("the listed former political prisoners"); a general demand ("all political prisoners")
     is for no one in particular."""
     text = ctx.doc.text
+    if ref := NAMED_IN_PARAGRAPH.search(text, m.end(), q[1]):  # "including those named in paragraph 6"
+        return _paragraph_persons(ctx, ref.group("n"))
     stop = WINDOW_END.search(text, m.end(), q[1])
     lead = re.search(rf"(?:\S+{S}+){{0,3}}$", text[q[0]:m.start()])
     window = (q[0] + (lead.start() if lead else m.start() - q[0]), stop.start() if stop else q[1])
@@ -140,10 +150,23 @@ def _demanded_for(ctx: ItemContext, m: re.Match[str], q: tuple[int, int], local:
         people = run.persons if run else ()
     if people:
         return people
-    if LISTED_REF.search(text, *q):
-        return tuple(ctx.listed())
+    if LISTED_REF.search(text, *q):  # "these persons": the page's list of names, else the list lines above
+        return tuple(ctx.listed()) or focus.group
     if pro := g.PRONOUN.search(text, *window):
         return g.antecedent(pro.group("p"), focus, [r for r in local if r.end <= pro.start()])
+    return ()
+
+
+NAMED_IN_PARAGRAPH = re.compile(rf"\b(?:those|the{S}+persons|the{S}+people|the{S}+individuals){S}+(?:named|listed|"
+                                rf"mentioned){S}+in{S}+paragraph{S}+(?P<n>\d+(?:\.\d+)*)\b")
+
+
+def _paragraph_persons(ctx: ItemContext, number: str) -> tuple[Mention, ...]:
+    """The persons named in full in the item's paragraph numbered `number` ("6. The Assembly considers ...")."""
+    for span in ctx.item.paragraphs:
+        if re.match(rf"{re.escape(number)}\.?{S}", span.text):
+            named = {p.ident: p for p in ctx.persons_in(span.start, span.end) if not p.attrs.get("alone")}
+            return tuple(named.values())
     return ()
 
 

@@ -5,7 +5,11 @@ Charges: "X was convicted under Articles A, B" (subject), "the court sentenced X
 sentenced X" (object: an active verb's subject is the court or the judge, never the accused), "He was charged
 under A" (pronoun), "X, charged under A," / "X, a journalist serving a sentence under A" (apposition), "case
 against X under A", "his conviction under A" (a possessive), "... under the same article" (the articles cited
-last), and the verbless list item "X, under Article A, ..." / "X (Art. A), ...". A list of persons and a list of
+last; "the same articles": every list of the sentence that cited last), "X was detained in May and sentenced
+under A" / "X was released, having been sentenced under A" (a second predicate shares the subject), "Judge Y of
+the Z Court convicted him" (the pronoun is never the verb's own subject), "found all six guilty under A: ... X
+to six years, Y to five" (a counted group named after the colon, each with the term after it), "X got N years
+under A", and the verbless list item "X, under Article A, ..." / "X (Art. A), ...". A list of persons and a list of
 articles give every pair; a verb with another person between it and the articles gives none. The stage
 (suspected, charged, convicted) comes from the verb; the court from the same clause ("the same court": the one
 named before); the sentence from the same clause (terms.py), else from the sentence that sentenced that person
@@ -26,7 +30,7 @@ from hrgraph.pipeline.ingest.terms import respective_terms, term
 S = r"[\s\u00a0]"
 CHARGE_VERB = re.compile(
     rf"\b(?P<v>convicted|sentenced|sentences|convicts|charged|accused|prosecuted|tried|found(?=(?:[^.;]|(?<=Mr|Ms|Dr)\.|(?<=Mrs)\.)*\bguilty\b)|suspected|indicted|"
-    rf"fined|given|handed|received|serving|served|detained|arrested|taken{S}+into{S}+custody|held|wanted|acquitted|"
+    rf"fined|given|handed|received|got|gets|serving|served|detained|arrested|taken{S}+into{S}+custody|held|wanted|acquitted|"
     rf"on{S}+suspicion|(?:criminal{S}+)?(?:case|charges|proceedings){S}+(?:\w+{S}+){{0,3}}against)\b")
 STAGE = {**dict.fromkeys(("suspected", "wanted", "detained", "arrested", "taken", "on", "held"), "suspected"),
          **dict.fromkeys(("charged", "accused", "prosecuted", "indicted", "case", "charges", "proceedings",
@@ -60,11 +64,17 @@ def _who(ctx: ItemContext, s: Span, at: int, end: int, focus: g.Focus, local: li
         if run := g.obj(text, local, end, s.end):  # "Judge Y sentenced X": X, whoever stands before the verb
             return run.persons, "object"
         if pro := re.match(rf"{S}+(?P<p>him|her|them)\b", text[end:end + 6]):
-            return g.antecedent(pro.group("p"), focus, [r for r in local if r.end <= at]), "pronoun"
+            return g.antecedent(pro.group("p"), focus, g.not_the_actor(text, local, at, clause_start)), "pronoun"
+        if (pro := re.match(rf"{S}+", text[end:end + 3])) and (grp := g.PRONOUN.match(text, end + pro.end())):
+            people = g.antecedent(grp.group("p"), focus, g.not_the_actor(text, local, at, clause_start)) or \
+                g.named_after_colon(text, local, grp.group("p"), grp.end(), s.end)
+            return people, "pronoun" if people else ""
         return (), ""
     reduced = word in ("charged", "convicted", "sentenced", "accused", "suspected", "serving", "detained")
     if (run := g.subject(text, local, at, clause_start, reduced)) is not None:
         return run.persons, "subject"
+    if (run := g.shared_subject(text, local, at, clause_start)) is not None:
+        return run.persons, "shared-subject"
     head = text[clause_start:at]
     if re.search(r"(?:case|charges|proceedings)", verb):
         if run := g.obj(text, local, end, s.end):
@@ -81,7 +91,21 @@ def _who(ctx: ItemContext, s: Span, at: int, end: int, focus: g.Focus, local: li
         return people, "pronoun"
     if people := g.topic(text, local, focus, at, s.start):
         return people, "topic"
+    if (person := _headline_person(ctx)) and not local and DESCRIBED.match(text, s.start, at):
+        return (person,), "described"
     return (), ""
+
+
+# "A student from Vitebsk, detained in May and sentenced ...": a description standing for the person the
+# section's heading names (a profile under "MIKITA ZABOLOTSKI - 5 July").
+DESCRIBED = re.compile(rf"{S}*(?:An?|The){S}+[a-z][^,;:.()]{{0,60}}?,(?:[^,;:.()]*?\band)?(?:{S}+{g.AUX})*{S}*$")
+
+
+def _headline_person(ctx: ItemContext) -> Mention | None:
+    """The one person the item's heading names, if it names exactly one."""
+    h = ctx.item.headline
+    found = {p.ident: p for p in ctx.persons_in(h.start, h.end)} if h else {}
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _evidence(ctx: ItemContext, s: Span, start: int, end: int, people: tuple[Mention, ...]) -> list[tuple[int, int]]:
@@ -121,9 +145,22 @@ def _lists(ctx: ItemContext, s: Span) -> list[tuple[int, int, list[Mention]]]:
         earlier = [p for p in ctx.mentions if p.kind == "provisions" and "list_start" in p.attrs and p.end <= s.start
                    and "Code" in str(p.attrs.get("instrument"))]
         if earlier:
-            last = max(int(p.attrs["list_start"]) for p in earlier)
-            out.append((same.start(), same.end(), [p for p in earlier if int(p.attrs["list_start"]) == last]))
+            out.append((same.start(), same.end(), _last_cited(ctx.doc.text, earlier, same.group().endswith("s"))))
     return sorted(out, key=lambda x: x[0])
+
+
+def _last_cited(text: str, earlier: list[Mention], plural: bool) -> list[Mention]:
+    """What "the same article" stands for: the list cited last; "the same articles", every list of the sentence
+    that cited last ("under Article 356 (treason) and Part 1 of Article 361-1" is two lists)."""
+    starts = sorted({int(p.attrs["list_start"]) for p in earlier})
+    keep = [starts[-1]]
+    while plural and len(keep) < len(starts):
+        before = starts[-len(keep) - 1]
+        end = max(int(p.attrs["list_end"]) for p in earlier if int(p.attrs["list_start"]) == before)
+        if re.search(r"[.!?;]", text[end:keep[-1]]) or keep[-1] - end > 80:
+            break
+        keep.append(before)
+    return [p for p in earlier if int(p.attrs["list_start"]) in keep]
 
 
 def _by_possessive(ctx: ItemContext, s: Span, start: int, focus: g.Focus, local: list[g.Run]) -> \
@@ -158,9 +195,9 @@ def charges(ctx: ItemContext, s: Span, focus: g.Focus, local: list[g.Run]) -> li
             people, how, stage = _by_possessive(ctx, s, start, focus, local)
         if not people:
             continue
-        if how == "pronoun" and verb and {p.ident for p in ctx.of_kind("persons", s.start, verb.start())} - \
-                {p.ident for p in people}:
-            continue  # another name stands before the pronoun in the sentence: too unsure
+        if how == "pronoun" and verb and {p.ident for r in g.not_the_actor(text, local, verb.start(), s.start)
+                                          for p in r.persons} - {p.ident for p in people}:
+            continue  # another name stands before the pronoun in the sentence (not the verb's actor): too unsure
         out += _drafts(ctx, s, focus, local, people, provs, how, stage, verb, (start, list_end))
     return out
 
@@ -174,6 +211,8 @@ def _drafts(ctx: ItemContext, s: Span, focus: g.Focus, local: list[g.Run], peopl
     court = _court(ctx, s, verb.start() if verb else start, list_end)
     a = verb.end() if verb else left
     terms = respective_terms(text, a, right, len(people)) if len(people) > 1 else None
+    if len(people) > 1 and not terms and (own := distributed(text, local, a, right)):
+        terms = [own.get(p.ident, (p, None))[1] for p in people]
     one = None if terms or re.search(r"\brespectively\b", text[a:right]) else term(text, a, right)
     spans = _evidence(ctx, s, min(p.start for p in people), list_end, people)
     for i, person in enumerate(people):
@@ -202,6 +241,22 @@ def _drafts(ctx: ItemContext, s: Span, focus: g.Focus, local: list[g.Run], peopl
 VERDICT = re.compile(rf"\b(?P<v>sentenced|sentences|sentencing{S}+of|given|received|gets|got|serving|served)\b")
 
 
+def distributed(text: str, local: list[g.Run], start: int, end: int) -> dict[str, tuple[Mention, str]]:
+    """"sentenced A and B to six years each, C to five years, and D to four years": each run of persons takes
+    the term right after it ("to ..."), before the next run; none unless every run has one."""
+    runs = [r for r in local if start <= r.start and r.end <= end]
+    own: dict[str, tuple[Mention, str]] = {}
+    if len(runs) < 2:
+        return own
+    for r, nxt in zip(runs, [*runs[1:], None], strict=True):
+        stop = nxt.start if nxt else end
+        length = term(text, r.end, stop) if re.match(rf"{S}+to{S}+", text[r.end:stop]) else None
+        if length is None:
+            return {}
+        own.update({p.ident: (p, length) for p in r.persons})
+    return own
+
+
 def verdicts(ctx: ItemContext, s: Span, focus: g.Focus, local: list[g.Run]) -> None:
     """A clause that sentences persons without citing the articles ("the Homel Regional Court sentenced X to
     four years", "he received three years"): its court and terms go to the charges the item gives those persons
@@ -217,8 +272,12 @@ def verdicts(ctx: ItemContext, s: Span, focus: g.Focus, local: list[g.Run]) -> N
             people = run.persons if run else ()
         else:
             people, _ = _who(ctx, s, v.start(), v.end(), focus, local, v.group("v"))
-        lengths = (respective_terms(text, v.end(), right, len(people)) if len(people) > 1 else None) or \
-            [term(text, v.end(), right)] * len(people)
+        lengths: list[str | None] | None = None
+        if own := distributed(text, local, v.end(), right):  # "sentenced A to six years, B to five years"
+            people, lengths = tuple(p for p, _ in own.values()), [t for _, t in own.values()]
+        elif len(people) > 1:
+            lengths = respective_terms(text, v.end(), right, len(people))
+        lengths = lengths or [term(text, v.end(), right)] * len(people)
         court = _court(ctx, s, v.start(), v.end())
         for person, length in zip(people, lengths, strict=True):
             old = focus.verdicts.get(person.ident, (None, ""))

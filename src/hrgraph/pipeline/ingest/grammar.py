@@ -127,6 +127,45 @@ def subject(text: str, all_runs: list[Run], at: int, start: int, reduced: bool =
 
 
 BE = re.compile(rf"\b(?:was|were|is|are|been|being|be|get|got|gets)\b(?:{S}+\w+)?{S}*$")
+PREDICATE = re.compile(r"\b(?:was|were|is|are|has|have|had|[a-z]+ed)\b")
+COORDINATED = re.compile(rf"(?:\band|,{S}*having{S}+been|\b(?:after|before|upon){S}+being)(?:{S}+{AUX})*{S}*$")
+
+
+COUNT = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def named_after_colon(text: str, all_runs: list[Run], word: str, at: int, end: int) -> tuple[Mention, ...]:
+    """A counted group named later in its sentence, after a colon ("found all six guilty under A: she sentenced
+    X and Y to ..., Z to ..."): the persons after the colon, when there are exactly that many."""
+    count = next((n for w, n in COUNT.items() if w in word.lower().split()), None)
+    colon = text.find(":", at, end)
+    if count is None or colon < 0:
+        return ()
+    people = tuple(dict.fromkeys(p for r in all_runs if colon < r.start and r.end <= end for p in r.persons))
+    return people if len(people) == count else ()
+
+
+def not_the_actor(text: str, all_runs: list[Run], at: int, start: int) -> list[Run]:
+    """The runs before an active verb at `at` that its object pronoun may refer to: not the verb's own subject
+    ("Judge X of the Y Court convicted him": never X), the run right before the verb with no predicate between."""
+    before = [r for r in all_runs if r.end <= at]
+    if before and before[-1].start >= start and not PREDICATE.search(text, before[-1].end, at):
+        return before[:-1]
+    return before
+
+
+def shared_subject(text: str, all_runs: list[Run], at: int, start: int) -> Run | None:
+    """The subject a second predicate shares with the first ("X was detained in May and sentenced ...", "X, who
+    was convicted in 2022, has served it and is now ...", "X was released, having been sentenced ..."): the
+    subject of the clause's first predicate, when no other person stands between it and the second."""
+    m = COORDINATED.search(text, start, at)
+    if m is None:
+        return None
+    for p in PREDICATE.finditer(text, start, m.start()):
+        if (run := subject(text, all_runs, p.start(), start, reduced=True)) is not None:
+            others = [r for r in all_runs if run.end <= r.start and r.end <= at]
+            return None if others else run
+    return None
 
 
 LINE_HEAD = re.compile(rf"[•*\-–]{S}*(?:{S}*\S+){{0,4}}?{S}*[—–:]{S}*|[•*\-–]{S}*|(?:\d{{1,2}}{S}+[A-Z][a-z]+|"

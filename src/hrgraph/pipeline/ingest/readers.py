@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hrgraph.pipeline.ingest.htmltext import html_cut, html_to_text, looks_like_html
+from hrgraph.pipeline.ingest.lexicon import GENERIC_ORG, ORGANISATIONS
+
+ORG_NAMES = [GENERIC_ORG] + [e.pattern for e in ORGANISATIONS if e.fields.get("class") not in ("StateBody", "Court")]
 
 
 class ReadError(Exception):
@@ -341,7 +344,8 @@ def _take_signatories(doc: Document, all_blocks: list[Span]) -> bool:
     at = next((i for i in range(len(all_blocks) - 1, -1, -1) if SIGNED.match(all_blocks[i].text)), None)
     if at is None or len(all_blocks) - at > 40:
         body = [b for b in all_blocks if not is_boilerplate(b)]
-        if len(body) > 3 and (run := _signatories(body)) and all(_org_like(b.text) for b in run):
+        if len(body) > 3 and ((run := _signatories(body)) and all(_org_like(b.text) for b in run) or
+                              len(run := _named_orgs(body)) >= 2):
             doc.signatories, doc.body_end = tuple(run), run[0].start
         return False
     inline = trim(all_blocks[at], SIGNED.pattern)
@@ -360,6 +364,17 @@ def _org_like(line: str) -> bool:
              if w.lower() not in ("of", "for", "the", "and", "in", "on")]
     return bool(re.match(r"[\"“«„]?[A-Z]", line)) and 0 < len(words) <= 10 and \
         sum(w[0].isupper() for w in words) * 2 > len(words)
+
+
+def _named_orgs(body: list[Span]) -> list[Span]:
+    """The closing run of lines that each name one organisation the lexicon knows or that ends like one
+    ("Viasna Human Rights Centre", "Legal Initiative"): a joint statement's signatories without a "Signed:"."""
+    run: list[Span] = []
+    for b in reversed(body):
+        if len(b.text) > 80 or not any(p.fullmatch(b.text) for p in ORG_NAMES):
+            break
+        run.insert(0, b)
+    return run
 
 
 def _split_signatories(line: Span) -> list[Span]:

@@ -1,7 +1,9 @@
 """Recognitions: "X is a political prisoner" only where the page (or the human rights community it speaks
 for) recognises, with the status the text gives and the criterion it cites.
 
-Recognised: "we recognise / consider / declare X (as) political prisoner(s)", "X has been / was recognised as
+Recognised: "we recognise / consider / declare X (as) political prisoner(s)" (honorifics too: "considers Mr X
+... to be"), "we recognise the following persons as ...:" above a list (each line's own criterion), "five of them
+are political prisoners: X, Y, ...", "X has been / was recognised as
 ...", "ORG recognised X as a political prisoner in November 2023" (a recognition the page reports), "X and Y
 themselves as political prisoners", "the listed former political prisoners", "Among those recognised in March
 are X; Y", "the persons listed above are recognised as ..." (a list or table above), a demand to release or retry
@@ -26,9 +28,17 @@ S = r"[\s\u00a0]"
 RECOG_VERB = re.compile(r"\b(?:recogni[sz](?:e|es|ed|ing)|consider(?:s|ed|ing)?|declare[sd]?|deem(?:s|ed)?|"
                         r"regard(?:s|ed)?)\b")
 PP = re.compile(rf"\b(?P<former>former{S}+)?political{S}+prisoners?\b")
+GROUP_NOUN = rf"(?:{S}+(?:defendants|men|women|activists|journalists|students|brothers|sisters))?"
 RECOG_BETWEEN = re.compile(rf"^{S}*(?:(?:them|him|her|these{S}+persons|both(?:{S}+of{S}+them)?|all{S}+(?:four|three|"
-                           rf"two|five|six|of{S}+them))"
-                           rf"{S}+)?(?:themselves{S}+)?(?:to{S}+be{S}+)?(?:as{S}+)?(?:an?{S}+)?$")
+                           rf"two|five|six|of{S}+them)){GROUP_NOUN}{S}+)?(?:{g.HONORIFIC})?(?:themselves{S}+)?"
+                           rf"(?:to{S}+be{S}+)?(?:as{S}+)?(?:an?{S}+)?$")
+# "... are political prisoners: X, Y and Z" (the list after the colon is the subject's content)
+COPULA_LIST = re.compile(rf"\b(?:is|are)(?:{S}+(?:also|all|now))?{S}+(?P<former>former{S}+)?political{S}+"
+                         rf"prisoners?{S}*:{S}*")
+FOLLOWING = re.compile(rf"\bthe{S}+following\b")
+PASSIVE_FOLLOWING = re.compile(rf"(?i)\bthe{S}+following{S}+(?:[\w-]+{S}+){{0,3}}?(?:were|are|have{S}+been|has{S}+been)"
+                               rf"(?:{S}+(?:also|today|newly))?{S}+$")
+CRITERION_CITED = re.compile(rf"\b3\.1{S}*\(?(?P<letter>[a-c])\)")
 THEMSELVES = re.compile(rf"{S}+themselves{S}+as{S}+(?P<former>former{S}+)?political{S}+prisoners?\b")
 PP_LISTED = re.compile(rf"\bthe{S}+listed{S}+(?P<former>former{S}+)?political{S}+prisoners\b")
 RECALLED = re.compile(r"(?i)\b(?:recall\w*|remind\w*|remember\w*)\b")
@@ -79,7 +89,8 @@ def recognitions(ctx: ItemContext, s: Span, local: list[g.Run], focus: g.Focus) 
         found.append((people, m.start(), pp.end(), bool(pp.group("former")), "recognise"))
     for m in COPULA_PP.finditer(text, s.start, s.end):  # "All three are political prisoners."
         left = g.clause_bounds(s, m.start(), m.end(), text)[0]
-        if not re.search(rf"{S}(?:is|are){S}*$", text[left:m.start()]) or DENIED.search(text, left, m.start()):
+        if not re.search(rf"{S}(?:is|are)(?:{S}+(?:now|still))?{S}*$", text[left:m.start()]) or \
+                DENIED.search(text, left, m.start()):
             continue
         found.append((_subject_of(text, local, focus, m.start(), left), m.start(), m.end(),
                       bool(m.group("former")), "copula"))
@@ -89,6 +100,10 @@ def recognitions(ctx: ItemContext, s: Span, local: list[g.Run], focus: g.Focus) 
             at = text.index(part, m.end())
             run = g.obj(text, local, at + len(part) - len(part.lstrip(" \u00a0and")), at + len(part))
             found += [(run.persons, m.start(), run.end, False, "among")] if run else []
+    for m in COPULA_LIST.finditer(text, s.start, s.end):
+        left = g.clause_bounds(s, m.start(), m.end(), text)[0]
+        if not DENIED.search(text, left, m.start()) and (run := g.obj(text, local, m.end(), s.end)):
+            found.append((run.persons, m.start(), run.end, bool(m.group("former")), "copula-list"))
     for m in THEMSELVES.finditer(text, s.start, s.end):
         run = next((r for r in reversed(local) if r.end == m.start()), None)
         if run is not None and RECOG_VERB.search(text, s.start, run.start):
@@ -98,10 +113,39 @@ def recognitions(ctx: ItemContext, s: Span, local: list[g.Run], focus: g.Focus) 
     return [_recognition(ctx, s, p, a, b, former, rule) for people, a, b, former, rule in found for p in people]
 
 
+def recognised_below(ctx: ItemContext, s: Span, below: list[g.Run]) -> list[Draft]:
+    """"We recognise the following persons as political prisoners ...:" / "The following persons were recognised
+    as political prisoners:" and a list of names below: each is recognised, with the criterion its own line cites
+    (else the one the item cites)."""
+    text = ctx.doc.text
+    verb = RECOG_VERB.search(text, s.start, s.end)
+    if verb is None or not below or not s.text.rstrip().endswith(":") or \
+            not (pp := PP.search(text, verb.end(), s.end)):
+        return []
+    head = text[g.clause_bounds(s, verb.start(), verb.end(), text)[0]:verb.start()]
+    if not (FOLLOWING.search(text, verb.end(), pp.start()) or PASSIVE_FOLLOWING.search(head)):
+        return []  # "The following persons, whom Viasna recognised as ..., have died:" recognises no one
+    if DENIED.search(head) or RECALLED.search(head) or EARLIER.search(head) or \
+            _others_view(ctx, g.runs(text, ctx.mentions, s.start, s.end), s.start, verb.start()):
+        return []
+    out = []
+    for run in below:
+        line_end = text.find("\n", run.end)
+        line = (run.start, len(text) if line_end < 0 else line_end)
+        cited = CRITERION_CITED.search(text, *line)
+        for p in run.persons:
+            d = _recognition(ctx, s, p, verb.start(), pp.end(), bool(pp.group("former")), "list-below")
+            d.spans = [g.whole_words(text, s.start, s.end), g.whole_words(text, *line)]
+            if cited:
+                d.fields["criterion"] = f"3.1-{cited.group('letter')}"
+            out.append(d)
+    return out
+
+
 def _subject_of(text: str, local: list[g.Run], focus: g.Focus, at: int, left: int) -> tuple[Mention, ...]:
     """Who "is / was / has been" what follows: the run before, a pronoun ("All three are"), or the list or
     table above ("The persons listed above are")."""
-    if run := g.subject(text, local, at, left):
+    if run := g.subject(text, local, at, left) or g.shared_subject(text, local, at, left):
         return run.persons
     head = text[left:at]
     if LISTED_ABOVE.search(head):

@@ -1,0 +1,142 @@
+"""Answers kept per build on disk: what a request computed once from a published build, any later request of
+any server process answers from, until the next publish.
+
+Between two publishes every answer of the saved queries and every resource document is fixed (their ETags
+already say so). So the first one computed is written to a SQLite file inside the build's own folder
+(`Store.cache_dir`): all the server's processes share it, a restart finds it, and it is deleted with the build
+when the publisher deletes the build once nobody holds it, so nothing stale can outlive its build. A
+back-end without a local build folder (remote) keeps answers in memory instead, per build.
+
+Decision: SQLite (WAL, one connection per thread and file) rather than files per key: one file per build,
+atomic writes, concurrent readers and writers across processes, a read in tens of microseconds. Writing is
+best-effort: a full disk or a locked file only means the answer is computed again next time. The total
+size is bounded (`HRGRAPH_KEPT_MB`); beyond it nothing more is added for that build.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import threading
+from pathlib import Path
+
+from flask import Flask
+
+from hrgraph.config import Settings
+from hrgraph.store.base import Limits, Store
+from hrgraph.store.results import QueryResult
+
+FILE = "kept.sqlite"
+_SCHEMA = "CREATE TABLE IF NOT EXISTS kept (kind TEXT, key TEXT, value BLOB, PRIMARY KEY (kind, key))"
+_MEMORY_BUILDS = 2  # builds kept in memory by a back-end without a folder (the current and the one before)
+
+
+class Kept:
+    """Values (bytes) by (kind, key) per build: on disk under each build's `cache_dir`, else in memory."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._memory: dict[str, dict[tuple[str, str], bytes]] = {}
+        self._full: set[Path] = set()
+        self._warned: set[Path] = set()
+
+    def get(self, build: str, folder: Path | None, kind: str, key: str) -> bytes | None:
+        if folder is None:
+            return self._memory.get(build, {}).get((kind, key))
+        db = self._connection(folder)
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT value FROM kept WHERE kind = ? AND key = ?", (kind, key)).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row else None
+
+    def put(self, build: str, folder: Path | None, kind: str, key: str, value: bytes) -> None:
+        if self.max_bytes <= 0 or len(value) > self.max_bytes // 4:
+            return
+        if folder is None:
+            self._remember(build, kind, key, value)
+            return
+        db = self._connection(folder)
+        if db is None or folder in self._full:
+            return
+        try:
+            with db:
+                db.execute("INSERT OR REPLACE INTO kept VALUES (?, ?, ?)", (kind, key, value))
+            pages, size = db.execute("PRAGMA page_count").fetchone()[0], db.execute("PRAGMA page_size").fetchone()[0]
+            if pages * size > self.max_bytes:
+                self._full.add(folder)
+        except sqlite3.Error as exc:  # busy, read-only, disk full: computed again next time
+            self._warn(folder, exc)
+
+    def _remember(self, build: str, kind: str, key: str, value: bytes) -> None:
+        with self._lock:
+            if build not in self._memory:
+                while len(self._memory) >= _MEMORY_BUILDS:
+                    del self._memory[next(iter(self._memory))]
+                self._memory[build] = {}
+            items = self._memory[build]
+            if sum(len(v) for v in items.values()) + len(value) <= self.max_bytes:
+                items[(kind, key)] = value
+
+    def _connection(self, folder: Path) -> sqlite3.Connection | None:
+        """This thread's connection to the folder's file (opened, and the table made, on first use)."""
+        conns: dict[Path, sqlite3.Connection] = self._local.__dict__.setdefault("conns", {})
+        db = conns.get(folder)
+        if db is not None:
+            return db
+        try:
+            folder.mkdir(exist_ok=True)
+            db = sqlite3.connect(folder / FILE, timeout=0.5, check_same_thread=False)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=OFF")  # a lost write after a crash is only computed again
+            db.execute(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            self._warn(folder, exc)
+            return None
+        for old in [f for f in conns if not f.exists()]:  # deleted builds: let their files' space go
+            conns.pop(old).close()
+        conns[folder] = db
+        return db
+
+    def _warn(self, folder: Path, exc: Exception) -> None:
+        if folder not in self._warned:
+            self._warned.add(folder)
+            print(f"hrgraph serve: answers of build {folder.parent.name} are not kept on disk: {exc}",
+                  file=sys.stderr, flush=True)
+
+
+# --- in the app: one `Kept` per app; saved-query results by query text ------------------------------------
+
+EXTENSION = "hrgraph_kept"
+RESULT = "result"  # kind of the saved queries' results
+
+
+def install(app: Flask, settings: Settings) -> None:
+    app.extensions[EXTENSION] = Kept(settings.kept_mb * 1024 * 1024)
+
+
+def of(app: Flask) -> Kept:
+    return app.extensions[EXTENSION]
+
+
+def _result_key(query: str, limits: Limits) -> str:
+    """What a kept result depends on besides the build: the text and the caps that may have cut it."""
+    return f"{limits.max_rows} {limits.max_bytes}\n{query}"
+
+
+def result_of(kept: Kept, store: Store, query: str, limits: Limits) -> QueryResult | None:
+    """The result of `query` (a saved query's text, parameters bound) already computed from `store`'s build."""
+    raw = kept.get(store.build_id, store.cache_dir, RESULT, _result_key(query, limits))
+    if raw is None:
+        return None
+    kind, truncated, data = raw.split(b"\n", 2)
+    return QueryResult(kind.decode(), data, truncated.decode() or None)  # type: ignore[arg-type]
+
+
+def keep_result(kept: Kept, store: Store, query: str, limits: Limits, result: QueryResult) -> None:
+    raw = b"\n".join((result.kind.encode(), (result.truncated or "").encode(), result.data))
+    kept.put(store.build_id, store.cache_dir, RESULT, _result_key(query, limits), raw)

@@ -1,0 +1,159 @@
+"""Answers ready before anyone asks: when a server starts serving a build, it runs each saved query (with its
+default parameters) once in the background and keeps the result for the build (`web.kept`), then renders the
+documents of every person (HTML and Turtle, the formats people and crawlers ask for most) in a process of
+its own at the lowest CPU priority, through the app itself, so the first request for a person is answered
+from the kept file like any later one.
+
+A saved query over the whole graph takes seconds at a million triples; its answer is fixed until the next
+publish, so its first visitor should not pay for it. One process per build does the work (an exclusive
+flock on a file in the build's folder; the others find the results in the shared file); over a remote
+back-end, which has no folder, each process keeps its own. The queries run one at a time through the
+store's query workers under the configured limits, so clients keep the other workers; a query that fails or
+runs out of time is simply left to its first visitor.
+
+Documents are rendered by `documents_main`: fresh interpreters, one per server process, each taking a share
+of the persons, at nice 19 (they get what the servers leave of the CPU). Each opens the build read-only
+(leased, like any reader), builds the same app over it and requests each document through the app's WSGI
+stack, which keeps what it renders (`web.doccache`): the same code and headers as a client's request, never
+a second renderer. A warmer stops when the build is no longer the published one, and when its server dies.
+Only where the build has a folder (embedded): a remote build has no file the processes share. Why persons
+only, and why not at build time: README "Serving on every core".
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pickle
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from flask import Flask
+
+from hrgraph.config import Settings
+from hrgraph.errors import HrgraphError
+from hrgraph.store.base import Dataset, Limits, Store
+from hrgraph.web import kept, processes, saved
+from hrgraph.web.context import SETTINGS, STORES
+
+LOCK = "warmup.lock"
+DOCUMENTS_LOCK = "documents.lock"
+DOCUMENT_EXTENSIONS = ("html", "ttl")
+PERSONS = "SELECT ?p WHERE { ?p a <https://w3id.org/hrgraph/ontology#Person> }"
+_ENTRY = "import sys; from hrgraph.web.warmup import documents_main; documents_main(int(sys.argv[1]))"
+
+
+def start(app: Flask) -> threading.Thread:
+    """A daemon thread warming each build the app serves, looking for a new one every `follow_s`."""
+    thread = threading.Thread(target=_follow, args=(app,), name="hrgraph-warmup", daemon=True)
+    thread.start()
+    return thread
+
+
+def _follow(app: Flask) -> None:
+    stores, settings = app.extensions[STORES], app.config[SETTINGS]
+    done = None
+    while True:
+        if stores.build_id != done:
+            store = stores.checkout()
+            try:
+                done = store.build_id
+                warm(app, store)
+                start_documents(settings, store.cache_dir)
+            finally:
+                stores.checkin(store)
+        threading.Event().wait(max(1.0, settings.follow_s))
+
+
+def warm(app: Flask, store: Store) -> int:
+    """Run and keep each saved query `store`'s build has no result for; how many were run (0 when another
+    process is warming this build)."""
+    lock = _claim(store.cache_dir)
+    if lock is False:
+        return 0
+    settings, memory, ran = app.config[SETTINGS], kept.of(app), 0
+    limits = Limits.of(settings)
+    try:
+        for query in saved.load_all(settings.queries_dir):
+            if kept.result_of(memory, store, query.text, limits) is not None:
+                continue
+            try:
+                result = store.run(query.text, Dataset(), limits)
+            except HrgraphError:  # too slow, or refused: its first visitor will see why
+                continue
+            kept.keep_result(memory, store, query.text, limits, result)
+            ran += 1
+    finally:
+        if isinstance(lock, int):
+            os.close(lock)
+    return ran
+
+
+def _claim(folder: Path | None, name: str = LOCK) -> int | bool:
+    """An fd holding the build's warm-up lock `name`; True without a folder (nothing to share); False when
+    another process holds it."""
+    if folder is None:
+        return True
+    try:
+        folder.mkdir(exist_ok=True)
+        fd = os.open(folder / name, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return False
+    return fd
+
+
+# --- documents, in a process of their own --------------------------------------------------------------------
+
+def start_documents(settings: Settings, cache_dir: Path | None) -> subprocess.Popen | None:
+    """The document warmer of the build whose kept folder is `cache_dir` (None: a remote build, nothing)."""
+    if cache_dir is None:
+        return None
+    proc = subprocess.Popen([sys.executable, "-c", _ENTRY, str(os.getpid())], stdin=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL)
+    assert proc.stdin is not None
+    proc.stdin.write(pickle.dumps((settings, cache_dir.parent)))
+    proc.stdin.close()
+    threading.Thread(target=proc.wait, daemon=True).start()  # reaped when it ends
+    return proc
+
+
+def documents_main(server: int) -> None:
+    """Render and keep each person's documents of one build (see the module docstring); exits early when
+    another process does it, when the build is no longer published, or when the server dies."""
+    from hrgraph.store.embedded import current_build, open_build
+    from hrgraph.store.follow import Following
+    from hrgraph.web import create_app
+
+    processes.die_with_parent(server)  # end with the server (started from its long-lived warm-up thread)
+    os.nice(19)
+    settings, build_dir = pickle.loads(sys.stdin.buffer.read())
+    assert isinstance(settings, Settings)
+    slots = processes.count(settings)  # one warmer per server process, each a share of the persons
+    slot = next((n for n in range(slots) if _claim(build_dir / "kept", f"{DOCUMENTS_LOCK}.{n}") is not False), None)
+    if slot is None:
+        return  # every share is being rendered (or was: what is kept is served, not rendered again)
+    # Nothing to follow, no warm-up of its own, no rate limit on itself, documents kept on disk (not in memory).
+    quiet = settings.with_(follow_s=0, warmup=False, rate_limit_per_s=0, document_cache_mb=1)
+    stores = Following(lambda: build_dir.name, lambda _name: open_build(build_dir, quiet, workers=False), 0)
+    try:
+        app = create_app(quiet, stores)
+        client = app.test_client()
+        store = stores.checkout()
+        persons = [r["p"].value for r in store.select(PERSONS) if "p" in r]
+        stores.checkin(store)
+        for n, iri in enumerate(persons):
+            if n % slots != slot or not iri.startswith(quiet.base):
+                continue
+            if n % 100 == 0 and current_build(quiet.store_dir) != build_dir.name:
+                return  # a newer build is published: its own warmer takes over
+            for ext in DOCUMENT_EXTENSIONS:
+                client.get(f"/{iri[len(quiet.base):]}.{ext}")  # kept on its way out (web.doccache)
+    finally:
+        stores.close()

@@ -1,0 +1,93 @@
+"""`hrgraph serve` on several processes: they share the port, the answers kept per build, and the limits.
+
+Embedded store only where the kept file is looked at (a remote build has no folder: answers stay in memory).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from hrgraph.web.kept import FILE, Kept
+
+from conftest import children, embedded_only, serving
+
+JSON = "application/sparql-results+json"
+
+
+def kept_rows(root: Path) -> dict[str, int]:
+    path = (root / "var/store/current").resolve() / "kept" / FILE
+    if not path.is_file():
+        return {}
+    with sqlite3.connect(path) as db:
+        return dict(db.execute("SELECT kind, COUNT(*) FROM kept GROUP BY kind").fetchall())
+
+
+@pytest.fixture
+def site(built_root: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    shutil.copytree(built_root, root, symlinks=True)
+    kept = (root / "var/store/current").resolve() / "kept"
+    shutil.rmtree(kept, ignore_errors=True)  # what other servers of the session kept
+    return root
+
+
+@embedded_only("looks at the kept file inside the embedded build's folder")
+def test_two_processes_answer_and_share_what_they_kept(site: Path) -> None:
+    with serving(site, env={"HRGRAPH_PROCESSES": "2", "HRGRAPH_WARMUP": "1"}) as live:
+        assert len(children(live.process.pid)) == 2  # the parent supervises two servers
+        deadline = time.monotonic() + 60
+        saved = len(list((site / "queries").glob("*.rq")))
+        while kept_rows(site).get("result", 0) < saved and time.monotonic() < deadline:
+            time.sleep(0.5)  # the saved queries are run once in the background, by one of the processes
+        assert kept_rows(site).get("result") == saved
+        persons = requests.get(live.url + "/sparql", headers={"Accept": JSON}, timeout=30, params={
+            "query": "SELECT (COUNT(*) AS ?n) WHERE { ?p a <https://w3id.org/hrgraph/ontology#Person> }"})
+        documents = 2 * int(persons.json()["results"]["bindings"][0]["n"]["value"])  # HTML and Turtle of each
+        while kept_rows(site).get("document", 0) < documents and time.monotonic() < deadline + 60:
+            time.sleep(0.5)  # rendered ahead by a warmer process, through the app itself
+        assert kept_rows(site).get("document", 0) >= documents
+        found = requests.get(live.url + "/sparql", headers={"Accept": JSON}, timeout=30, params={
+            "query": "SELECT ?p WHERE { ?p a <https://w3id.org/hrgraph/ontology#Person> } LIMIT 1"})
+        path = found.json()["results"]["bindings"][0]["p"]["value"].removeprefix("https://w3id.org/hrgraph/")
+        pages = {requests.get(f"{live.url}/{path}.html", timeout=30).text for _ in range(6)}  # new connections
+        assert len(pages) == 1  # whichever process answered, the same page
+        r = requests.get(live.url + "/queries/political-prisoners", headers={"Accept": JSON}, timeout=30)
+        assert r.status_code == 200 and r.json()["results"]["bindings"]
+    assert not children(live.process.pid)
+
+
+def test_the_rate_limit_holds_across_processes(site: Path) -> None:
+    """Each of 2 processes gets half the rate and burst: a client opening a new connection per request (so
+    reaching both) gets no more than the configured burst plus the rate."""
+    env = {"HRGRAPH_PROCESSES": "2", "HRGRAPH_RATE_LIMIT_LOOPBACK": "1", "HRGRAPH_RATE_LIMIT": "1",
+           "HRGRAPH_RATE_BURST": "6"}
+    with serving(site, env=env) as live:
+        time.sleep(3)  # the probe of `serving` spent a token; let both buckets fill again
+        started = time.monotonic()
+        codes = [requests.get(live.url + "/ontology", timeout=30).status_code for _ in range(30)]
+        elapsed = time.monotonic() - started
+    assert codes.count(429) > 0 and set(codes) <= {200, 429}
+    assert codes.count(200) <= 6 + int(elapsed) + 1
+
+
+def test_kept_answers_are_bounded_and_survive_a_broken_folder(tmp_path: Path) -> None:
+    kept = Kept(max_bytes=4000)
+    folder = tmp_path / "build" / "kept"
+    folder.parent.mkdir()
+    kept.put("b1", folder, "document", "a", b"x" * 500)
+    assert kept.get("b1", folder, "document", "a") == b"x" * 500
+    kept.put("b1", folder, "document", "huge", b"x" * 2000)  # over a quarter of the bound: not kept
+    assert kept.get("b1", folder, "document", "huge") is None
+    assert Kept(4000).get("b1", folder, "document", "a") == b"x" * 500  # another process, or a restart
+    kept.put("b2", None, "result", "q", b"rows")  # no folder (a remote build): in memory, per build
+    assert kept.get("b2", None, "result", "q") == b"rows" and kept.get("b3", None, "result", "q") is None
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    kept.put("b1", blocked / "kept", "document", "a", b"y")  # cannot be written: computed again next time
+    assert kept.get("b1", blocked / "kept", "document", "a") is None
