@@ -104,7 +104,8 @@ def _cmd_query(args: argparse.Namespace) -> int:
 
 
 def _cmd_xref(args: argparse.Namespace) -> int:
-    """Cross-reference a CSV of names against the last build (the same code as POST /xref)."""
+    """Cross-reference a CSV of names against the last build (the same code as POST /xref). No row limit here:
+    `HRGRAPH_XREF_MAX_ROWS` protects a public server, and the command line is the way for a list longer than it."""
     import json
 
     from hrgraph.xref import batch, table
@@ -113,7 +114,7 @@ def _cmd_xref(args: argparse.Namespace) -> int:
     settings = _settings(args)
     try:
         data = sys.stdin.buffer.read() if args.csv == "-" else Path(args.csv).read_bytes()
-        parsed = table.read(data, settings.xref_max_rows)
+        parsed = table.read(data, sys.maxsize)
     except OSError as exc:
         print(f"hrgraph xref: cannot read {args.csv}: {exc.strerror}", file=sys.stderr)
         return 2

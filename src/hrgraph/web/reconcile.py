@@ -131,6 +131,12 @@ def service() -> Response:
             return answer(extend(_parsed("extend", "data-extension-query.json")))
     except Refusal as exc:
         return error_response(exc.status, exc.message)
+    if request.method == "POST":  # a POST is a batch: answering it with the manifest would look like success
+        body = "a JSON body" if request.is_json else "a body" if request.content_length else "nothing"
+        return error_response(400, f"POST /reconcile got {body} but no form field `queries` (a reconciliation query "
+                                   "batch) or `extend` (a data extension query): send them form-encoded "
+                                   "(application/x-www-form-urlencoded, as OpenRefine does), e.g. "
+                                   "queries={\"q0\": {\"query\": \"Kazak Zinaida\"}}; GET /reconcile is the manifest")
     return answer(manifest())
 
 
