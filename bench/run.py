@@ -124,11 +124,16 @@ def _target(value: float, target: float, unit: str, lower: bool) -> str:
     return f"MISSED by {abs(value - target):.1f} {unit} ({value / target:.2f}× target)"
 
 
-def cold_row(url: str, paths: list[str], ext: str, args: argparse.Namespace, what: str) -> list[str]:
+def cold_row(url: str, paths: list[str], ext: str, args: argparse.Namespace, what: str,
+             root: Path | None = None) -> list[str]:
     """Documents nobody asked for before (`paths`: IRI paths without extension), at c=8: each run takes its
     own slice, so no request is answered from a document another request of the bench made; a slice served
-    to its end before the run's time is up would start over, and the row then says so."""
+    to its end before the run's time is up would start over, and the row then says so. With `root`, the row
+    says how many of the documents the warm-up had rendered ahead when the row began."""
     accept = HTML if ext == "html" else TTL
+    if root is not None:
+        ahead = kept_documents(root, {f"{p.lstrip('/')}|{ext}|1" for p in paths})
+        what += f", {ahead / max(1, len(paths)):.0%} of them rendered ahead"
     runs, exhausted = [], False
     size = len(paths) // max(1, args.runs)
     for r in range(args.runs):
@@ -146,7 +151,7 @@ def person_paths(persons: range) -> list[str]:
 
 
 def claim_paths(url: str, limit: int) -> list[str]:
-    """Charges and recognitions: documents the warm-up does not render ahead."""
+    """Charges and recognitions (the warm-up renders them after the persons, organisations and statements)."""
     query = ("SELECT ?c WHERE { { ?c a <https://w3id.org/hrgraph/ontology#Charge> } UNION "
              f"{{ ?c a <https://w3id.org/hrgraph/ontology#Recognition> }} }} LIMIT {limit}")
     found = urllib.request.Request(url + "/sparql?" + urllib.parse.urlencode({"query": query}),
@@ -155,8 +160,9 @@ def claim_paths(url: str, limit: int) -> list[str]:
     return [r["c"]["value"].replace("https://w3id.org/hrgraph/", "/") for r in rows]
 
 
-def kept_documents(root: Path) -> int:
-    """Documents kept in the served build's file (rendered ahead by the warm-up, or by requests)."""
+def kept_documents(root: Path, among: set[str] | None = None) -> int:
+    """Documents kept in the served build's file (rendered ahead by the warm-up, or by requests); with `among`
+    (keys: `id/person/p000001|html|1`), how many of those."""
     import sqlite3
 
     path = (root / "var/store/current").resolve() / "kept" / "kept.sqlite"
@@ -164,7 +170,9 @@ def kept_documents(root: Path) -> int:
         return 0
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as db:
-            return db.execute("SELECT COUNT(*) FROM kept WHERE kind = 'document'").fetchone()[0]
+            if among is None:
+                return db.execute("SELECT COUNT(*) FROM kept WHERE kind = 'document'").fetchone()[0]
+            return sum(1 for (key,) in db.execute("SELECT key FROM kept WHERE kind = 'document'") if key in among)
     except sqlite3.Error:
         return 0
 
@@ -179,7 +187,7 @@ def warm_row(root: Path, persons: int, args: argparse.Namespace) -> list[str]:
         done = kept_documents(root)
     took = time.monotonic() - started
     verdict = "all rendered ahead" if done >= wanted else f"{wanted - done} not yet (waited {args.warm_wait:g} s)"
-    return ["warm-up after a publish: persons' HTML + Turtle rendered ahead (nice 19)",
+    return ["warm-up after a publish: the persons' HTML + Turtle rendered ahead (nice 19; then the rest)",
             f"{done} of {wanted} documents in {took:.0f} s ({done / max(took, 1e-9):.0f}/s)", "—", verdict]
 
 
@@ -195,8 +203,8 @@ def deref_rows(url: str, root: Path, work: Path, persons: int, args: argparse.Na
     warm_ids = [f"/id/person/p{n:06d}" for n in range(1, persons, max(1, persons // 1000))][:1000]
     static = work / "static"
     for ext, accept in (("html", HTML), ("ttl", TTL)):
-        rows.append(cold_row(url, person_paths(pools[ext]), ext, args, "distinct persons"))
-        rows.append(cold_row(url, claim_pools[ext], ext, args, "distinct claims (not rendered ahead)"))
+        rows.append(cold_row(url, person_paths(pools[ext]), ext, args, "distinct persons", root))
+        rows.append(cold_row(url, claim_pools[ext], ext, args, "distinct claims", root))
         paths = [f"{i}.{ext}" for i in warm_ids]
         prerender(url, paths, static)  # the static server's files
         warm = bench_load(url, paths, accept, 8, args)
@@ -266,7 +274,10 @@ def saved_rows(url: str, files: Path, work: Path, args: argparse.Namespace) -> l
             page, page_rows = peers.timed(f"{url}/queries/{name}", "", args.runs)
             ours, our_rows = peers.timed(f"{url}/sparql", text, args.runs)
             theirs, their_rows = peers.timed(server.sparql_url, peers.virtuoso_text(text), args.runs)
-            empty = [f"{who} {'answered an error' if n < 0 else 'NO ROWS'}"
+            said = {"hrgraph": peers.ERRORS.pop(f"{url}/queries/{name}", "") or peers.ERRORS.pop(f"{url}/sparql", ""),
+                    "Virtuoso": peers.ERRORS.pop(server.sparql_url, "")}
+            peers.ERRORS.clear()
+            empty = [f"{who} {f'answered an error ({said[who]})' if n < 0 else 'NO ROWS'}"
                      for who, n in (("hrgraph", min(page_rows, our_rows)), ("Virtuoso", their_rows)) if n <= 0]
             verdict = (f"/queries {page / theirs:.3f}× Virtuoso — " + ("met" if page <= theirs else
                        f"MISSED by {page - theirs:.1f} ms") + f"; /sparql (the engine) {ours / theirs:.2f}×"
@@ -324,12 +335,11 @@ def big_rows(work: Path, args: argparse.Namespace) -> list[list[str]]:
     proc, url = harness.hrgraph_server(root)
     try:
         label = f"at {emit['triples'] / 1e6:.1f}M"
-        ahead = kept_documents(root)  # the warm-up has just begun: most persons are not rendered yet
-        half, claims = args.rss_persons // 2, claim_paths(url, 6000)
-        cold = [cold_row(url, person_paths(range(half, args.rss_persons)), "html", args,
-                         f"distinct persons {label} ({ahead} documents rendered ahead when it began)"),
-                cold_row(url, claims[:3000], "html", args, f"distinct claims {label}"),
-                cold_row(url, claims[3000:], "ttl", args, f"distinct claims {label}")]
+        half, claims = args.rss_persons // 2, claim_paths(url, 6000)  # the warm-up has just begun
+        cold = [cold_row(url, person_paths(range(half, args.rss_persons)), "html", args, f"distinct persons {label}",
+                         root),
+                cold_row(url, claims[:3000], "html", args, f"distinct claims {label}", root),
+                cold_row(url, claims[3000:], "ttl", args, f"distinct claims {label}", root)]
         row = rss_row(proc, url, emit["triples"], args.rss_persons)
     finally:
         harness.stop(proc)
