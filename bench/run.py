@@ -35,10 +35,12 @@ import harness
 import peers
 from harness import ROOT, Load, median_load, wrk
 
+from hrgraph.model.vocab import HR, SCHEMA
+
 TARGETS = {"gate": 20.0, "build": 60.0, "deref_rps": 1000.0, "deref_p99": 50.0, "rss_10m_mib": 1024.0,
            "vs_oxigraph": 0.5}
 HTML, TTL, JSON = "text/html", "text/turtle", "application/sparql-results+json"
-CHEAP = "SELECT ?name WHERE {{ <https://w3id.org/hrgraph/id/person/p{n:06d}> <http://schema.org/name> ?name }}"
+CHEAP = "SELECT ?name WHERE {{ <https://w3id.org/hrgraph/id/person/p{n:06d}> <" + str(SCHEMA.name) + "> ?name }}"
 
 
 def stage(*args: str) -> dict[str, float]:
@@ -152,8 +154,7 @@ def person_paths(persons: range) -> list[str]:
 
 def claim_paths(url: str, limit: int) -> list[str]:
     """Charges and recognitions (the warm-up renders them after the persons, organisations and statements)."""
-    query = ("SELECT ?c WHERE { { ?c a <https://w3id.org/hrgraph/ontology#Charge> } UNION "
-             f"{{ ?c a <https://w3id.org/hrgraph/ontology#Recognition> }} }} LIMIT {limit}")
+    query = f"SELECT ?c WHERE {{ {{ ?c a <{HR.Charge}> }} UNION {{ ?c a <{HR.Recognition}> }} }} LIMIT {limit}"
     found = urllib.request.Request(url + "/sparql?" + urllib.parse.urlencode({"query": query}),
                                    headers={"Accept": JSON})
     rows = json.loads(urllib.request.urlopen(found, timeout=120).read())["results"]["bindings"]
@@ -356,7 +357,7 @@ def main() -> int:
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--seconds", type=float, default=4)
     p.add_argument("--mix-seconds", type=float, default=12, help="one run of the saved-query mix (slow queries)")
-    p.add_argument("--warm-wait", type=float, default=300, help="seconds to wait for the persons' documents to be "
+    p.add_argument("--warm-wait", type=float, default=240, help="seconds to wait for the persons' documents to be "
                    "rendered ahead after the server starts")
     p.add_argument("--rss-persons", type=int, default=0,
                    help="persons of the graph served for the 10M rows (80,000 ≈ 10.1M triples; 0 skips them)")
