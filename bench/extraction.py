@@ -1,6 +1,6 @@
 """Precision/recall of `hrgraph ingest` per kind of fact, and of the court and sentence a charge carries: on the
 dev set (tests/fixtures/devset, pages written with the rules), on every round of held-out pages
-(tests/fixtures/heldout, heldout2, ... heldout8: each written after the rules of the round before were done, in new
+(tests/fixtures/heldout, heldout2, ... heldout9: each written after the rules of the round before were done, in new
 styles; the figures of its first run, before any tuning, are kept in its FIRST_RUN.txt; the newest round's first
 run is the honest figure of the current rules), and on the seed pages against their gold standard
 (tests/fixtures/gold/seeds.yaml).

@@ -35,12 +35,14 @@ import harness
 import peers
 from harness import ROOT, Load, median_load, wrk
 
+from hrgraph.model.namespaces import CANONICAL_BASE, Iris
 from hrgraph.model.vocab import HR, SCHEMA
 
 TARGETS = {"gate": 20.0, "build": 60.0, "deref_rps": 1000.0, "deref_p99": 50.0, "rss_10m_mib": 1024.0,
            "vs_oxigraph": 0.5}
 HTML, TTL, JSON = "text/html", "text/turtle", "application/sparql-results+json"
-CHEAP = "SELECT ?name WHERE {{ <https://w3id.org/hrgraph/id/person/p{n:06d}> <" + str(SCHEMA.name) + "> ?name }}"
+# The synthetic graph's persons are p000000, p000001, ... under the canonical base.
+CHEAP = (f"SELECT ?name WHERE {{{{ <{Iris(CANONICAL_BASE).record('persons', 'p')}{{n:06d}}> <{SCHEMA.name}> ?name }}}}")
 
 
 def stage(*args: str) -> dict[str, float]:
@@ -158,7 +160,7 @@ def claim_paths(url: str, limit: int) -> list[str]:
     found = urllib.request.Request(url + "/sparql?" + urllib.parse.urlencode({"query": query}),
                                    headers={"Accept": JSON})
     rows = json.loads(urllib.request.urlopen(found, timeout=120).read())["results"]["bindings"]
-    return [r["c"]["value"].replace("https://w3id.org/hrgraph/", "/") for r in rows]
+    return [r["c"]["value"].replace(CANONICAL_BASE, "/") for r in rows]
 
 
 def kept_documents(root: Path, among: set[str] | None = None) -> int:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from hrgraph.config import Settings
 from hrgraph.errors import HrgraphError
+from hrgraph.model.namespaces import CANONICAL_BASE
 
 if TYPE_CHECKING:
     from hrgraph.store.base import Store
@@ -104,7 +105,8 @@ def _cmd_query(args: argparse.Namespace) -> int:
 
 
 def _cmd_xref(args: argparse.Namespace) -> int:
-    """Cross-reference a CSV of names against the last build (the same code as POST /xref)."""
+    """Cross-reference a CSV of names against the last build (the same code as POST /xref). No row limit here:
+    `HRGRAPH_XREF_MAX_ROWS` protects a public server, and the command line is the way for a list longer than it."""
     import json
 
     from hrgraph.xref import batch, table
@@ -113,7 +115,7 @@ def _cmd_xref(args: argparse.Namespace) -> int:
     settings = _settings(args)
     try:
         data = sys.stdin.buffer.read() if args.csv == "-" else Path(args.csv).read_bytes()
-        parsed = table.read(data, settings.xref_max_rows)
+        parsed = table.read(data, sys.maxsize)
     except OSError as exc:
         print(f"hrgraph xref: cannot read {args.csv}: {exc.strerror}", file=sys.stderr)
         return 2
@@ -136,7 +138,7 @@ def _cmd_xref(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="hrgraph", description=__doc__)
     p.add_argument("--root", help="project folder holding data/, ontology/, shapes/ (default: here)")
-    p.add_argument("--base", help="base IRI of the data (default https://w3id.org/hrgraph/)")
+    p.add_argument("--base", help=f"base IRI of the data (default {CANONICAL_BASE})")
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="curated records -> RDF -> SHACL gate -> dist/ dumps and the store")
     b.add_argument("--input", nargs="+", metavar="FILE", help="RDF files (.ttl, .nt, .nq, .trig, + .gz) to add")

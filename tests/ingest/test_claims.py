@@ -14,7 +14,7 @@ from hrgraph.pipeline.ingest import ingest_files
 from hrgraph.pipeline.ingest.evaluate import score_pages
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-DEVSET, HELDOUT = FIXTURES / "devset", [FIXTURES / f"heldout{n}" for n in ("", "2", "3", "4", "5", "6", "7", "8")]
+DEVSET, HELDOUT = FIXTURES / "devset", [FIXTURES / f"heldout{n}" for n in ("", *"23456789")]
 
 
 # --- patterns ----------------------------------------------------------------------------------------------

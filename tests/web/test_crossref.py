@@ -115,6 +115,21 @@ def test_the_command_line(live: LiveServer, tmp_path: Path) -> None:
     assert refused.returncode == 2 and "not UTF-8" in refused.stderr
 
 
+def test_the_command_line_takes_a_list_longer_than_an_upload(live: LiveServer, tmp_path: Path) -> None:
+    """The row limit protects the public server; on the build's machine a list of any length is cross-referenced
+    (before, `hrgraph xref` refused 6,000 rows as "at most 5,000 in one upload")."""
+    rows = 6_000
+    annex = tmp_path / "long.csv"
+    annex.write_text("name\n" + "".join(("Kazak Zinaida\n", "Nobody Whatsoever\n")[i % 2] for i in range(rows)),
+                     encoding="utf-8")
+    out = tmp_path / "out.csv"
+    done = subprocess.run([sys.executable, "-m", "hrgraph.cli", "--root", str(live.settings.root), "xref",
+                           str(annex), "--out", str(out)], capture_output=True, text=True, timeout=300, env=_env(live))
+    assert done.returncode == 0, done.stderr
+    assert f"{rows:,} rows" not in done.stderr and f"{rows} rows: 3000 match, 3000 no match" in done.stderr
+    assert len(rows_of(out.read_text(encoding="utf-8"))) == rows
+
+
 def _env(live: LiveServer) -> dict[str, str]:
     import os
 

@@ -15,7 +15,10 @@ from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
-from conftest import LiveServer
+from hrgraph.config import Settings
+from hrgraph.pipeline.build import build
+
+from conftest import Backend, LiveServer, copy_project, serving
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMAS = REPO / "src" / "hrgraph" / "web" / "reconciliation"
@@ -67,6 +70,21 @@ def test_every_schema_is_known_and_checks_the_specifications_examples() -> None:
     assert list(validator("openapi.json").iter_errors({"swagger": "2.0"}))  # Swagger's: info and paths missing
 
 
+# The specification's folder as the team receives it (beside the checkouts); absent on a clean clone in CI.
+SHARED = next((p / "shared" / "conformance" / "reconciliation-api-0.2" for p in REPO.parents
+               if (p / "shared" / "conformance" / "reconciliation-api-0.2").is_dir()), None)
+
+
+@pytest.mark.skipif(SHARED is None, reason="the shared conformance folder is not beside this checkout")
+def test_the_copies_are_the_shared_schemas_and_examples() -> None:
+    """Responses are validated against the copies: they must be the specification's files, byte for byte."""
+    assert SHARED is not None
+    for folder, copy in (("schemas", SCHEMAS), ("examples", EXAMPLES)):
+        theirs = {p.relative_to(SHARED / folder): p.read_bytes() for p in (SHARED / folder).rglob("*.json")}
+        ours = {p.relative_to(copy): p.read_bytes() for p in copy.rglob("*.json")}
+        assert theirs and ours == theirs, sorted(set(theirs) ^ set(ours))[:5]
+
+
 def reconcile(live: LiveServer, queries: dict[str, Any]) -> dict[str, Any]:
     """As OpenRefine sends a batch: POST, form-encoded, `queries=` holding the JSON."""
     valid("reconciliation-query-batch.json", queries)
@@ -99,6 +117,7 @@ def test_queries_as_openrefine_sends_them(live: LiveServer) -> None:
         "q6": {"query": "Art. 342", "type": "provision"},
         "q7": {"query": "zinaida-kazak"},
         "q8": {"query": "Nobody Whatsoever"},
+        "q9": {"query": "КАЗАК Зинаида Ивановна", "type": PERSON},  # with a patronymic, as court records write
     })
     top = {k: v["result"][0] if v["result"] else None for k, v in out.items()}
     assert top["q0"]["id"] == BASE + "id/person/zinaida-kazak" and top["q0"]["match"] is True
@@ -112,6 +131,7 @@ def test_queries_as_openrefine_sends_them(live: LiveServer) -> None:
     assert top["q6"]["id"] == BASE + "eli/by-cc/art/342"
     assert top["q7"]["id"] == BASE + "id/person/zinaida-kazak" and top["q7"]["score"] == 100
     assert out["q8"]["result"] == []
+    assert top["q9"]["id"] == BASE + "id/person/zinaida-kazak" and top["q9"]["match"] is True
     for result in out.values():
         scores = [c["score"] for c in result["result"]]
         assert scores == sorted(scores, reverse=True)
@@ -234,3 +254,81 @@ def test_bad_batches_say_what_is_wrong(live: LiveServer, data: dict[str, str], s
     r = requests.post(f"{live.url}/reconcile", data=data, timeout=120)
     assert r.status_code == status and says in r.text, r.text[:400]
     assert r.headers["Access-Control-Allow-Origin"] == "*"
+    # The app's one error shape, in JSON whatever the client accepts (requests sends `*/*`).
+    assert r.headers["Content-Type"].startswith("application/json")
+    assert r.json()["error"]["status"] == status and says in r.json()["error"]["message"]
+
+
+def test_errors_of_every_reconciliation_route_are_json(live: LiveServer) -> None:
+    """JSON for the API's routes (a JSONP caller included: a browser runs no script with an error status),
+    by Accept for the preview and view a browser opens."""
+    for path, params in (("/reconcile", {"callback": "alert(1)//"}),
+                         ("/reconcile", {"queries": "{", "callback": "cb"}),
+                         ("/reconcile/suggest/entity", {"prefix": ""}),
+                         ("/reconcile/properties", {"type": "planet"}),
+                         ("/reconcile/flyout/entity", {"id": BASE + "id/person/nobody"})):
+        r = requests.get(live.url + path, params=params, headers={"Accept": "text/html"}, timeout=60)
+        assert r.status_code in (400, 404) and r.headers["Content-Type"].startswith("application/json"), path
+        assert r.json()["error"]["status"] == r.status_code and r.json()["error"]["message"], r.text
+        assert r.headers["Access-Control-Allow-Origin"] == "*"
+    page = requests.get(live.url + "/reconcile/preview", params={"id": BASE + "id/person/nobody"},
+                        headers={"Accept": "text/html"}, timeout=60)
+    assert page.status_code == 404 and page.headers["Content-Type"].startswith("text/html")
+    view = requests.get(live.url + "/reconcile/view", headers={"Accept": "text/plain"}, timeout=60)
+    assert view.status_code == 400 and view.text.startswith("400 Bad Request: id is missing")
+
+
+@pytest.mark.parametrize("send", [{"json": {"queries": {"q0": {"query": "Kazak Zinaida"}}}}, {"data": {"query": "x"}},
+                                  {}])
+def test_a_post_without_queries_or_extend_is_refused_not_answered_with_the_manifest(
+        live: LiveServer, send: dict[str, Any]) -> None:
+    """Before, a POST with a JSON body (the draft 1.0 way) or a misnamed field got the manifest with 200, which a
+    client reads as an answer with no results."""
+    r = requests.post(f"{live.url}/reconcile", timeout=60, **send)
+    assert r.status_code == 400 and "form field `queries`" in r.text and "form-encoded" in r.text, r.text[:300]
+    assert r.headers["Access-Control-Allow-Origin"] == "*"
+
+
+BORN = """@prefix schema: <http://schema.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix hr: <https://w3id.org/hrgraph/ontology#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/hrgraph/id/person/zinaida-kazak> schema:birthDate "1960-05-01"^^xsd:date .
+<https://w3id.org/hrgraph/id/person/zinaida-kazak-1985> a hr:Person ; rdfs:label "Zinaida Kazak"@en ;
+    schema:birthDate "1985"^^xsd:gYear .
+"""
+
+
+@pytest.fixture(scope="module")
+def namesakes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real data plus birth dates read from RDF (`build --input`, as a cross-referenced list would bring
+    them) and a namesake of Zinaida Kazak born 1985: a birth year is then what tells them apart."""
+    root = copy_project(tmp_path_factory.mktemp("namesakes"))
+    (root / "born.ttl").write_text(BORN, encoding="utf-8")
+    assert build(Settings(root=root, inputs=(root / "born.ttl",))).published
+    return root
+
+
+def test_a_birth_year_tells_namesakes_apart(namesakes: Path, backend: Backend) -> None:
+    """Birth year as a reconciliation condition and as a CSV column, written alone or as a date of birth (before,
+    '01.05.1960' was read as the year 01 and held against both namesakes)."""
+    kazak, other = BASE + "id/person/zinaida-kazak", BASE + "id/person/zinaida-kazak-1985"
+    with serving(namesakes, backend=backend) as live:
+        out = reconcile(live, {
+            "alone": {"query": "Kazak Zinaida", "type": PERSON},
+            "1960": {"query": "Kazak Zinaida", "properties": [{"pid": "birthYear", "v": "1960"}]},
+            "1985": {"query": "Kazak Zinaida", "properties": [{"pid": "birthYear", "v": 1985}]},
+            "date": {"query": "Kazak Zinaida", "properties": [{"pid": "birthYear", "v": "01.05.1960"}]},
+            "vague": {"query": "Kazak Zinaida", "properties": [{"pid": "birthYear", "v": "60"}]},
+            "no name": {"properties": [{"pid": "birthYear", "v": "1985"}]},
+        })
+        assert {c["id"] for c in out["alone"]["result"]} == {kazak, other}
+        assert not any(c["match"] for c in out["alone"]["result"])  # two namesakes: never matched alone
+        for key, who in (("1960", kazak), ("1985", other), ("date", kazak)):
+            best, second = out[key]["result"][:2]
+            assert (best["id"], best["match"]) == (who, True), key
+            assert {"id": "birthYear", "value": True} in best["features"]
+            assert {"id": "birthYear", "value": False} in second["features"] and second["score"] < best["score"]
+        assert not any(f["id"] == "birthYear" for c in out["vague"]["result"] for f in c["features"])
+        assert [c["id"] for c in out["no name"]["result"]] == [other]
+        rows = requests.post(f"{live.url}/xref.json", headers={"Content-Type": "text/csv"}, timeout=60,
+                             data="name;дата рождения\nKazak Zinaida;01.05.1960\nКазак Зинаида;1985\n".encode()).json()
+        assert [(r["status"], r["candidates"][0]["id"]) for r in rows["rows"]] == [("match", kazak), ("match", other)]

@@ -51,6 +51,28 @@ def test_other_kinds_and_the_matched_spelling(live: LiveServer) -> None:
     assert klimovich["name"] == "Mikalai Klimovich" and klimovich["matched_spelling"] == "Nikolai Klimovich"
 
 
+def test_each_index_finds_its_members_as_search_does(live: LiveServer) -> None:
+    """The search box of /provisions, /organisations, /mechanisms finds what /search finds, best first with the
+    spelling that matched (before, `ст. 342` found no provision there: the box matched substrings only)."""
+    def listed(path: str, q: str) -> list[dict]:
+        r = requests.get(f"{live.url}/{path}.json", params={"q": q}, timeout=60)
+        assert r.status_code == 200, r.text
+        return r.json()["items"]
+
+    art = listed("provisions", "ст. 342")[0]
+    assert art["id"] == BASE + "eli/by-cc/art/342" and art["score"] > 0
+    viasna = listed("organisations", "Вясна")[0]
+    assert viasna["id"] == BASE + "id/organisation/viasna"
+    assert viasna["matched_spelling"] == "Праваабарончы цэнтр «Вясна»"
+    assert listed("mechanisms", "arbitrary detention")[0]["id"] == BASE + "id/mechanism/wgad"
+    assert any("Klimovich" in s["name"] for s in listed("statements", "Klimovich"))  # a part of a title still finds
+    page = requests.get(f"{live.url}/organisations", params={"q": "Вясна"}, timeout=60).text
+    assert 'href="/id/organisation/viasna"' in page and "matched “Праваабарончы цэнтр «Вясна»”" in page
+    rows = list(csv.DictReader(io.StringIO(requests.get(f"{live.url}/provisions.csv", params={"q": "Art. 342"},
+                                                        timeout=60).text.lstrip("\ufeff"))))
+    assert rows[0]["id"] == BASE + "eli/by-cc/art/342" and rows[0]["matched_spelling"]
+
+
 def test_html_csv_and_accept(live: LiveServer) -> None:
     page = requests.get(f"{live.url}/search", params={"q": "Kazak Zinaida"}, timeout=60)
     assert page.headers["Content-Type"].startswith("text/html")

@@ -78,3 +78,34 @@ def test_written_csv_never_holds_a_formula() -> None:
     assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
     assert rows[1][0] == "'=HYPERLINK(\"x\")" and rows[2][1] == "'@SUM(A1)" and rows[3][1] == "Kazak"
     assert safe(None) == "" and safe(12.5) == "12.5"
+
+
+def test_a_quote_that_never_closes_is_refused_not_swallowing_the_rows_after_it() -> None:
+    """Before, the rows after line 4 came back as one name ('Klimovich Mikalai,\\nPavel Seviarynets,\\n') and
+    Pavel Seviarynets was lost without a word."""
+    data = b'name,year\nAleh "Dembouski,1990\nKazak Zinaida,\n"Klimovich Mikalai,\nPavel Seviarynets,\n'
+    with pytest.raises(TableError) as err:
+        read(data, 10)
+    assert err.value.status == 422 and "line 4" in err.value.message and "never closes" in err.value.message
+
+
+def test_a_name_over_several_lines_is_a_quote_closed_too_late() -> None:
+    data = b'name,note\n"Kazak Zinaida,x\nAleh Hulak,y\nPavel Seviarynets",z\nYan Falkin,ok\n'
+    with pytest.raises(TableError) as err:
+        read(data, 10)
+    assert err.value.status == 422 and "line 2, column 'name'" in err.value.message
+    assert "runs over 3 lines" in err.value.message
+
+
+def test_stray_quotes_inside_a_cell_are_data() -> None:
+    t = read(b'name,note\nAleh "Dembouski,1990\nKazak Zinaida,"two\nlines"\n', 10)
+    assert [r[0] for r in t.rows] == ['Aleh "Dembouski', "Kazak Zinaida"] and t.rows[1][1] == "two\nlines"
+
+
+@pytest.mark.parametrize("data", ["Name (Latin),Year\nKazak Zinaida,1960\n",
+                                  "№;ФИО (рус.);Статья\n1;Kazak Zinaida;342\n",
+                                  "No.,Full name [as in the annex]\n1,Kazak Zinaida\n"])
+def test_a_header_with_a_qualifier_in_brackets_still_names_the_names(data: str) -> None:
+    """Before, `Name (Latin)` or `ФИО (рус.)` was 'no header naming the names'."""
+    t = read(data.encode(), 10)
+    assert t.name is not None and t.name_of(t.rows[0]) == "Kazak Zinaida"

@@ -264,7 +264,7 @@ class NameIndex:
         first, each with the spelling that matched best (on a tie, one in the query's script), a 0–100 score
         and the form of the query. `given_alone`: a one-word query that is no indexed surname finds the
         people with that given name (in any of its spellings), as search does; identity never does."""
-        folded = normalise(fold(query))
+        folded = normalise(fold(_without_patronymic(query)))
         parsed = parse(query)
         people = self.match(query)
         form = "surname" if parsed is None or not (parsed.given or parsed.initials) else \
@@ -279,6 +279,21 @@ class NameIndex:
                                       _is_cyrillic(n.spelling) == cyrillic, n.spelling) for n in self.names[e])
             out.append(Match(e, score, spelling, form))
         return sorted(out, key=lambda m: (-m.score, m.entity))[:limit]
+
+
+def _without_patronymic(query: str) -> str:
+    """A three-word name less its patronymic, for the spelling score: "Kazak Zinaida Ivanovna" and "Zinaida
+    Ivanovna Kazak" are Zinaida Kazak written as court records and Russian-style lists write names, and the graph's
+    spellings carry no patronymic to compare it with. Found by place, as parse() reads the name (a surname may
+    end like a patronymic: Klimovich), and only a word that reads as one is left out."""
+    words = tokens(query)
+    if len(words) != 3 or any(w.is_initial for w in words):
+        return query
+    first, middle, last = words
+    patronymic = middle if given_groups(first.text) else last if given_groups(middle.text) else None
+    if patronymic is None or not is_patronymic(patronymic.text):
+        return query
+    return (query[:patronymic.start] + query[patronymic.end:]).strip()
 
 
 def _is_cyrillic(text: str) -> bool:

@@ -20,7 +20,7 @@ from hrgraph.store.base import Store
 from hrgraph.xref.catalogue import Catalogue
 from hrgraph.xref.matching import Candidate, Query, candidates
 from hrgraph.xref.properties import PROPERTIES, Property, Ref, as_text, resolve
-from hrgraph.xref.table import Table, write
+from hrgraph.xref.table import Table, unqualified, write
 
 CANDIDATES = 3
 COLUMNS = ("match_status", "match_iri", "match_name", "match_score", "match_spelling", "person_status")
@@ -41,7 +41,7 @@ def condition_columns(table: Table) -> list[tuple[int, Property]]:
     names = {table.name, table.surname, table.given}
     out = []
     for i, h in enumerate(table.header):
-        prop = resolve(h) if i not in names else None
+        prop = resolve(unqualified(h)) if i not in names else None
         if prop is not None and prop.conditional:
             out.append((i, prop))
     return out

@@ -6,12 +6,14 @@ or an integer. A condition compares what the client wrote with a person's values
 (contradicts) or None (the graph has no value to compare: a birth year, when the data records none).
 
 What fits: an identifier (IRI, key) equal to a value's; a number equal to an article's number ("Art. 342",
-"ст. 342" and "342" all fit Article 342 of any code; "342 CC" too); else every word of the text (folded as
+"ст. 342" and "342" all fit Article 342 of any code; "342 CC" too); a year of birth written alone or in a date
+("1960", "01.05.1960", "1960-05-01"; no four-digit year: not compared); else every word of the text (folded as
 names are) among the words of the value's label ("Viasna" fits "Human Rights Center “Viasna”").
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -19,6 +21,7 @@ from hrgraph.names.titles import NUMBER, words
 from hrgraph.xref.facts import PersonFacts, Ref
 
 Value = Ref | str | int
+YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -82,14 +85,15 @@ def condition(prop: Property, facts: PersonFacts, wanted: list[str]) -> bool | N
     have = prop.values(facts)
     if not have:  # the graph records nothing (no birth date, no charge): unknown, not a contradiction
         return None
+    if all(isinstance(v, int) for v in have) and not any(YEAR.search(w) for w in wanted):
+        return None  # no year written ("60", "unknown"): nothing to compare a birth year with
     return any(fits(w, v) for w in wanted for v in have)
 
 
 def fits(wanted: str, value: Value) -> bool:
     wanted = wanted.strip()
-    if isinstance(value, int):
-        digits = NUMBER.findall(wanted)
-        return bool(digits) and digits[0] == str(value)
+    if isinstance(value, int):  # a year, written alone or in a date ("1960", "01.05.1960", "1960-05-01")
+        return str(value) in YEAR.findall(wanted)
     if isinstance(value, Ref):
         if wanted == value.iri or wanted == value.iri.rstrip("/").rsplit("/", 1)[-1]:
             return True

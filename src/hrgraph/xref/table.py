@@ -5,8 +5,10 @@ uses (`,`, `;` as European Excel writes, or tab); a header row naming a column o
 `person`, `ФИО`, `імя і прозвішча` … or `surname` + `given name`), and optionally a year of birth and an
 article. Anything else is refused with `TableError` (a 4xx status and a message that says what and where):
 another encoding (with a guess at which, so the user knows what to re-save), a spreadsheet file instead of CSV,
-no header, more rows than allowed, and cells a spreadsheet would run as a formula (`=HYPERLINK(…)`, `@SUM(…)`,
-`+cmd|…`, `-HYPERLINK(…)`): those are refused rather than silently altered, each named by row and column.
+no header, more rows than allowed, a quote that opens and never closes (a lenient reader would swallow every
+line after it into one cell, losing those rows), a name that runs over several lines (the same slip, closed
+further down), and cells a spreadsheet would run as a formula (`=HYPERLINK(…)`, `@SUM(…)`, `+cmd|…`,
+`-HYPERLINK(…)`): those are refused rather than silently altered, each named by row and column.
 
 Out: every cell that starts like a formula (`=`, `+`, `-`, `@`, tab, carriage return) gets a leading
 apostrophe (OWASP's advice; spreadsheets show it as text), so an exported CSV never carries a formula, whatever
@@ -21,6 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from hrgraph.errors import HrgraphError
 from hrgraph.names.titles import words
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -34,10 +37,16 @@ GIVEN_HEADERS = {"givenname", "firstname", "forename", "givennames", "imia", "im
 MAX_SHOWN = 10  # offending cells named in one message
 
 
-class TableError(Exception):
+class TableError(HrgraphError):
+    """A CSV that cannot be read as a list of names; `status` is what a web client is answered (400, 413)."""
+
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
-        self.status, self.message = status, message
+        self.status = status  # type: ignore[misc]  # per instance, where other errors set it per class
+
+    @property
+    def message(self) -> str:
+        return self.what
 
 
 @dataclass(frozen=True)
@@ -56,8 +65,16 @@ class Table:
         return " ".join(p for p in parts if p)
 
 
+QUALIFIER = re.compile(r"\s*[(\[][^)\]]*[)\]]")
+
+
+def unqualified(header: str) -> str:
+    """A header without what it says in brackets: `Name (Latin)`, `ФИО (рус.)`, `Year of birth [dd.mm.yyyy]`."""
+    return QUALIFIER.sub("", header).strip() or header
+
+
 def _key(header: str) -> str:
-    return "".join(words(header))
+    return "".join(words(unqualified(header)))
 
 
 def decode(data: bytes) -> str:
@@ -109,6 +126,7 @@ def read(data: bytes, max_rows: int) -> Table:
         raise TableError(422, f"the file is not readable as CSV: {exc}") from None
     if not records:
         raise TableError(422, "the file has no rows")
+    _refuse_open_quote(text, records[-1][0])
     (_, header), body = records[0], records[1:]
     body = [(n, r) for n, r in body if any(c.strip() for c in r)]
     if len(body) > max_rows:
@@ -124,6 +142,7 @@ def read(data: bytes, max_rows: int) -> Table:
                               "of them `name` (or `surname` and `given name`); optional: `birth year`, `article`")
     width = len(header)
     rows = [r[:width] + [""] * (width - len(r)) for _, r in body]
+    _refuse_broken_names(header, rows, [n for n, _ in body], [i for i in (name, surname, given) if i is not None])
     _refuse_formulas(header, rows, [n for n, _ in body])
     return Table(header, rows, [n for n, _ in body], name, surname if name is None else None,
                  given if name is None else None)
@@ -135,6 +154,27 @@ def _rows(text: str, delimiter: str) -> Iterable[tuple[int, list[str]]]:
     for row in reader:
         yield line, row
         line = reader.line_num + 1
+
+
+def _refuse_open_quote(text: str, last_start: int) -> None:
+    """The last record ran to the end of the file inside a quoted cell: an odd number of quotes from its line on
+    (a closed quoted cell, its doubled quotes included, always has an even number)."""
+    rest = text.split("\n")[last_start - 1:]
+    if len([line for line in rest if line.strip()]) > 1 and "\n".join(rest).count('"') % 2:
+        raise TableError(422, f"line {last_start}: a cell opens a quote (\") that never closes, so every line after "
+                              "it would be read as one cell: close the quote, or remove it, and upload again")
+
+
+def _refuse_broken_names(header: list[str], rows: list[list[str]], lines: list[int], columns: list[int]) -> None:
+    """A name over several lines is a quote closed too late: the rows between were swallowed into it."""
+    for row, line in zip(rows, lines, strict=True):
+        for i in columns:
+            if "\n" in row[i].strip() or "\r" in row[i].strip():
+                spans = row[i].strip().count("\n") + 1
+                raise TableError(422, f"line {line}, column {header[i]!r}: the name runs over {spans} lines "
+                                      f"({row[i].strip()[:60]!r}): a quote (\") that opens there closes only "
+                                      "further down, taking the rows between with it; fix the quotes and upload "
+                                      "again")
 
 
 def _refuse_formulas(header: list[str], rows: list[list[str]], lines: list[int]) -> None:

@@ -140,7 +140,8 @@ class Ingest:
             per_item.append((item, spans, mentions))
         per_item = _latin_labels(per_item)
         people = [m for _, _, ms in per_item for m in ms if m.kind == "persons"]
-        surnames, shorts = surname_index(people), ShortNames.of({p.label for p in people})
+        first = {p.label: p.start for p in sorted(people, key=lambda p: -p.start)}
+        surnames, shorts = surname_index(people), ShortNames.of({p.label for p in people}, first)
         self._births = {m.ident: b.group(1) for m in people if (b := BORN.match(doc.text[m.end:m.end + 30]))}
         for n, (item, spans, mentions) in enumerate(per_item, 1):
             if doc.signatories and n == len(doc.items):
@@ -355,7 +356,7 @@ def _short(item: Item, spans: list[Span], index: ShortNames, mentions: list[Ment
                       any(h.start <= m.start < h.end for h in heads))
     taken = Spans(sorted((m.start, m.end) for m in mentions))
     return [Mention("persons", n.label, s.start + n.start, s.start + n.end, s.text[n.start:n.end], {"alone": True})
-            for s in spans for n in short_names(s.text, index, topic)
+            for s in spans for n in short_names(s.text, index, topic, s.start)
             if not taken.overlaps(s.start + n.start, s.start + n.end)]
 
 

@@ -5,7 +5,8 @@ Recognitions: recognitions.py; demands: demands.py; charges: facts.py; detention
 profiles and case summaries: profiles.py; tables: tables.py. Here:
 - Submissions only where an organisation (or "we") sends, submits, addresses or speaks to a mechanism, or a
   document "has been sent to" one, or a mechanism "received submissions from" it ("the Rapporteur": the
-  mechanism whose document it is); a mechanism acting (calling, sending, finding) submits nothing.
+  mechanism whose document it is), or the heading addresses it ("Joint letter to the UN Human Rights
+  Council"); a mechanism acting (calling, sending, finding) submits nothing.
 - Pronouns: a paragraph that speaks of "the table" or "the list below" refers to its rows; a sentence about
   people it does not name ("More than 1,100 political prisoners remain ...") ends what "all of them" can mean.
 """
@@ -117,6 +118,27 @@ def _addressed(text: str, verb: re.Match[str], mech: Mention) -> bool:
                  re.fullmatch(rf"{S}+(?:the{S}+)?", gap)))
 
 
+ADDRESSED = re.compile(rf"(?i)\W*(?:(?:joint|open|urgent){S}+)*(?:letter|appeal|submission|communication|"
+                       rf"statement){S}+(?:[\w-]+{S}+){{0,3}}?to{S}+(?:the{S}+)?")
+
+
+def addressed(ctx: ItemContext) -> list[Draft]:
+    """A document whose heading addresses a mechanism ("Joint letter to the UN Human Rights Council ahead of its
+    61st session", "Submission to the Universal Periodic Review"): a submission by its signatories (else its
+    author) to that mechanism."""
+    h = ctx.item.headline
+    to = next((m for m in ctx.of_kind("mechanisms", h.start, h.end)
+               if ADDRESSED.fullmatch(ctx.doc.text, h.start, m.start)), None) if h else None
+    by = [Ref(o.ident) for o in ctx.mentions if o.kind == "organisations" and
+          any(x.start <= o.start < x.end for x in ctx.doc.signatories)] or ([ctx.author] if ctx.author else [])
+    if to is None or not by:
+        return []
+    fields: dict[str, Any] = {"type": "submission", "statement": ctx.statement, "addressed_to": [Ref(to.ident)],
+                              "submitted_by": list(dict.fromkeys(by))}
+    return [Draft("claims", "sub", to.ident, fields, [(h.start, h.end)], rule="submission-addressed",
+                  confidence=0.8)]
+
+
 def signatures(ctx: ItemContext) -> list[Draft]:
     out = []
     for line in ctx.doc.signatories:
@@ -169,7 +191,8 @@ def extract(ctx: ItemContext) -> list[Draft]:
             first.setdefault(m.ident, m)
     recognised = tuple(first[i] for i in dict.fromkeys(d.what for d in drafts if d.prefix == "rec") if i in first)
     dems, recs = demands(ctx, spans, foci, recognised)
-    drafts += recs + dems + signatures(ctx) + profile(ctx) + [d for t in found for d in table_claims(ctx, t)]
+    drafts += recs + dems + signatures(ctx) + addressed(ctx) + profile(ctx)
+    drafts += [d for t in found for d in table_claims(ctx, t)]
     return _deceased(drafts)
 
 

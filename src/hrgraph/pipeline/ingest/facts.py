@@ -25,7 +25,7 @@ from hrgraph.pipeline.ingest import grammar as g
 from hrgraph.pipeline.ingest.claims_base import Draft, ItemContext, Ref
 from hrgraph.pipeline.ingest.readers import Span
 from hrgraph.pipeline.ingest.recognise import Mention
-from hrgraph.pipeline.ingest.terms import respective_terms, term
+from hrgraph.pipeline.ingest.terms import respective_terms, term, term_before
 
 S = r"[\s\u00a0]"
 CHARGE_VERB = re.compile(
@@ -91,7 +91,21 @@ def _who(ctx: ItemContext, s: Span, at: int, end: int, focus: g.Focus, local: li
         return people, "pronoun"
     if people := g.topic(text, local, focus, at, s.start):
         return people, "topic"
+    if (person := _headline_person(ctx)) and not local and DESCRIBED.match(text, s.start, at):
+        return (person,), "described"
     return (), ""
+
+
+# "A student from Vitebsk, detained in May and sentenced ...": a description standing for the person the
+# section's heading names (a profile under "MIKITA ZABOLOTSKI - 5 July").
+DESCRIBED = re.compile(rf"{S}*(?:An?|The){S}+[a-z][^,;:.()]{{0,60}}?,(?:[^,;:.()]*?\band)?(?:{S}+{g.AUX})*{S}*$")
+
+
+def _headline_person(ctx: ItemContext) -> Mention | None:
+    """The one person the item's heading names, if it names exactly one."""
+    h = ctx.item.headline
+    found = {p.ident: p for p in ctx.persons_in(h.start, h.end)} if h else {}
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _evidence(ctx: ItemContext, s: Span, start: int, end: int, people: tuple[Mention, ...]) -> list[tuple[int, int]]:
@@ -200,6 +214,8 @@ def _drafts(ctx: ItemContext, s: Span, focus: g.Focus, local: list[g.Run], peopl
     if len(people) > 1 and not terms and (own := distributed(text, local, a, right)):
         terms = [own.get(p.ident, (p, None))[1] for p in people]
     one = None if terms or re.search(r"\brespectively\b", text[a:right]) else term(text, a, right)
+    if one is None and not terms and verb is not None and stage == "convicted":
+        one = term_before(text, left, verb.start())  # "the three years he was given under A"
     spans = _evidence(ctx, s, min(p.start for p in people), list_end, people)
     for i, person in enumerate(people):
         sentence = terms[i] if terms else one

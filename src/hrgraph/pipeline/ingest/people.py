@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hrgraph.names import given_groups, surname_key
 from hrgraph.names.fold import readings
@@ -26,6 +26,10 @@ SURNAME_END = re.compile(
     r"(?:vich|ich|ych|enka|enko|onak|ski|sky|skaya|skaja|skiy|tski|dzki|ava|ova|eva|iva|yna|ina|aya|au|ou|eu|iu|"
     r"uk|iuk|yuk|chuk|chyk|ik|ak|iak|ets|shyn|shin|ov|ev|in|yn|dze|shvili|li|ly|zade|yan|ian|ka|ko|ha|cha|sha|"
     r"ia|ya|ei|ai|oi|ay|ey|ash|ush|ets|ts|rz|cz|ek)$")
+# Endings only surnames of the region have: an unknown given name in capitals ("TARAS ANISKEVICH") needs one
+# ("VIASNA REPORTS", "RADIO SVABODA" are none).
+STRONG_SURNAME = re.compile(r"(?:vich|ich|ych|enka|enko|ski|sky|skaya|skaja|tski|dzki|ava|ova|eva|au|ou|eu|iuk|yuk|"
+                            r"chuk|chyk|onak|shyn|shvili|dze)$")
 PATRONYMIC = re.compile(r"^[A-Z][a-z]+(?:avich|ovich|evich|ievich|yevich|ich|auna|ouna|euna|eŭna|aŭna|ovna|evna|"
                         r"ievna|yevna|ivna)$")
 # A woman's patronymic is never a surname (a man's, "-avich", is one of the commonest surname shapes).
@@ -141,8 +145,10 @@ def _names(text: str) -> Iterator[Name]:
             patronymic = nxt is not None and PATRONYMIC.match(nxt.group()) and text[b.end():nxt.start()] == " "
             yield Name(f"{last} {first.title()}", a.start(), nxt.end() if patronymic and nxt else end)
             continue
-        if _title(first) and _caps(last) and is_given_name(first) and _word_ok(last, NOT_SURNAME):
-            yield Name(f"{first} {last.title()}", a.start(), end)  # Given SURNAME ("Hanna ZUYEVICH")
+        if (_title(first) or _caps(first)) and _caps(last) and _word_ok(last, NOT_SURNAME) and (
+                is_given_name(first.title()) or _caps(first) and STRONG_SURNAME.search(fold(last)) and
+                is_name_pair(first.title(), last.title())):
+            yield Name(f"{first.title()} {last.title()}", a.start(), end)  # "Hanna ZUYEVICH", "TARAS ANISKEVICH"
             continue
         if not (_title(first) and _title(last)) or CYRILLIC.search(first + last):
             continue  # Cyrillic names: _cyrillic_with_latin
@@ -252,9 +258,10 @@ class ShortNames:
 
     by_surname: dict[str, frozenset[str]]
     by_given: dict[str, frozenset[str]]
+    first: dict[str, int] = field(default_factory=dict)  # label -> offset of the first full mention
 
     @classmethod
-    def of(cls, labels: set[str]) -> ShortNames:
+    def of(cls, labels: set[str], first: dict[str, int] | None = None) -> ShortNames:
         by_surname: dict[str, set[str]] = {}
         by_given: dict[str, set[str]] = {}
         for label in labels:
@@ -262,12 +269,15 @@ class ShortNames:
             by_surname.setdefault(surname_key(words[-1]), set()).add(label)
             for group in given_groups(words[0]):
                 by_given.setdefault(group, set()).add(label)
-        return cls({k: frozenset(v) for k, v in by_surname.items()}, {k: frozenset(v) for k, v in by_given.items()})
+        return cls({k: frozenset(v) for k, v in by_surname.items()}, {k: frozenset(v) for k, v in by_given.items()},
+                   dict(first or {}))
 
 
-def short_names(text: str, index: ShortNames, topic: frozenset[str]) -> Iterator[Name]:
+def short_names(text: str, index: ShortNames, topic: frozenset[str], base: int = 0) -> Iterator[Name]:
     """A name written short, of a person the document names in full: a surname several of them share
-    ("Khadasevich" in an obituary that also names his wife) is the one the title names (`topic`); a given name
+    ("Khadasevich" in an obituary that also names his wife) is the one the title names (`topic`), else the only
+    one of them named in full before it ("Ramanchuk was sentenced ..." before "his mother, Zinaida Ramanchuk",
+    `base` being the offset of `text`); a given name
     alone ("Yulia was arrested") is the only person of the document with that given name. (A surname only one
     of them carries: recognise.surname_mentions.)"""
     for m in WORD.finditer(text):
@@ -275,8 +285,10 @@ def short_names(text: str, index: ShortNames, topic: frozenset[str]) -> Iterator
         if not _title(word) or len(word) < 3:
             continue
         shared = index.by_surname.get(surname_key(word), frozenset())
-        if len(shared) > 1 and len(shared & topic) == 1:
-            yield Name(next(iter(shared & topic)), m.start(), m.start() + len(word))
+        before = {lb for lb in shared if index.first.get(lb, base + m.start()) < base + m.start()}
+        if len(shared) > 1 and (len(shared & topic) == 1 or len(before) == 1):
+            yield Name(next(iter(shared & topic if len(shared & topic) == 1 else before)), m.start(),
+                       m.start() + len(word))
         if shared:
             continue
         nxt = re.match(r"[ \u00a0]+[A-Z]", text[m.end():m.end() + 3])
