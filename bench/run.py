@@ -30,10 +30,14 @@ import harness
 import peers
 from harness import ROOT, Load, median_load, wrk
 
+from hrgraph.model.namespaces import CANONICAL_BASE, Iris
+from hrgraph.model.vocab import HR, SCHEMA
+
 TARGETS = {"gate": 20.0, "build": 60.0, "deref_rps": 1000.0, "deref_p99": 50.0, "rss_10m_mib": 1024.0,
            "vs_oxigraph": 0.5}
 HTML, TTL, JSON = "text/html", "text/turtle", "application/sparql-results+json"
-CHEAP = "SELECT ?name WHERE {{ <https://w3id.org/hrgraph/id/person/p{n:06d}> <http://schema.org/name> ?name }}"
+# The synthetic graph's persons are p000000, p000001, ... under the canonical base.
+CHEAP = (f"SELECT ?name WHERE {{{{ <{Iris(CANONICAL_BASE).record('persons', 'p')}{{n:06d}}> <{SCHEMA.name}> ?name }}}}")
 
 
 def stage(*args: str) -> dict[str, float]:
@@ -142,12 +146,11 @@ def person_paths(persons: range) -> list[str]:
 
 def claim_paths(url: str, limit: int) -> list[str]:
     """Charges and recognitions: documents the warm-up does not render ahead."""
-    query = ("SELECT ?c WHERE { { ?c a <https://w3id.org/hrgraph/ontology#Charge> } UNION "
-             f"{{ ?c a <https://w3id.org/hrgraph/ontology#Recognition> }} }} LIMIT {limit}")
+    query = f"SELECT ?c WHERE {{ {{ ?c a <{HR.Charge}> }} UNION {{ ?c a <{HR.Recognition}> }} }} LIMIT {limit}"
     found = urllib.request.Request(url + "/sparql?" + urllib.parse.urlencode({"query": query}),
                                    headers={"Accept": JSON})
     rows = json.loads(urllib.request.urlopen(found, timeout=120).read())["results"]["bindings"]
-    return [r["c"]["value"].replace("https://w3id.org/hrgraph/", "/") for r in rows]
+    return [r["c"]["value"].replace(CANONICAL_BASE, "/") for r in rows]
 
 
 def kept_documents(root: Path) -> int:

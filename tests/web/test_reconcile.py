@@ -254,6 +254,28 @@ def test_bad_batches_say_what_is_wrong(live: LiveServer, data: dict[str, str], s
     r = requests.post(f"{live.url}/reconcile", data=data, timeout=120)
     assert r.status_code == status and says in r.text, r.text[:400]
     assert r.headers["Access-Control-Allow-Origin"] == "*"
+    # The app's one error shape, in JSON whatever the client accepts (requests sends `*/*`).
+    assert r.headers["Content-Type"].startswith("application/json")
+    assert r.json()["error"]["status"] == status and says in r.json()["error"]["message"]
+
+
+def test_errors_of_every_reconciliation_route_are_json(live: LiveServer) -> None:
+    """JSON for the API's routes (a JSONP caller included: a browser runs no script with an error status),
+    by Accept for the preview and view a browser opens."""
+    for path, params in (("/reconcile", {"callback": "alert(1)//"}),
+                         ("/reconcile", {"queries": "{", "callback": "cb"}),
+                         ("/reconcile/suggest/entity", {"prefix": ""}),
+                         ("/reconcile/properties", {"type": "planet"}),
+                         ("/reconcile/flyout/entity", {"id": BASE + "id/person/nobody"})):
+        r = requests.get(live.url + path, params=params, headers={"Accept": "text/html"}, timeout=60)
+        assert r.status_code in (400, 404) and r.headers["Content-Type"].startswith("application/json"), path
+        assert r.json()["error"]["status"] == r.status_code and r.json()["error"]["message"], r.text
+        assert r.headers["Access-Control-Allow-Origin"] == "*"
+    page = requests.get(live.url + "/reconcile/preview", params={"id": BASE + "id/person/nobody"},
+                        headers={"Accept": "text/html"}, timeout=60)
+    assert page.status_code == 404 and page.headers["Content-Type"].startswith("text/html")
+    view = requests.get(live.url + "/reconcile/view", headers={"Accept": "text/plain"}, timeout=60)
+    assert view.status_code == 400 and view.text.startswith("400 Bad Request: id is missing")
 
 
 @pytest.mark.parametrize("send", [{"json": {"queries": {"q0": {"query": "Kazak Zinaida"}}}}, {"data": {"query": "x"}},

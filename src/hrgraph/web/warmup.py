@@ -34,6 +34,7 @@ from flask import Flask
 
 from hrgraph.config import Settings
 from hrgraph.errors import HrgraphError
+from hrgraph.model.vocab import HR
 from hrgraph.store.base import Dataset, Limits, Store
 from hrgraph.web import kept, processes, saved
 from hrgraph.web.context import SETTINGS, STORES
@@ -41,7 +42,7 @@ from hrgraph.web.context import SETTINGS, STORES
 LOCK = "warmup.lock"
 DOCUMENTS_LOCK = "documents.lock"
 DOCUMENT_EXTENSIONS = ("html", "ttl")
-PERSONS = "SELECT ?p WHERE { ?p a <https://w3id.org/hrgraph/ontology#Person> }"
+PERSONS = f"SELECT ?p WHERE {{ ?p a <{HR.Person}> }}"
 _ENTRY = "import sys; from hrgraph.web.warmup import documents_main; documents_main(int(sys.argv[1]))"
 
 
