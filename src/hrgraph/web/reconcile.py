@@ -284,7 +284,7 @@ def propose() -> Response:
     kinds = _kinds(raw_type) if raw_type else ("person",)
     limit = request.args.get("limit", "")
     if limit and not limit.isdigit():
-        return error_response(400, f"limit must be a whole number, not {limit[:40]!r}")
+        raise Refused(400, f"limit must be a whole number, not {limit[:40]!r}")
     props = list(PROPERTIES) if "person" in kinds else []
     body: dict[str, Any] = {"type": raw_type or KIND_BY_NAME["person"].cls,
                             "properties": [{"id": p.id, "name": p.name, "description": p.description}
@@ -298,7 +298,7 @@ def propose() -> Response:
 def _page(items: list[dict[str, Any]]) -> Response:
     cursor = request.args.get("cursor", "0") or "0"
     if not cursor.isdigit():
-        return error_response(400, f"cursor must be a whole number of suggestions to skip, not {cursor[:40]!r}")
+        raise Refused(400, f"cursor must be a whole number of suggestions to skip, not {cursor[:40]!r}")
     start = int(cursor)
     return answer({"result": items[start:start + SUGGESTIONS]})
 
