@@ -332,3 +332,18 @@ def test_a_birth_year_tells_namesakes_apart(namesakes: Path, backend: Backend) -
         rows = requests.post(f"{live.url}/xref.json", headers={"Content-Type": "text/csv"}, timeout=60,
                              data="name;дата рождения\nKazak Zinaida;01.05.1960\nКазак Зинаида;1985\n".encode()).json()
         assert [(r["status"], r["candidates"][0]["id"]) for r in rows["rows"]] == [("match", kazak), ("match", other)]
+
+
+def test_types_by_curie_or_another_vocabulary_and_bad_paging(live: LiveServer) -> None:
+    """`hr:Person`, schema.org's `Person` and `Organization` name our kinds (every person is a schema:Person in the
+    graph); a cursor or limit that is no number is a 400, not silently the first page (both were before)."""
+    out = reconcile(live, {"a": {"query": "Kazak Zinaida", "type": "hr:Person"},
+                           "b": {"query": "Kazak Zinaida", "type": "http://schema.org/Person"},
+                           "c": {"query": "Viasna", "type": "schema:Organization"}})
+    assert [out[k]["result"][0]["id"] for k in "abc"] == [BASE + "id/person/zinaida-kazak"] * 2 + [
+        BASE + "id/organisation/viasna"]
+    for path, params in (("suggest/entity", {"prefix": "ka", "cursor": "abc"}),
+                         ("suggest/entity", {"prefix": "ka", "cursor": "-5"}),
+                         ("properties", {"type": PERSON, "limit": "ten"})):
+        r = requests.get(f"{live.url}/reconcile/{path}", params=params, timeout=60)
+        assert r.status_code == 400 and "whole number" in r.text, (path, params, r.text[:200])

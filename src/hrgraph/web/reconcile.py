@@ -178,12 +178,20 @@ def manifest() -> dict[str, Any]:
     }
 
 
+# Local names a client may use for a kind beside ours: schema.org's and FOAF's (every hr:Person is also a
+# schema:Person and a foaf:Person in the graph), and the US spelling.
+LOCAL_NAMES = {"organization": "organisation", "legislation": "provision", "legalprovision": "provision"}
+
+
 def _kinds(value: Any) -> tuple[str, ...]:
+    """Kinds from a query's `type`: our class IRI, a kind's name (`person`), or any IRI or CURIE whose local name
+    is one (`hr:Person`, `http://schema.org/Person`, `schema:Organization`)."""
     types = [value] if isinstance(value, str) else list(value or [])
     out = []
     for t in types:
-        kind = KIND_BY_CLASS.get(t) or KIND_BY_NAME.get(str(t).strip().lower().rsplit("#", 1)[-1].lower()) or \
-            next((k for k in KINDS if k.cls.rsplit("#", 1)[-1].lower() == str(t).lower().rsplit("#", 1)[-1]), None)
+        local = re.split(r"[#/:]", str(t).strip())[-1].lower()
+        kind = KIND_BY_CLASS.get(t) or KIND_BY_NAME.get(LOCAL_NAMES.get(local, local)) or \
+            next((k for k in KINDS if k.cls.rsplit("#", 1)[-1].lower() == local), None)
         if kind is None:
             names = ", ".join(f"{k.cls} ({k.name})" for k in KINDS)
             raise Refused(400, f"unknown type {str(t)[:100]!r}: the types are {names}")
@@ -275,6 +283,8 @@ def propose() -> Response:
     raw_type = request.args.get("type", "")
     kinds = _kinds(raw_type) if raw_type else ("person",)
     limit = request.args.get("limit", "")
+    if limit and not limit.isdigit():
+        raise Refused(400, f"limit must be a whole number, not {limit[:40]!r}")
     props = list(PROPERTIES) if "person" in kinds else []
     body: dict[str, Any] = {"type": raw_type or KIND_BY_NAME["person"].cls,
                             "properties": [{"id": p.id, "name": p.name, "description": p.description}
@@ -286,8 +296,10 @@ def propose() -> Response:
 
 
 def _page(items: list[dict[str, Any]]) -> Response:
-    cursor = request.args.get("cursor", "0")
-    start = int(cursor) if cursor.isdigit() else 0
+    cursor = request.args.get("cursor", "0") or "0"
+    if not cursor.isdigit():
+        raise Refused(400, f"cursor must be a whole number of suggestions to skip, not {cursor[:40]!r}")
+    start = int(cursor)
     return answer({"result": items[start:start + SUGGESTIONS]})
 
 
