@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from hrgraph.config import Settings
 from hrgraph.errors import HrgraphError
+from hrgraph.model.namespaces import CANONICAL_BASE
 
 if TYPE_CHECKING:
     from hrgraph.store.base import Store
@@ -137,7 +138,7 @@ def _cmd_xref(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="hrgraph", description=__doc__)
     p.add_argument("--root", help="project folder holding data/, ontology/, shapes/ (default: here)")
-    p.add_argument("--base", help="base IRI of the data (default https://w3id.org/hrgraph/)")
+    p.add_argument("--base", help=f"base IRI of the data (default {CANONICAL_BASE})")
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="curated records -> RDF -> SHACL gate -> dist/ dumps and the store")
     b.add_argument("--input", nargs="+", metavar="FILE", help="RDF files (.ttl, .nt, .nq, .trig, + .gz) to add")

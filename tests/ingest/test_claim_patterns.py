@@ -235,3 +235,9 @@ def test_a_letter_addressed_to_a_mechanism_is_its_signatories_submission(tmp_pat
 def test_a_statement_to_the_press_about_a_mechanism_submits_nothing(tmp_path):
     assert facts(tmp_path, "Statement to the press ahead of the Human Rights Council session\n\nWe will speak "
                            "about political prisoners.\n\nSigned:\nHuman Constanta\nLawtrend\n") == set()
+
+
+def test_the_term_a_relative_clause_names_before_its_subject(tmp_path):
+    recs = records(tmp_path, "Released\n\nYan Hrus had served a year of the two years he was given under Article "
+                             "342. Ales Sudnik served the sentence which he was given under Article 369.\n")
+    assert charge_details(recs) == {("Yan Hrus", "342", None, "two years"), ("Ales Sudnik", "369", None, None)}

@@ -52,6 +52,18 @@ def test_a_patronymic_costs_no_score(people: NameIndex, query: str, entity: str)
     assert people.lookup("Zinaida Kazak Klimovich")[0].score < 100  # a third name that is no patronymic counts
 
 
+def test_the_spelling_shown_for_a_surname_is_one_holding_it_in_the_query_script() -> None:
+    ix = NameIndex()
+    ix.add("al", ["Aliaksandr Lukashenka", "A. Lukashenka", "Alexander Lukashenko", "Аляксандр Лукашэнка",
+                  "Александр Лукашенко"])
+    assert ix.lookup("Лукашенко")[0].spelling == "Александр Лукашенко"  # was "A. Lukashenka"
+    assert ix.lookup("Лукашэнка")[0].spelling == "Аляксандр Лукашэнка"
+    assert ix.lookup("Lukashenko")[0].spelling == "Alexander Lukashenko"
+    alone = NameIndex()
+    alone.add("al", ["Александр Лукашенко"])
+    assert ix.lookup("Лукашенко")[0].score > alone.lookup("Лукашенко")[0].score  # the score: the closest spelling
+
+
 def test_surname_first_as_lists_write_it(people: NameIndex) -> None:
     assert [m.entity for m in people.lookup("Kazak Zinaida")] == ["zk"]
     assert people.lookup("Kazak Zinaida")[0].score == 100

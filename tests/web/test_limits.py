@@ -99,6 +99,18 @@ def test_timeout_parameter_shortens_and_never_lengthens(server: LiveServer, back
     assert query(server, SIMPLE, timeout="2.5").status_code == 200
 
 
+@pytest.mark.env(HRGRAPH_QUERY_TIMEOUT=0.001)
+def test_the_client_limit_does_not_cut_the_servers_own_queries(server: LiveServer, backend: Backend) -> None:
+    """An operator may give client queries a few seconds; pages and search run the server's own, bounded queries,
+    which a busy endpoint may take longer over (a page of Virtuoso under load once got 504 at a 3 s limit)."""
+    for path in ("/id/person/andrei-aliaksandrau.html", "/id/person/andrei-aliaksandrau.ttl", "/search?q=Kazak",
+                 "/ontology.html", "/health"):
+        r = requests.get(server.url + path, timeout=60)
+        assert r.status_code == 200, (path, r.status_code, r.text[:300])
+    r = query(server, SLOW[backend.name])
+    assert r.status_code == 504 and "time limit of 0.001 s" in r.text
+
+
 @pytest.mark.env(HRGRAPH_QUERY_MAX_ROWS=10)
 def test_rows_are_capped_and_the_cut_is_signalled(server: LiveServer) -> None:
     r = query(server, "SELECT * WHERE { ?s ?p ?o }", accept="application/sparql-results+json")
@@ -152,6 +164,40 @@ def test_memory_is_bounded(server: LiveServer) -> None:
     r = query(server, hog)
     assert r.status_code in (503, 504) and r.text.strip()
     assert query(server, SIMPLE).status_code == 200
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below `pid` (server processes and their query workers)."""
+    found = set(children(pid))
+    return found.union(*(descendants(child) for child in found))
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("SELECT * WHERE " + "{ " * 3000 + "?s ?p ?o" + " }" * 3000, "nests too deeply: more than 400 levels of { }, "
+                                                                 "( ) and [ ] at line 1, column 816"),
+    ("SELECT * WHERE {\n  ?s ?p ?o FILTER" + "(" * 100_000 + "?o" + ")" * 100_000 + " }", "line 2, column 417"),
+    ("SELECT * WHERE { ?s ?p " + "[ ?p " * 500 + "?o" + " ]" * 500 + " }", "line 1, column 2019"),
+    ("SELECT ?a3000 WHERE {\n BIND(1 AS ?a0)\n" + "".join(f" BIND(?a{i} AS ?a{i + 1})\n" for i in range(3000)) + "}",
+     "too large to evaluate safely: more than 1000 triple patterns, operators and clauses, the next at line 1002, "
+     "column 2"),
+], ids=["groups", "parentheses", "blank-nodes", "a-chain-of-binds"])
+def test_deep_queries_are_refused_before_any_worker_sees_them(live: LiveServer, text: str, says: str) -> None:
+    """A query whose algebra is a few thousand levels deep (nested, or a long chain) overflows the engine's stack
+    and kills the worker running it; it is refused from the text, saying where, and no process is replaced."""
+    before = descendants(live.process.pid)
+    started = time.monotonic()
+    r = requests.post(live.url + "/sparql", data={"query": text}, headers={"Accept": "text/csv"}, timeout=60)
+    assert r.status_code == 400 and says in r.text, r.text[:300]
+    assert time.monotonic() - started < 5
+    assert query(live, SIMPLE).status_code == 200
+    assert descendants(live.process.pid) == before  # no worker crashed and was replaced
+
+
+@embedded_only("Virtuoso refuses groups nested 400 deep itself (its own 400: 'Curly brace is nested too deep')")
+def test_nesting_up_to_the_limit_is_answered(live: LiveServer) -> None:
+    text = "SELECT * WHERE " + "{ " * 400 + "?s ?p ?o" + " }" * 400 + " LIMIT 1"
+    r = requests.post(live.url + "/sparql", data={"query": text}, headers={"Accept": "text/csv"}, timeout=60)
+    assert r.status_code == 200 and sorted(r.text.splitlines()[0].split(",")) == ["o", "p", "s"], r.text[:300]
 
 
 @embedded_only(POOL_ONLY)

@@ -116,3 +116,9 @@ def test_person_page_in_headless_chromium(site: LiveServer) -> None:  # noqa: F8
     xss = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
                           site.url + "/id/person/webtest-xss.html"], capture_output=True, text=True, timeout=60)
     assert "<script>alert" not in xss.stdout
+
+
+def test_a_persons_note_is_shown(live: LiveServer) -> None:
+    r = requests.get(live.url + "/id/person/mikalai-klimovich.html", timeout=30)
+    assert r.status_code == 200
+    assert '<p class="note">Note: Political prisoner; died in Penal Colony No. 3 (Vićba)' in r.text

@@ -254,6 +254,28 @@ def test_bad_batches_say_what_is_wrong(live: LiveServer, data: dict[str, str], s
     r = requests.post(f"{live.url}/reconcile", data=data, timeout=120)
     assert r.status_code == status and says in r.text, r.text[:400]
     assert r.headers["Access-Control-Allow-Origin"] == "*"
+    # The app's one error shape, in JSON whatever the client accepts (requests sends `*/*`).
+    assert r.headers["Content-Type"].startswith("application/json")
+    assert r.json()["error"]["status"] == status and says in r.json()["error"]["message"]
+
+
+def test_errors_of_every_reconciliation_route_are_json(live: LiveServer) -> None:
+    """JSON for the API's routes (a JSONP caller included: a browser runs no script with an error status),
+    by Accept for the preview and view a browser opens."""
+    for path, params in (("/reconcile", {"callback": "alert(1)//"}),
+                         ("/reconcile", {"queries": "{", "callback": "cb"}),
+                         ("/reconcile/suggest/entity", {"prefix": ""}),
+                         ("/reconcile/properties", {"type": "planet"}),
+                         ("/reconcile/flyout/entity", {"id": BASE + "id/person/nobody"})):
+        r = requests.get(live.url + path, params=params, headers={"Accept": "text/html"}, timeout=60)
+        assert r.status_code in (400, 404) and r.headers["Content-Type"].startswith("application/json"), path
+        assert r.json()["error"]["status"] == r.status_code and r.json()["error"]["message"], r.text
+        assert r.headers["Access-Control-Allow-Origin"] == "*"
+    page = requests.get(live.url + "/reconcile/preview", params={"id": BASE + "id/person/nobody"},
+                        headers={"Accept": "text/html"}, timeout=60)
+    assert page.status_code == 404 and page.headers["Content-Type"].startswith("text/html")
+    view = requests.get(live.url + "/reconcile/view", headers={"Accept": "text/plain"}, timeout=60)
+    assert view.status_code == 400 and view.text.startswith("400 Bad Request: id is missing")
 
 
 @pytest.mark.parametrize("send", [{"json": {"queries": {"q0": {"query": "Kazak Zinaida"}}}}, {"data": {"query": "x"}},
@@ -310,3 +332,18 @@ def test_a_birth_year_tells_namesakes_apart(namesakes: Path, backend: Backend) -
         rows = requests.post(f"{live.url}/xref.json", headers={"Content-Type": "text/csv"}, timeout=60,
                              data="name;дата рождения\nKazak Zinaida;01.05.1960\nКазак Зинаида;1985\n".encode()).json()
         assert [(r["status"], r["candidates"][0]["id"]) for r in rows["rows"]] == [("match", kazak), ("match", other)]
+
+
+def test_types_by_curie_or_another_vocabulary_and_bad_paging(live: LiveServer) -> None:
+    """`hr:Person`, schema.org's `Person` and `Organization` name our kinds (every person is a schema:Person in the
+    graph); a cursor or limit that is no number is a 400, not silently the first page (both were before)."""
+    out = reconcile(live, {"a": {"query": "Kazak Zinaida", "type": "hr:Person"},
+                           "b": {"query": "Kazak Zinaida", "type": "http://schema.org/Person"},
+                           "c": {"query": "Viasna", "type": "schema:Organization"}})
+    assert [out[k]["result"][0]["id"] for k in "abc"] == [BASE + "id/person/zinaida-kazak"] * 2 + [
+        BASE + "id/organisation/viasna"]
+    for path, params in (("suggest/entity", {"prefix": "ka", "cursor": "abc"}),
+                         ("suggest/entity", {"prefix": "ka", "cursor": "-5"}),
+                         ("properties", {"type": PERSON, "limit": "ten"})):
+        r = requests.get(f"{live.url}/reconcile/{path}", params=params, timeout=60)
+        assert r.status_code == 400 and "whole number" in r.text, (path, params, r.text[:200])

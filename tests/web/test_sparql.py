@@ -174,6 +174,11 @@ def test_malformed_query_is_400_with_the_parsers_message(endpoint: str) -> None:
     r = requests.get(endpoint, params={"query": "SELECT * WHERE { ?s ?p "}, timeout=10)
     assert r.status_code == 400
     assert "malformed query" in r.text and "1:" in r.text  # the parser says where
+    r = requests.get(endpoint, params={"query": "SELECT *\nWHERE {\n ?s ?p ?o }\nLIMIT x"}, timeout=10)
+    # Line 4 of the client's text (Virtuoso's own count includes the lines the store put before it), and only
+    # the engine's message: neither the query as rewritten for the build's graphs nor a Python bytes repr.
+    assert r.status_code == 400 and "4:" in r.text, r.text
+    assert "urn:hrgraph:build" not in r.text and 'b"' not in r.text and "\\n" not in r.text, r.text
 
 
 def test_common_prefixes_are_predeclared(endpoint: str) -> None:
@@ -377,6 +382,29 @@ def test_update_and_dataset_detection() -> None:
     assert not querytext.is_update('SELECT * { ?s ?p "DELETE" }')
     assert querytext.has_dataset_clause("SELECT * FROM <urn:g> { ?s ?p ?o }")
     assert not querytext.has_dataset_clause("SELECT ?from { ?from ?p <urn:FROM> }")
+
+
+def test_nesting_is_measured_outside_strings_iris_and_comments() -> None:
+    assert querytext.excess("SELECT * WHERE " + "{" * 400 + "}" * 400) is None
+    deep = "SELECT *\nWHERE " + "{ (" * 200 + "[" + "] )}" * 200
+    assert querytext.excess(deep) == querytext.Excess("nesting", 2, 607)
+    quoted = 'SELECT * { ?s ?p "' + "{" * 999 + '" . ?s ?q <urn:' + "(" * 999 + "> } # " + "[" * 999
+    assert querytext.excess(quoted) is None
+    assert querytext.excess("{" * 10, max_nesting=3) == querytext.Excess("nesting", 1, 4)
+
+
+def test_chains_count_and_lists_do_not() -> None:
+    """A chain nests in the algebra (each operand inside the next); a list of values does not."""
+    binds = "SELECT ?a WHERE { BIND(1 AS ?a0) " + " ".join(f"BIND(?a{i} AS ?a{i + 1})" for i in range(3000)) + " }"
+    assert querytext.excess(binds) == querytext.Excess("elements", 1, binds.index("BIND(?a999 ") + 1)
+    ors = "ASK { FILTER(" + " || ".join(["?a = 2"] * 1000) + ") }"
+    assert querytext.excess(ors) is not None and querytext.excess(ors, max_elements=2000) is None  # `||` and `=`
+    triples = "SELECT * { " + " . ".join(f"?s <urn:p> ?o{i}" for i in range(1001)) + " }"
+    assert querytext.excess(triples) is not None
+    lists = ("SELECT * { VALUES (?x ?y) { " + " ".join(f"({i}.5 -{i})" for i in range(10_000)) + " } "
+             "FILTER(?x IN (" + ", ".join(f'"{i}"' for i in range(10_000)) + ")) BIND(CONCAT(" +
+             ", ".join(["?x"] * 10_000) + ") AS ?z) }")
+    assert querytext.excess(lists) is None
 
 
 # --- the embedded store -----------------------------------------------------------------------------------

@@ -277,8 +277,12 @@ class NameIndex:
         cyrillic = _is_cyrillic(query)
         out = []
         for e in people:
-            score, _, spelling = max((fuzz.token_sort_ratio(folded, normalise(fold(n.spelling))),
-                                      _is_cyrillic(n.spelling) == cyrillic, n.spelling) for n in self.names[e])
+            spellings = [(n.spelling, normalise(fold(n.spelling))) for n in self.names[e]]
+            score = max(fuzz.token_sort_ratio(folded, f) for _, f in spellings)
+            # Shown: a spelling in the query's script that holds the query's words best ("Лукашенко" shows
+            # "Александр Лукашенко", not the closer-scoring "A. Lukashenka"); the score is the best of all.
+            *_, spelling = max((_is_cyrillic(s) == cyrillic, fuzz.token_set_ratio(folded, f),
+                                fuzz.token_sort_ratio(folded, f), s) for s, f in spellings)
             out.append(Match(e, score, spelling, form))
         return sorted(out, key=lambda m: (-m.score, m.entity))[:limit]
 

@@ -14,6 +14,8 @@ request runs against the graphs of the same build. An endpoint without a control
 
 from __future__ import annotations
 
+import ast
+import re
 import socket
 from pathlib import Path
 from urllib.error import HTTPError, URLError
@@ -38,6 +40,10 @@ DCT_IDENTIFIER = str(DCTERMS.identifier)
 TIMEOUT_GRACE_S = 1.0  # the socket gives up this long after the engine should have stopped the query itself
 ANYTIME_TIMEOUT = "S1TAT"  # Virtuoso's X-SQL-State on a result cut short by its `timeout`
 ESTIMATE_REFUSED = "estimated execution time"  # Virtuoso's refusal of a query it expects to overrun
+# The server's own queries (a page's description, the search catalogue, the build's control graph) are bounded
+# by construction and are not cut at the client limit, which an operator may set to a few seconds (a page of a
+# busy endpoint then failed with 504); this bound only ends them when the endpoint hangs.
+OWN_QUERIES_TIMEOUT_S = 60.0
 
 
 class Endpoint:
@@ -65,7 +71,7 @@ class Endpoint:
         if view is not None:
             dataset = view.dataset(query, dataset)
             query = view.rewrite(query, dataset)
-        limit = timeout_s or self.timeout_s
+        limit = timeout_s or max(self.timeout_s, OWN_QUERIES_TIMEOUT_S)  # None: one of the server's own queries
         client = SPARQLWrapper(self.url)
         client.setMethod(POST)
         client.setTimeout(max(1, round(limit + TIMEOUT_GRACE_S)))  # the engine's own limit should answer first
@@ -89,9 +95,10 @@ class Endpoint:
                 raise QueryTimeout(_timeout_message(timeout_s))
             return response.read()
         except SPARQLWrapperException as exc:  # QueryBadFormed (400) and friends: the engine's message
-            if ESTIMATE_REFUSED in str(exc):  # Virtuoso sends its cost refusal as a 400 or a 500, by the plan
-                raise QueryTimeout(_timeout_message(timeout_s, _engine_message(str(exc)))) from exc
-            raise QueryError(_engine_message(str(exc))) from exc
+            body = _wrapped_body(exc)
+            if ESTIMATE_REFUSED in body:  # Virtuoso sends its cost refusal as a 400 or a 500, by the plan
+                raise QueryTimeout(_timeout_message(timeout_s, _engine_message(body))) from exc
+            raise QueryError(_engine_message(body)) from exc
         except HTTPError as exc:
             body = exc.read().decode(errors="replace")
             if ESTIMATE_REFUSED in body:  # refused before running: it would overrun the engine's limit
@@ -177,11 +184,36 @@ class RemoteStore:
         """A client's query, cut at the row and byte caps like the embedded store's (`truncated` says so)."""
         limits = limits or Limits(timeout_s=self.endpoint.timeout_s)
         text = f"BASE <{base_iri}>\n{query}" if base_iri else query
-        value = self.endpoint.results(text, self.view, dataset, limits.timeout_s)
+        try:
+            value = self.endpoint.results(text, self.view, dataset, limits.timeout_s)
+        except QueryError as exc:  # the engine counts the BASE line: say where in the client's own text
+            raise QueryError(_client_line(exc.what, int(bool(base_iri)), query.count("\n") + 1),
+                             exc.where, exc.hint) from exc
         return encode(value, limits.max_rows, limits.max_bytes)
 
     def close(self) -> None:
         pass
+
+
+_ENGINE_LINE = re.compile(r"\bline (\d+):")  # Virtuoso: "SPARQL compiler, line 3: syntax error at ..."
+
+
+def _client_line(message: str, added: int, lines: int) -> str:
+    """An engine's "line N" as the client numbers its query: `added` lines were put before it, and an error
+    at the end of the text (Virtuoso counts a line past it) is on the client's last line."""
+    return _ENGINE_LINE.sub(lambda m: f"line {min(max(int(m.group(1)) - added, 1), lines)}:", message, count=1)
+
+
+def _wrapped_body(exc: SPARQLWrapperException) -> str:
+    """The endpoint's answer inside a SPARQLWrapper error, which keeps it only as the `repr` of its bytes at
+    the end of its message (read back here, so the client never sees `b"..."` and escaped line breaks)."""
+    text = str(exc)
+    head, _, raw = text.partition("\n\nResponse:\n")
+    try:
+        body = ast.literal_eval(raw) if raw else None
+    except (ValueError, SyntaxError):
+        return text
+    return body.decode("utf-8", errors="replace") if isinstance(body, bytes) else head
 
 
 def _engine_message(text: str) -> str:

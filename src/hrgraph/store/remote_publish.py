@@ -26,6 +26,7 @@ from pathlib import Path
 
 from hrgraph.config import Settings
 from hrgraph.errors import StoreError
+from hrgraph.model.namespaces import CANONICAL_BASE
 from hrgraph.store.base import published_graphs
 from hrgraph.store.buildgraphs import C, build_node, control_graph, physical_name
 
@@ -62,7 +63,7 @@ class Target:
 
     isql: Isql
     load_dir: Path
-    control: str = control_graph("https://w3id.org/hrgraph/")
+    control: str = control_graph(CANONICAL_BASE)
 
     def select(self, marker: str, where: str) -> list[str]:
         """Values of `?v` for a SPARQL pattern over the control graph, read out of isql's text table."""

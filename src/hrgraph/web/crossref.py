@@ -16,8 +16,9 @@ from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from hrgraph.formats.media import CSV, HTML, JSON
+from hrgraph.web import errors
 from hrgraph.web.conneg import negotiate
-from hrgraph.web.errors import error_response
+from hrgraph.web.errors import Refused
 from hrgraph.web.lookup import catalogue, settings, store
 from hrgraph.web.present import Presenter
 from hrgraph.xref import batch, table
@@ -37,29 +38,26 @@ def page() -> str:
 def _too_large(_exc: RequestEntityTooLarge) -> Response:
     """Said for a list of names, not as the app's 413 says it to SPARQL clients (read wherever the body is:
     the form's fields are parsed before the route looks at the file)."""
-    return error_response(413, f"the CSV is larger than {settings().max_body_bytes:,} bytes (HRGRAPH_MAX_BODY): "
-                               f"split the list into files of at most {settings().xref_max_rows:,} rows and "
-                               "upload them one by one")
+    return errors.answer(Refused(413, f"the CSV is larger than {settings().max_body_bytes:,} bytes "
+                                      f"(HRGRAPH_MAX_BODY): split the list into files of at most "
+                                      f"{settings().xref_max_rows:,} rows and upload them one by one"))
 
 
 @bp.post("/xref")
 @bp.post("/xref.<ext>")
 def cross_reference(ext: str | None = None) -> Response | str:
     if ext is not None and ext not in FORMATS:
-        return error_response(404, f"no format .{ext}: use .csv, .json or .html")
+        raise Refused(404, f"no format .{ext}: use .csv, .json or .html")
     wanted = request.values.get("format", "").lower()
     media = FORMATS.get(ext or wanted) or negotiate(request.headers.get("Accept"), list(FORMATS.values()))
     if media is None:
-        return error_response(406, "cross-reference answers in text/html, text/csv or application/json")
+        raise Refused(406, "cross-reference answers in text/html, text/csv or application/json")
     upload = request.files.get("file")
     data = upload.read() if upload is not None else request.get_data()
     if not data:
-        return error_response(400, "no CSV: upload a file in the form field `file`, or send the CSV as the body "
-                                   "(Content-Type: text/csv)")
-    try:
-        parsed = table.read(data, settings().xref_max_rows)
-    except table.TableError as exc:
-        return error_response(exc.status, exc.message)
+        raise Refused(400, "no CSV: upload a file in the form field `file`, or send the CSV as the body "
+                           "(Content-Type: text/csv)")
+    parsed = table.read(data, settings().xref_max_rows)  # a TableError carries its status to the one handler
     results = batch.cross_reference(catalogue(), store(), parsed, settings().search_max_chars)
     name = (upload.filename or "names.csv") if upload is not None else "names.csv"
     stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0][:80] or "names"

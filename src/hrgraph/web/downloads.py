@@ -24,8 +24,8 @@ from hrgraph.formats import media
 from hrgraph.formats.media import HTML, JSON, TEXT
 from hrgraph.model.namespaces import PREFIXES
 from hrgraph.web.context import get_store
-from hrgraph.web.errors import error_response
-from hrgraph.web.responses import html_page, not_acceptable, requested
+from hrgraph.web.errors import Refused
+from hrgraph.web.responses import html_page, requested
 
 bp = Blueprint("downloads", __name__)
 
@@ -61,8 +61,6 @@ def dumps_listing() -> Response:
     """The build's files: plain URLs for scripts (the default), HTML for people, JSON with checksums."""
     offers = (TEXT.media_type, HTML.media_type, JSON.media_type)
     chosen = requested(offers)
-    if chosen is None:
-        return not_acceptable(offers)
     files = dump_files(get_store().files)
     if chosen == HTML.media_type:
         return html_page(render_template("dumps.html", files=files))
@@ -78,7 +76,7 @@ def dumps_listing() -> Response:
 
 def _send(folder: Path, name: str, what: str) -> Response:
     if not SAFE_NAME.match(name) or not (folder / name).is_file():
-        return error_response(404, f"no {what} named {name!r}; see the list on the home page")
+        raise Refused(404, f"no {what} named {name!r}; see the list on the home page")
     fmt = media.for_file(name)
     resp = send_from_directory(folder, name, mimetype=fmt.media_type, conditional=True, etag=True, max_age=300)
     resp.headers["Content-Type"] = fmt.content_type  # the table's charset rule, not werkzeug's
@@ -100,7 +98,7 @@ def source_text(name: str) -> Response:
 @bp.get("/.well-known/void")
 def well_known_void() -> Response:
     if not (get_store().files / VOID_FILE).is_file():
-        return error_response(404, "the dataset description has not been built yet")
+        raise Refused(404, "the dataset description has not been built yet")
     return redirect(f"/dumps/{VOID_FILE}", code=303)
 
 

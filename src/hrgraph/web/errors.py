@@ -4,7 +4,10 @@ Every refusal is *raised*: an `HrgraphError` carries its HTTP meaning (`status`,
 errors, `QueryError` 400, `QueryTimeout` 504, `StoreError` 503, …; `Refused` is the web layer's own), and
 the one handler `install` registers answers it. Flask's own errors (unknown path, wrong method, a body over
 the limit) and any unexpected exception (500, logged with its traceback) take the same path, so no client
-ever sees Flask's default page.
+ever sees Flask's default page. No route builds an error response itself: it raises (an error handler, which
+cannot raise, returns `answer(Refused(...))`), and the body is written here alone. One deliberate exception:
+a person at `/sparql`'s plain HTML form sees the message above their query, in the editor page, with the
+error's status (web/sparql.py), rather than on a page without their query.
 
 The body: browsers get a small HTML page, JSON clients `{"error": {"status", "title", "message"}}`, everyone
 else (curl, SPARQL clients) plain text, which is where SPARQL clients look for the parser's message. A route
@@ -51,11 +54,10 @@ def answer_errors_as(fmt: MediaFormat | None) -> None:
     setattr(g, _FORMAT, fmt)
 
 
-def error_response(status: int, message: str, headers: Mapping[str, str] | None = None,
-                   fmt: MediaFormat | None = None) -> Response:
-    """A response with `status` and `message`, in `fmt`, else the request's format, else by Accept."""
+def _response(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
+    """A response with `status` and `message`, in the format `answer_errors_as` named, else by Accept."""
     title = HTTP_STATUS_CODES.get(status, "Error")
-    fmt = fmt or g.get(_FORMAT)
+    fmt = g.get(_FORMAT)
     body, content_type = _in_format(status, title, message, fmt) if fmt else _negotiated(status, title, message)
     response = Response(body, status=status, content_type=content_type)
     response.headers["Vary"] = "Accept"
@@ -111,19 +113,19 @@ def answer(exc: HrgraphError) -> Response:
     if exc.retry_after is not None:
         headers.setdefault("Retry-After", str(exc.retry_after))
     message = f"{exc.what} ({exc.hint})" if exc.hint else exc.what
-    return error_response(exc.status, message, headers)
+    return _response(exc.status, message, headers)
 
 
 def _from_http_exception(exc: HTTPException) -> Response:
     headers = {k: v for k, v in exc.get_headers() if k.lower() in ("allow", "retry-after")}
-    return error_response(exc.code or 500, exc.description or "", headers)
+    return _response(exc.code or 500, exc.description or "", headers)
 
 
 def _unexpected(exc: Exception) -> Response:
     if isinstance(exc, HTTPException):  # Flask routes these here too when no closer handler matched
         return _from_http_exception(exc)
     current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
-    return error_response(500, "the server failed to answer this request; the error is logged")
+    return _response(500, "the server failed to answer this request; the error is logged")
 
 
 def install(app: Flask) -> None:

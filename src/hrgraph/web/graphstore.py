@@ -16,8 +16,8 @@ from hrgraph.formats.media import RDF_DOCUMENT_FORMATS, MediaFormat
 from hrgraph.web.conneg import choose
 from hrgraph.web.context import get_store
 from hrgraph.web.downloads import dump_context
-from hrgraph.web.errors import error_response
-from hrgraph.web.responses import rdf_document
+from hrgraph.web.errors import Refused
+from hrgraph.web.responses import not_acceptable, rdf_document
 from hrgraph.web.terms import sparql_iri
 
 bp = Blueprint("graphstore", __name__)
@@ -28,27 +28,26 @@ ALLOW = "GET, HEAD"
 
 @bp.route("/rdf-graph-store", methods=["PUT", "POST", "DELETE", "PATCH"])
 def refuse() -> Response:
-    return error_response(405, "the graph store is read-only: use GET or HEAD", {"Allow": ALLOW})
+    raise Refused(405, "the graph store is read-only: use GET or HEAD", {"Allow": ALLOW})
 
 
 @bp.get("/rdf-graph-store")
 def get_graph() -> Response:
     has_default, graphs = "default" in request.args, request.args.getlist("graph")
     if has_default == bool(graphs) or len(graphs) > 1:
-        return error_response(400, "give either ?default or exactly one ?graph=IRI")
+        raise Refused(400, "give either ?default or exactly one ?graph=IRI")
     fmt = chosen_format()
     if fmt is None:
-        types = ", ".join(f.media_type for f in RDF_DOCUMENT_FORMATS)
-        return error_response(406, f"none of the formats offered is acceptable: {types}")
+        raise not_acceptable([f.media_type for f in RDF_DOCUMENT_FORMATS])
     if has_default:
         triples = get_store().construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
     else:
         try:
             node = sparql_iri(graphs[0])
         except ValueError:
-            return error_response(400, f"not an IRI: {graphs[0]!r}")
+            raise Refused(400, f"not an IRI: {graphs[0]!r}") from None
         if not get_store().ask(f"ASK {{ GRAPH {node} {{ ?s ?p ?o }} }}"):
-            return error_response(404, f"no graph {graphs[0]} in this store")
+            raise Refused(404, f"no graph {graphs[0]} in this store")
         triples = get_store().construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }}")
     return respond(triples, fmt)
 

@@ -34,12 +34,11 @@ from flask import Blueprint, Response, render_template, request
 from hrgraph.model.vocab import HR, SKOS
 from hrgraph.store.base import iris
 from hrgraph.web import lists
-from hrgraph.web.errors import Refused
 from hrgraph.web.labels import LABEL_PROPERTIES, fetch_labels
 from hrgraph.web.lookup import catalogue, facet_index, settings, store
 from hrgraph.web.memo import per_build
 from hrgraph.web.present import Presenter
-from hrgraph.web.search import BadQuery, checked_query
+from hrgraph.web.search import checked_query
 from hrgraph.web.terms import sparql_iri, sparql_string
 from hrgraph.xref.catalogue import KIND_BY_CLASS, Hit
 from hrgraph.xref.facets import BY_NAME, SHOWN, Count, FacetIndex
@@ -90,10 +89,7 @@ def index(slug: str, ext: str | None = None) -> Response:
     page = lists.page_number()
     q = request.args.get("q", "").strip()
     if q:
-        try:
-            q = checked_query(q)
-        except BadQuery as exc:
-            raise Refused(400, str(exc)) from None
+        q = checked_query(q)
     if slug == "persons":
         return persons(kind, q, page, media)
     if q and kind.cls in KIND_BY_CLASS:

@@ -26,8 +26,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from hrgraph.config import Settings
 from hrgraph.store.base import Dataset, Limits
 from hrgraph.store.results import QueryResult
+from hrgraph.web import errors
 from hrgraph.web.context import SETTINGS, get_settings, get_store
-from hrgraph.web.errors import Refused, error_response
+from hrgraph.web.errors import Refused
 from hrgraph.web.fairness import Fairness
 
 TRUNCATED_HEADER = "X-HRGraph-Truncated"
@@ -113,22 +114,22 @@ def is_loopback(address: str | None) -> bool:
         return False
 
 
-def _check_rate(limiter: RateLimiter, exempt_loopback: bool) -> Response | None:
+def _check_rate(limiter: RateLimiter, exempt_loopback: bool) -> None:
     client = request.remote_addr or "unknown"
     if exempt_loopback and is_loopback(client):
-        return None
+        return
     wait = limiter.take(client)
-    if wait <= 0:
-        return None
-    retry = str(max(1, math.ceil(wait)))
-    return error_response(429, f"too many requests from {client}: at most {limiter.rate:g} a second "
-                               f"(bursts of {limiter.burst}); retry in {retry} s", {"Retry-After": retry})
+    if wait > 0:
+        retry = max(1, math.ceil(wait))
+        raise Refused(429, f"too many requests from {client}: at most {limiter.rate:g} a second "
+                           f"(bursts of {limiter.burst}); retry in {retry} s", retry_after=retry)
 
 
 def _too_large(exc: RequestEntityTooLarge) -> Response:
+    """Werkzeug's 413 with the limit named (an error handler answers: it cannot raise into the handler)."""
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    return error_response(413, f"the request body is larger than the limit of {limit} bytes; "
-                               "send a shorter query (or use GET for a short one)")
+    return errors.answer(Refused(413, f"the request body is larger than the limit of {limit} bytes; "
+                                      "send a shorter query (or use GET for a short one)"))
 
 
 def _retry_after(response: Response) -> Response:

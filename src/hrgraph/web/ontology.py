@@ -17,7 +17,7 @@ from hrgraph.formats.media import HTML, RESOURCE_FORMATS
 from hrgraph.model.vocab import HR, ONTOLOGY, OWL, RDFS, SKOS
 from hrgraph.web.context import get_settings, get_store
 from hrgraph.web.downloads import dump_context
-from hrgraph.web.errors import error_response
+from hrgraph.web.errors import Refused
 from hrgraph.web.labels import fetch_labels, local_name
 from hrgraph.web.present import Presenter
 from hrgraph.web.responses import html_page, rdf_document
@@ -79,7 +79,7 @@ def ontology_terms() -> list[Term]:
 def ontology_page() -> Response:
     terms = ontology_terms()
     if not terms:
-        return error_response(404, "the ontology is not in the published store")
+        raise Refused(404, "the ontology is not in the published store")
     linked = {i for t in terms for i in (t.iri, *t.supers, *t.domains, *t.ranges)}
     about = {local_name(r["p"].value): r["o"].value for r in get_store().select(HEAD_QUERY)}
     by_kind = defaultdict(list)
@@ -95,10 +95,10 @@ def ontology_rdf(ext: str) -> Response:
     """The whole ontology as RDF; its JSON-LD compacted with the dump's context."""
     fmt = media.for_extension(ext, RESOURCE_FORMATS)
     if fmt is None or fmt is HTML:
-        return error_response(404, f"the ontology is offered as .html, .ttl, .jsonld, .nt or .rdf, not .{ext}")
+        raise Refused(404, f"the ontology is offered as .html, .ttl, .jsonld, .nt or .rdf, not .{ext}")
     triples = get_store().construct(GRAPH_QUERY)
     if not triples:
-        return error_response(404, "the ontology is not in the published store")
+        raise Refused(404, "the ontology is not in the published store")
     response = rdf_document(triples, fmt, context=dump_context(get_store().files))
     response.headers["Cache-Control"] = "public, max-age=300"
     return response

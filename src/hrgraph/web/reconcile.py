@@ -18,6 +18,11 @@ batch gets a 400 naming the problem; more queries or ids than `HRGRAPH_RECONCILE
 
 Every answer allows any origin (CORS, as the specification requires), and JSON answers to GET wrap in
 `callback(...)` when asked (JSONP, which OpenRefine before 3.3 used). The preview may be framed by any site.
+
+Errors take the app's one path (web/errors.py) and, but for the preview and view a browser opens, come as
+JSON whatever the Accept (`{"error": {"status", "title", "message"}}`, with the HTTP status): the API speaks
+JSON, and specification 0.2 defines no error document. They are not wrapped in a JSONP callback: a browser
+runs no script answered with an error status, so a JSONP caller sees the failure as the script's error event.
 """
 
 from __future__ import annotations
@@ -34,11 +39,13 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from hrgraph.formats.media import JSON
 from hrgraph.model.namespaces import HR
-from hrgraph.web.errors import error_response
+from hrgraph.web import errors
+from hrgraph.web.errors import Refused
 from hrgraph.web.lookup import catalogue, facet_index, settings, store
 from hrgraph.web.present import Presenter
-from hrgraph.web.search import BadQuery, checked_query
+from hrgraph.web.search import checked_query
 from hrgraph.xref.catalogue import KIND_BY_CLASS, KIND_BY_NAME, KINDS, Entity, Kind
 from hrgraph.xref.facts import person_facts
 from hrgraph.xref.matching import Candidate, Query, candidates
@@ -50,10 +57,13 @@ SUGGESTIONS = 10
 PREVIEW_SIZE = (420, 260)
 
 
-class Refusal(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status, self.message = status, message
+BROWSER_PAGES = ("reconcile.preview", "reconcile.view")  # errors by Accept; every other answer is JSON
+
+
+@bp.before_request
+def _json_errors() -> None:
+    if request.endpoint not in BROWSER_PAGES:
+        errors.answer_errors_as(JSON)
 
 
 @bp.after_request
@@ -64,9 +74,9 @@ def _cors(response: Response) -> Response:
 
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(_exc: RequestEntityTooLarge) -> Response:
-    return error_response(413, f"the request is larger than {settings().max_body_bytes:,} bytes (HRGRAPH_MAX_BODY): "
-                               f"send the queries in smaller batches (the manifest's batchSize is "
-                               f"{settings().reconcile_batch:,})")
+    return errors.answer(Refused(413, f"the request is larger than {settings().max_body_bytes:,} bytes "
+                                      f"(HRGRAPH_MAX_BODY): send the queries in smaller batches (the manifest's "
+                                      f"batchSize is {settings().reconcile_batch:,})"))
 
 
 @bp.route("/reconcile", methods=["OPTIONS"])
@@ -85,7 +95,7 @@ def answer(body: Any) -> Response:
     callback = request.args.get("callback") if request.method == "GET" else None
     if callback:
         if not CALLBACK.match(callback):
-            return error_response(400, "callback must be a JavaScript name (letters, digits, _ $ .; up to 100)")
+            raise Refused(400, "callback must be a JavaScript name (letters, digits, _ $ .; up to 100)")
         return Response(f"/**/{callback}({text});", mimetype="application/javascript")
     return Response(text, mimetype="application/json")
 
@@ -114,29 +124,26 @@ def _parsed(field: str, schema: str) -> Any:
     try:
         value = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise Refusal(400, f"{field} is not JSON: {exc.msg} at character {exc.pos}") from None
+        raise Refused(400, f"{field} is not JSON: {exc.msg} at character {exc.pos}") from None
     error = next(iter(sorted(_validators()[schema].iter_errors(value), key=lambda e: list(e.path))), None)
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "the top level"
-        raise Refusal(400, f"{field} is not a valid {schema.removesuffix('.json')} (at {where}): {error.message[:300]}")
+        raise Refused(400, f"{field} is not a valid {schema.removesuffix('.json')} (at {where}): {error.message[:300]}")
     return value
 
 
 @bp.route("/reconcile", methods=["GET", "POST"])
 def service() -> Response:
-    try:
-        if "queries" in request.values:
-            return answer(reconcile(_parsed("queries", "reconciliation-query-batch.json")))
-        if "extend" in request.values:
-            return answer(extend(_parsed("extend", "data-extension-query.json")))
-    except Refusal as exc:
-        return error_response(exc.status, exc.message)
+    if "queries" in request.values:
+        return answer(reconcile(_parsed("queries", "reconciliation-query-batch.json")))
+    if "extend" in request.values:
+        return answer(extend(_parsed("extend", "data-extension-query.json")))
     if request.method == "POST":  # a POST is a batch: answering it with the manifest would look like success
         body = "a JSON body" if request.is_json else "a body" if request.content_length else "nothing"
-        return error_response(400, f"POST /reconcile got {body} but no form field `queries` (a reconciliation query "
-                                   "batch) or `extend` (a data extension query): send them form-encoded "
-                                   "(application/x-www-form-urlencoded, as OpenRefine does), e.g. "
-                                   "queries={\"q0\": {\"query\": \"Kazak Zinaida\"}}; GET /reconcile is the manifest")
+        raise Refused(400, f"POST /reconcile got {body} but no form field `queries` (a reconciliation query "
+                           "batch) or `extend` (a data extension query): send them form-encoded "
+                           "(application/x-www-form-urlencoded, as OpenRefine does), e.g. "
+                           "queries={\"q0\": {\"query\": \"Kazak Zinaida\"}}; GET /reconcile is the manifest")
     return answer(manifest())
 
 
@@ -171,15 +178,23 @@ def manifest() -> dict[str, Any]:
     }
 
 
+# Local names a client may use for a kind beside ours: schema.org's and FOAF's (every hr:Person is also a
+# schema:Person and a foaf:Person in the graph), and the US spelling.
+LOCAL_NAMES = {"organization": "organisation", "legislation": "provision", "legalprovision": "provision"}
+
+
 def _kinds(value: Any) -> tuple[str, ...]:
+    """Kinds from a query's `type`: our class IRI, a kind's name (`person`), or any IRI or CURIE whose local name
+    is one (`hr:Person`, `http://schema.org/Person`, `schema:Organization`)."""
     types = [value] if isinstance(value, str) else list(value or [])
     out = []
     for t in types:
-        kind = KIND_BY_CLASS.get(t) or KIND_BY_NAME.get(str(t).strip().lower().rsplit("#", 1)[-1].lower()) or \
-            next((k for k in KINDS if k.cls.rsplit("#", 1)[-1].lower() == str(t).lower().rsplit("#", 1)[-1]), None)
+        local = re.split(r"[#/:]", str(t).strip())[-1].lower()
+        kind = KIND_BY_CLASS.get(t) or KIND_BY_NAME.get(LOCAL_NAMES.get(local, local)) or \
+            next((k for k in KINDS if k.cls.rsplit("#", 1)[-1].lower() == local), None)
         if kind is None:
             names = ", ".join(f"{k.cls} ({k.name})" for k in KINDS)
-            raise Refusal(400, f"unknown type {str(t)[:100]!r}: the types are {names}")
+            raise Refused(400, f"unknown type {str(t)[:100]!r}: the types are {names}")
         out.append(kind.name)
     return tuple(out)
 
@@ -190,7 +205,7 @@ def _conditions(props: list[dict[str, Any]]) -> tuple[tuple[Property, tuple[str,
         prop = BY_ID.get(p["pid"])
         if prop is None or not prop.conditional:
             usable = ", ".join(q.id for q in PROPERTIES if q.conditional)
-            raise Refusal(400, f"unknown property {p['pid'][:100]!r} in a query: match on {usable}")
+            raise Refused(400, f"unknown property {p['pid'][:100]!r} in a query: match on {usable}")
         values = p["v"] if isinstance(p["v"], list) else [p["v"]]
         out.append((prop, tuple(str(v["id"]) if isinstance(v, dict) else str(v) for v in values)))
     return tuple(out)
@@ -198,19 +213,16 @@ def _conditions(props: list[dict[str, Any]]) -> tuple[tuple[Property, tuple[str,
 
 def reconcile(batch: dict[str, Any]) -> dict[str, Any]:
     if len(batch) > settings().reconcile_batch:
-        raise Refusal(413, f"{len(batch):,} queries in one batch; at most {settings().reconcile_batch:,} "
+        raise Refused(413, f"{len(batch):,} queries in one batch; at most {settings().reconcile_batch:,} "
                            "(the manifest's batchSize, HRGRAPH_RECONCILE_BATCH)")
     queries = []
     for key, q in batch.items():
         text = q.get("query", "")
         if text:
-            try:
-                text = checked_query(text, f"query {key!r}")
-            except BadQuery as exc:
-                raise Refusal(400, str(exc)) from None
+            text = checked_query(text, f"query {key!r}")
         limit = q.get("limit", 5)
         if not isinstance(limit, int | float) or limit < 1:
-            raise Refusal(400, f"query {key!r}: limit must be a positive integer")
+            raise Refused(400, f"query {key!r}: limit must be a positive integer")
         queries.append(Query(text, _kinds(q.get("type")), _conditions(q.get("properties", [])), min(int(limit), 100)))
     found = candidates(catalogue(), store(), queries, facet_index())
     return {key: {"result": [_candidate(c) for c in cs]} for key, cs in zip(batch, found, strict=True)}
@@ -230,18 +242,18 @@ def _candidate(c: Candidate) -> dict[str, Any]:
 def extend(query: dict[str, Any]) -> dict[str, Any]:
     ids, wanted = query["ids"], query["properties"]
     if len(ids) > settings().reconcile_batch:
-        raise Refusal(413, f"{len(ids):,} ids in one extension; at most {settings().reconcile_batch:,}")
+        raise Refused(413, f"{len(ids):,} ids in one extension; at most {settings().reconcile_batch:,}")
     props = []
     for p in wanted:
         prop = BY_ID.get(p["id"])
         if prop is None:
-            raise Refusal(400, f"unknown property {p['id'][:100]!r}: the properties are "
+            raise Refused(400, f"unknown property {p['id'][:100]!r}: the properties are "
                                f"{', '.join(q.id for q in PROPERTIES)}")
         limit = (p.get("settings") or {}).get("limit", 0)
         try:
             limit = max(int(limit), 0)
         except (TypeError, ValueError):
-            raise Refusal(400, f"property {prop.id}: the limit setting must be a number") from None
+            raise Refused(400, f"property {prop.id}: the limit setting must be a number") from None
         props.append((prop, limit))
     cat = catalogue()
     entities = {i: cat.get(i) for i in ids}
@@ -269,11 +281,10 @@ def _value(v: Ref | str | int) -> dict[str, Any]:
 @bp.get("/reconcile/properties")
 def propose() -> Response:
     raw_type = request.args.get("type", "")
-    try:
-        kinds = _kinds(raw_type) if raw_type else ("person",)
-    except Refusal as exc:
-        return error_response(exc.status, exc.message)
+    kinds = _kinds(raw_type) if raw_type else ("person",)
     limit = request.args.get("limit", "")
+    if limit and not limit.isdigit():
+        raise Refused(400, f"limit must be a whole number, not {limit[:40]!r}")
     props = list(PROPERTIES) if "person" in kinds else []
     body: dict[str, Any] = {"type": raw_type or KIND_BY_NAME["person"].cls,
                             "properties": [{"id": p.id, "name": p.name, "description": p.description}
@@ -285,18 +296,17 @@ def propose() -> Response:
 
 
 def _page(items: list[dict[str, Any]]) -> Response:
-    cursor = request.args.get("cursor", "0")
-    start = int(cursor) if cursor.isdigit() else 0
+    cursor = request.args.get("cursor", "0") or "0"
+    if not cursor.isdigit():
+        raise Refused(400, f"cursor must be a whole number of suggestions to skip, not {cursor[:40]!r}")
+    start = int(cursor)
     return answer({"result": items[start:start + SUGGESTIONS]})
 
 
 @bp.get("/reconcile/suggest/entity")
 def suggest_entity() -> Response:
-    try:
-        prefix = checked_query(request.args.get("prefix"), "prefix")
-        kinds = _kinds(request.args.get("type")) if request.args.get("type") else ()
-    except (BadQuery, Refusal) as exc:
-        return error_response(getattr(exc, "status", 400), getattr(exc, "message", str(exc)))
+    prefix = checked_query(request.args.get("prefix"), "prefix")
+    kinds = _kinds(request.args.get("type")) if request.args.get("type") else ()
     hits = catalogue().search(prefix, kinds, limit=200, prefix=True)
     return _page([{"id": h.entity.iri, "name": h.entity.name, "notable": [_type(h.entity.kind)],
                    **({"description": h.entity.description} if h.entity.description else {})} for h in hits])
@@ -320,20 +330,19 @@ def suggest_property() -> Response:
                   if _matches(prefix, p.name, p.id)])
 
 
-def _entity() -> Entity | Response:
+def _entity() -> Entity:
     ident = request.args.get("id", "")
-    entity = catalogue().get(ident) if ident else None
+    if not ident:
+        raise Refused(400, "id is missing: give an entity's IRI")
+    entity = catalogue().get(ident)
     if entity is None:
-        return error_response(404 if ident else 400, f"no entity {ident[:200]!r} in this graph" if ident else
-                              "id is missing: give an entity's IRI")
+        raise Refused(404, f"no entity {ident[:200]!r} in this graph")
     return entity
 
 
 @bp.get("/reconcile/flyout/entity")
 def flyout() -> Response:
     entity = _entity()
-    if isinstance(entity, Response):
-        return entity
     html = render_template("reconcile_preview.html", e=entity, f=_facts(entity), p=Presenter(settings().base),
                            flyout=True)
     return answer({"id": entity.iri, "html": html})
@@ -346,8 +355,6 @@ def _facts(entity: Entity):  # noqa: ANN202 - PersonFacts or None
 @bp.get("/reconcile/preview")
 def preview() -> Response:
     entity = _entity()
-    if isinstance(entity, Response):
-        return entity
     html = render_template("reconcile_preview.html", e=entity, f=_facts(entity), p=Presenter(settings().base),
                            flyout=False, root=_root())
     response = Response(html, mimetype="text/html")
@@ -358,6 +365,4 @@ def preview() -> Response:
 @bp.get("/reconcile/view")
 def view() -> Response:
     entity = _entity()
-    if isinstance(entity, Response):
-        return entity
     return redirect(Presenter(settings().base).href(entity.iri) or entity.iri, code=303)

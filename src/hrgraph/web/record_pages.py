@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from hrgraph.model.namespaces import HR
+from hrgraph.model.vocab import SKOS
 from hrgraph.web import case, source_text
 from hrgraph.web.describe import Description
 from hrgraph.web.present import Presenter
@@ -17,7 +18,7 @@ def view(d: Description, p: Presenter) -> tuple[str, dict[str, Any]]:
     """(template, what it needs beyond the description)."""
     if d.is_person:
         found = case.case(d, p)
-        return "person.html", {"case": found, "shown": found.shown}
+        return "person.html", {"case": found, "shown": found.shown, "note": str(SKOS.note)}
     if str(HR.SourceDocument) in d.types:
         text = source_text.source_text(d)
         shown = {f"{q.annotation}#target" for q in text.quotes} | {st for st, _, _ in text.statements}

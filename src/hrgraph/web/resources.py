@@ -23,9 +23,10 @@ from hrgraph.web.context import get_settings, get_store
 from hrgraph.web.describe import Description, describe
 from hrgraph.web.doccache import MARK, Cached, Key
 from hrgraph.web.downloads import dump_context
+from hrgraph.web.errors import Refused
 from hrgraph.web.labels import LabelMemo
 from hrgraph.web.present import Presenter
-from hrgraph.web.responses import rdf_document
+from hrgraph.web.responses import not_acceptable, rdf_document
 from hrgraph.web.terms import sparql_iri
 
 bp = Blueprint("resources", __name__)
@@ -56,7 +57,8 @@ def resource(path: str) -> Response:
     iri = get_settings().base + stem
     page = page_number()
     if page is None:
-        return errors.error_response(400, "page must be a positive integer", fmt=fmt or HTML)
+        errors.answer_errors_as(fmt or HTML)
+        raise Refused(400, "page must be a positive integer")
     if fmt is None:
         return redirect_to_document(stem, iri)
     return document(stem, iri, fmt, page)
@@ -106,20 +108,20 @@ def retired_response(stem: str, st: Status, fmt: MediaFormat | None, document: b
         resp = Response(status=301)
         resp.headers["Location"] = f"/{st.moved_to[len(base):]}{suffix}"
         return resp
-    if st.gone is not None:
-        return errors.error_response(410, f"{base}{stem} was withdrawn by the curators: {st.gone}", fmt=fmt)
+    if st.gone is not None:  # answered in the format the request named or negotiated (`answer_errors_as`)
+        raise Refused(410, f"{base}{stem} was withdrawn by the curators: {st.gone}")
     return None
 
 
 def redirect_to_document(stem: str, iri: str) -> Response:
     fmt = conneg.choose(request.headers.get("Accept"))
     if fmt is None:
-        types = ", ".join(f.media_type for f in RESOURCE_FORMATS)
-        resp = errors.error_response(406, f"none of the formats offered is acceptable: {types}")
-    elif (retired := retired_response(stem, st := status(iri), fmt, document=False)) is not None:
+        raise not_acceptable([f.media_type for f in RESOURCE_FORMATS])
+    errors.answer_errors_as(fmt)  # a 404 or 410 in the format the client negotiated
+    if (retired := retired_response(stem, st := status(iri), fmt, document=False)) is not None:
         resp = retired
     elif not st.live:
-        resp = errors.error_response(404, f"no resource {iri} in this dataset", fmt=fmt)
+        raise Refused(404, f"no resource {iri} in this dataset")
     else:
         resp = Response(status=303)
         query = f"?{request.query_string.decode('latin-1')}" if request.query_string else ""
@@ -149,9 +151,9 @@ def document(stem: str, iri: str, fmt: MediaFormat, page: int) -> Response:
         try:
             d = describe(get_store(), iri, page, get_settings().page_size, current_app.extensions[LABELS])
         except ValueError:
-            return errors.error_response(404, f"not an IRI: {iri}", fmt=fmt)
+            raise Refused(404, f"not an IRI: {iri}") from None
         if not d.exists:
-            return errors.error_response(404, f"no resource {iri} in this dataset", fmt=fmt)
+            raise Refused(404, f"no resource {iri} in this dataset")
         resp = render(d, stem, fmt)
         resp.headers["Link"] = link_header(stem, fmt, d)
         request.environ[MARK] = key  # the fast path keeps the response as it leaves the app

@@ -14,16 +14,20 @@ from hrgraph.formats import rdf
 from hrgraph.formats.media import HTML, MediaFormat
 from hrgraph.model.namespaces import PREFIXES
 from hrgraph.web.conneg import pick
-from hrgraph.web.errors import error_response
+from hrgraph.web.errors import Refused
 
 
-def requested(offers: Sequence[str]) -> str | None:
-    """The offer the request asks for by `format=`, else by Accept; None when it accepts none (406)."""
-    return pick(request.headers.get("Accept"), request.args.get("format"), offers)
+def requested(offers: Sequence[str]) -> str:
+    """The offer the request asks for by `format=`, else by Accept; Refused 406 when it accepts none."""
+    chosen = pick(request.headers.get("Accept"), request.args.get("format"), offers)
+    if chosen is None:
+        raise not_acceptable(offers)
+    return chosen
 
 
-def not_acceptable(offers: Sequence[str]) -> Response:
-    return error_response(406, f"none of the formats offered is acceptable: {', '.join(offers)}")
+def not_acceptable(offers: Sequence[str]) -> Refused:
+    """The one 406: what is offered, for the client to choose from."""
+    return Refused(406, f"none of the formats offered is acceptable: {', '.join(offers)}")
 
 
 def html_page(body: str, status: int = 200) -> Response:

@@ -25,8 +25,11 @@ bp = Blueprint("search", __name__)
 MAX_HITS = 1000
 
 
-class BadQuery(ValueError):
-    """A query that cannot be searched; the message says why."""
+class BadQuery(Refused):
+    """A query that cannot be searched (400); the message says why."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(400, what)
 
 
 def checked_query(raw: str | None, what: str = "q") -> str:
@@ -48,10 +51,7 @@ def search(ext: str | None = None) -> Response:
     media = lists.list_format(ext)
     if "q" not in request.args and media == lists.HTML:
         return _page("", [], Counter(), [], 1)
-    try:
-        q = checked_query(request.args.get("q"))
-    except BadQuery as exc:
-        raise Refused(400, str(exc)) from None
+    q = checked_query(request.args.get("q"))
     kinds = list(dict.fromkeys(k for k in request.args.getlist("kind") if k))  # several: any of them
     unknown = [k for k in kinds if k not in KIND_BY_NAME]
     if unknown:

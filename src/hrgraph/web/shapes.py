@@ -15,10 +15,10 @@ from hrgraph.formats.media import HTML, RDF_DOCUMENT_FORMATS
 from hrgraph.model.namespaces import CANONICAL_BASE, SH
 from hrgraph.model.vocab import RDF
 from hrgraph.web.context import get_settings
-from hrgraph.web.errors import error_response
+from hrgraph.web.errors import Refused
 from hrgraph.web.labels import local_name
 from hrgraph.web.present import Presenter
-from hrgraph.web.responses import html_page, not_acceptable, requested
+from hrgraph.web.responses import html_page, requested
 
 bp = Blueprint("shapes", __name__)
 
@@ -71,11 +71,9 @@ def shape_list(graph: rdflib.Graph) -> list[Shape]:
 def shapes_document() -> Response:
     offers = (*(f.media_type for f in RDF_DOCUMENT_FORMATS), HTML.media_type)
     chosen = requested(offers)
-    if chosen is None:
-        return not_acceptable(offers)
     graph = shapes_graph()
     if not len(graph):
-        return error_response(404, "no shapes are published")
+        raise Refused(404, "no shapes are published")
     if chosen == HTML.media_type:
         return html_page(render_template("shapes.html", shapes=shape_list(graph), p=Presenter(get_settings().base),
                                          iri=CANONICAL_BASE + "shapes"))

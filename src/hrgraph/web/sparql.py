@@ -184,7 +184,15 @@ def shifted(message: str, added: int) -> str:
 
 
 def check_query(query: str) -> None:
-    """Refusals decided on the text alone, before any evaluation."""
+    """Refusals decided on the text alone, before any evaluation (and before any query worker sees it)."""
+    excess = querytext.excess(query)
+    if excess is not None and excess.bound == "nesting":
+        raise Refused(400, f"the query nests too deeply: more than {querytext.MAX_NESTING} levels of {{ }}, ( ) "
+                           f"and [ ] at line {excess.line}, column {excess.column}; flatten it")
+    if excess is not None:
+        raise Refused(400, f"the query is too large to evaluate safely: more than {querytext.MAX_ELEMENTS} triple "
+                           f"patterns, operators and clauses, the next at line {excess.line}, column "
+                           f"{excess.column}; split it, or put long lists in VALUES or IN (…), which do not count")
     if querytext.is_update(query):
         raise Refused(403, "this endpoint is read-only: SPARQL Update is not accepted")
     if querytext.uses_service(query):

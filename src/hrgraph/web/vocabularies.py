@@ -11,7 +11,7 @@ from flask import Blueprint, Response, render_template
 from hrgraph.model.namespaces import CANONICAL_BASE
 from hrgraph.model.vocab import SKOS
 from hrgraph.web.context import get_settings, get_store
-from hrgraph.web.errors import error_response
+from hrgraph.web.errors import Refused
 from hrgraph.web.labels import local_name
 from hrgraph.web.present import Presenter
 from hrgraph.web.responses import html_page
@@ -29,10 +29,10 @@ def scheme_page(scheme: str) -> Response:
     try:
         node = sparql_iri(iri)
     except ValueError:
-        return error_response(404, f"no concept scheme {scheme!r}")
+        raise Refused(404, f"no concept scheme {scheme!r}") from None
     head = get_store().select(f"SELECT ?p ?o WHERE {{ {node} a <{SKOS.ConceptScheme}> ; ?p ?o FILTER(isLiteral(?o)) }}")
     if not head:
-        return error_response(404, f"no concept scheme {iri} in this dataset")
+        raise Refused(404, f"no concept scheme {iri} in this dataset")
     about = {local_name(r["p"].value): r["o"].value for r in head}
     rows = get_store().select(f"""SELECT ?c ?p ?o WHERE {{ ?c <{SKOS.inScheme}> {node} .
       VALUES ?p {{ {CONCEPT_FIELDS} }} OPTIONAL {{ ?c ?p ?o }} }}""")

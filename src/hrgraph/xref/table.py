@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from hrgraph.errors import HrgraphError
 from hrgraph.names.titles import words
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -36,10 +37,16 @@ GIVEN_HEADERS = {"givenname", "firstname", "forename", "givennames", "imia", "im
 MAX_SHOWN = 10  # offending cells named in one message
 
 
-class TableError(Exception):
+class TableError(HrgraphError):
+    """A CSV that cannot be read as a list of names; `status` is what a web client is answered (400, 413)."""
+
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
-        self.status, self.message = status, message
+        self.status = status  # type: ignore[misc]  # per instance, where other errors set it per class
+
+    @property
+    def message(self) -> str:
+        return self.what
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from hrgraph.pipeline.ingest import grammar as g
 from hrgraph.pipeline.ingest.claims_base import Draft, ItemContext, Ref
 from hrgraph.pipeline.ingest.readers import Span
 from hrgraph.pipeline.ingest.recognise import Mention
-from hrgraph.pipeline.ingest.terms import respective_terms, term
+from hrgraph.pipeline.ingest.terms import respective_terms, term, term_before
 
 S = r"[\s\u00a0]"
 CHARGE_VERB = re.compile(
@@ -214,6 +214,8 @@ def _drafts(ctx: ItemContext, s: Span, focus: g.Focus, local: list[g.Run], peopl
     if len(people) > 1 and not terms and (own := distributed(text, local, a, right)):
         terms = [own.get(p.ident, (p, None))[1] for p in people]
     one = None if terms or re.search(r"\brespectively\b", text[a:right]) else term(text, a, right)
+    if one is None and not terms and verb is not None and stage == "convicted":
+        one = term_before(text, left, verb.start())  # "the three years he was given under A"
     spans = _evidence(ctx, s, min(p.start for p in people), list_end, people)
     for i, person in enumerate(people):
         sentence = terms[i] if terms else one

@@ -1,5 +1,6 @@
 """The penalty a clause gives a person: "two and a half years of imprisonment", "3 years 6 months", "six years in
-prison", "four years in a medium-security penal colony", "a five-year sentence".
+prison", "four years in a medium-security penal colony", "a five-year sentence", and the term a relative clause
+names before its verb ("served two of the three years he was given under A").
 
 A length that is no one's sentence is left alone: a range for a group ("terms from 12 to 16 years"), a maximum
 of the law ("up to six years") or what a prosecutor asked for ("asked for five years"). Lengths given "...
@@ -38,6 +39,18 @@ def term(text: str, start: int, end: int) -> str | None:
         if not NOT_A_SENTENCE.search(text, max(0, m.start() - 40), m.start()):
             return _clean(m.group())
     return None
+
+
+# "the three years (that) he was given", "the five years Ivan Lis received": a term the verb's own clause names
+# before its subject (a relative clause on the sentence).
+RELATIVE_SUBJECT = re.compile(rf"{S}+(?:that{S}+|which{S}+)?(?:he|she|they|[A-Z][\w'’-]+(?:{S}+[A-Z][\w'’-]+){{0,2}})"
+                              rf"(?:{S}+(?:was|were|had|has|have)(?:{S}+been)?)?{S}+$")
+
+
+def term_before(text: str, start: int, at: int) -> str | None:
+    """The term of a relative clause whose verb is at `at` ("served two of the three years he was given")."""
+    found = [m for m in TERM.finditer(text, start, at) if RELATIVE_SUBJECT.fullmatch(text, m.end(), at)]
+    return _clean(found[-1].group()) if found else None
 
 
 def respective_terms(text: str, start: int, end: int, count: int) -> list[str] | None:
