@@ -65,6 +65,15 @@ Subscribe to RSS - joint statement
 # person of the real data is named (the page, what ingest prints of it, the review of it).
 SURNAMES = {"Dabryniuk": r"d[ao]bryn", "Shpakouski": r"[cs]z?h?pak[oa]"}
 GIVEN = {"Igor": r"igor|ihar", "Nicolas": r"nicolas|nikola|mikal|mikol"}
+# A curator retiring their keys: a tombstone (410) or a redirect (301) would confirm they were in the data.
+RETIRED = """retired:
+  - key: protected-b
+    of: persons
+    withdrawn: at the request of the person concerned
+  - key: ihar-dabryniuk
+    of: persons
+    merged_into: protected-b
+"""
 CONTROLS = ["Ihar Dablyniuk", "Nicolas Chmakovski", "Dablyniuk", "protected-x", "ihar-dablyniuk"]
 PROTECTED = ["Ihar Dabryniuk", "Nicolas Chpakovski", "Dabryniuk", "protected-b", "ihar-dabryniuk",
              "Игоря Добрынюка", "Mikalai Shpakouski", "Шпаковский", "Igor Dobryniuk"]
@@ -93,6 +102,7 @@ def add_page(root: Path) -> None:
         fh.write(f"\n  - key: 950-two-detentions\n    label: Joint statement on two detentions\n    file: {PAGE}\n"
                  "    site: https://example.org/en/news/two-detentions\n    layout: tag-listing\n")
     (root / "data" / "sources" / PAGE).write_text(TEXT, encoding="utf-8")
+    (curated / "retired.yaml").write_text(RETIRED, encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

@@ -172,9 +172,21 @@ def _unreference(record: Record, gone: set[str]) -> Record | None:
     return replace(record, fields=fields) if fields != dict(record.fields) else record
 
 
+def _retires_a_withheld_person(record: Record, policy: Policy) -> bool:
+    """A `retired:` entry of a withheld person's key, or merging a key into theirs: its 410 or 301 at an IRI
+    someone may have seen would say that the person was in the data and is now withheld."""
+    f = record.fields
+    return record.kind == "retired" and f.get("of") == "persons" and \
+        (record.key in policy.persons or f.get("merged_into") in policy.persons)
+
+
 def _withhold(records: list[Record], policy: Policy) -> list[Record]:
     """Drop withheld persons and what is about them, to a fixpoint (a claim about a dropped claim...)."""
     kept = [r for r in records if not (r.kind == "persons" and r.key in policy.persons)]
+    for r in [r for r in kept if _retires_a_withheld_person(r, policy)]:
+        policy.dropped.add(r.key)
+        policy.report.append(f"withheld the retired key at {r.origin}: a tombstone or a redirect would confirm them")
+    kept = [r for r in kept if r.key not in policy.dropped or r.kind != "retired"]
     pages = {f"data/sources/{name}" for name in policy.withheld_sources}
     for r in [r for r in kept if r.origin.file in pages]:  # ingested from a page withheld whole
         policy.dropped.add(r.key)
