@@ -8,7 +8,7 @@ PORT   ?= 8000
 
 YASGUI := src/hrgraph/web/static/yasgui
 
-.PHONY: install assets build run serve test lint vocab bench bench-hardening clean
+.PHONY: bench-10m install assets build run serve test lint vocab bench bench-hardening clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ bench: build
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/ingest_speed.py
+
+# The 10M rows (RSS, store load, first requests at ~10M triples): ~10 min of synthesis and load on their own.
+bench-10m: build
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python bench/run.py --big-only --rss-persons 80000
 
 # Hardening under load: many clients for minutes, and long fuzzing (slow; not part of `make bench`).
 bench-hardening: build

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -107,12 +108,21 @@ def start(cmd: list[str], probe: str, port: int, env: dict[str, str] | None = No
 
 
 def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
+    """Stop a server started by `start` and everything it started (its own process group)."""
+    _signal_group(proc, signal.SIGTERM)
     try:
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        _signal_group(proc, signal.SIGKILL)
         proc.wait(timeout=10)
+    _signal_group(proc, signal.SIGKILL)  # whatever of the group outlived its leader
+
+
+def _signal_group(proc: subprocess.Popen, sig: int) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def rss_mib(pid: int) -> float:

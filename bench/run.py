@@ -1,21 +1,26 @@
 """`make bench`: one table, every figure beside a baseline measured in the same run (medians; loopback; wrk).
 
-    .venv/bin/python bench/run.py [--persons 10000] [--runs 3] [--seconds 4] [--rss-persons 100000]
+    .venv/bin/python bench/run.py [--persons 8000] [--runs 3] [--seconds 4]      (`make bench`, < 15 min)
+    .venv/bin/python bench/run.py --big-only [--rss-persons 80000]             (`make bench-10m`)
 
-A synthetic graph (`hrgraph synth`, 10,000 persons ≈ 1.26M triples) goes through the real `hrgraph build
+A synthetic graph (`hrgraph synth`, 8,000 persons ≈ 1.0M triples) goes through the real `hrgraph build
 --input` (its stage report gives the gate and the build rows). The server then serves that build, side by
 side with, on the same data:
 - nginx holding the same documents (the ceiling of dereference), cold (never asked before) and warm;
 - `oxigraph serve-read-only` on the same store files (`/sparql` against its own engine: one cheap query and
   the mix of saved queries, c=1 and c=8);
 - Virtuoso 7.2 loaded with the same published graphs (every saved query, with the rows each answered).
-Last, a graph of `--rss-persons` persons (≈ 12.6M triples) is loaded and served: RSS and cold dereference.
+A graph of `--rss-persons` persons (80,000 ≈ 10.1M triples) is loaded and served: RSS and cold dereference.
+Its synthesis and load alone take ~10 minutes here, so it is a target of its own (`make bench-10m`).
+The machine's load average is printed with the table: figures taken beside other work are noisy, the ratios
+(each measured beside its baseline in the same minute) less so.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -123,11 +128,16 @@ def _target(value: float, target: float, unit: str, lower: bool) -> str:
     return f"MISSED by {abs(value - target):.1f} {unit} ({value / target:.2f}× target)"
 
 
-def cold_row(url: str, paths: list[str], ext: str, args: argparse.Namespace, what: str) -> list[str]:
+def cold_row(url: str, paths: list[str], ext: str, args: argparse.Namespace, what: str,
+             root: Path | None = None) -> list[str]:
     """Documents nobody asked for before (`paths`: IRI paths without extension), at c=8: each run takes its
     own slice, so no request is answered from a document another request of the bench made; a slice served
-    to its end before the run's time is up would start over, and the row then says so."""
+    to its end before the run's time is up would start over, and the row then says so. With `root`, the row
+    says how many of the documents the warm-up had rendered ahead when the row began."""
     accept = HTML if ext == "html" else TTL
+    if root is not None:
+        ahead = kept_documents(root, {f"{p.lstrip('/')}|{ext}|1" for p in paths})
+        what += f", {ahead / max(1, len(paths)):.0%} of them rendered ahead"
     runs, exhausted = [], False
     size = len(paths) // max(1, args.runs)
     for r in range(args.runs):
@@ -145,7 +155,7 @@ def person_paths(persons: range) -> list[str]:
 
 
 def claim_paths(url: str, limit: int) -> list[str]:
-    """Charges and recognitions: documents the warm-up does not render ahead."""
+    """Charges and recognitions (the warm-up renders them after the persons, organisations and statements)."""
     query = f"SELECT ?c WHERE {{ {{ ?c a <{HR.Charge}> }} UNION {{ ?c a <{HR.Recognition}> }} }} LIMIT {limit}"
     found = urllib.request.Request(url + "/sparql?" + urllib.parse.urlencode({"query": query}),
                                    headers={"Accept": JSON})
@@ -153,8 +163,9 @@ def claim_paths(url: str, limit: int) -> list[str]:
     return [r["c"]["value"].replace(CANONICAL_BASE, "/") for r in rows]
 
 
-def kept_documents(root: Path) -> int:
-    """Documents kept in the served build's file (rendered ahead by the warm-up, or by requests)."""
+def kept_documents(root: Path, among: set[str] | None = None) -> int:
+    """Documents kept in the served build's file (rendered ahead by the warm-up, or by requests); with `among`
+    (keys: `id/person/p000001|html|1`), how many of those."""
     import sqlite3
 
     path = (root / "var/store/current").resolve() / "kept" / "kept.sqlite"
@@ -162,7 +173,9 @@ def kept_documents(root: Path) -> int:
         return 0
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as db:
-            return db.execute("SELECT COUNT(*) FROM kept WHERE kind = 'document'").fetchone()[0]
+            if among is None:
+                return db.execute("SELECT COUNT(*) FROM kept WHERE kind = 'document'").fetchone()[0]
+            return sum(1 for (key,) in db.execute("SELECT key FROM kept WHERE kind = 'document'") if key in among)
     except sqlite3.Error:
         return 0
 
@@ -177,7 +190,7 @@ def warm_row(root: Path, persons: int, args: argparse.Namespace) -> list[str]:
         done = kept_documents(root)
     took = time.monotonic() - started
     verdict = "all rendered ahead" if done >= wanted else f"{wanted - done} not yet (waited {args.warm_wait:g} s)"
-    return ["warm-up after a publish: persons' HTML + Turtle rendered ahead (nice 19)",
+    return ["warm-up after a publish: the persons' HTML + Turtle rendered ahead (nice 19; then the rest)",
             f"{done} of {wanted} documents in {took:.0f} s ({done / max(took, 1e-9):.0f}/s)", "—", verdict]
 
 
@@ -193,8 +206,8 @@ def deref_rows(url: str, root: Path, work: Path, persons: int, args: argparse.Na
     warm_ids = [f"/id/person/p{n:06d}" for n in range(1, persons, max(1, persons // 1000))][:1000]
     static = work / "static"
     for ext, accept in (("html", HTML), ("ttl", TTL)):
-        rows.append(cold_row(url, person_paths(pools[ext]), ext, args, "distinct persons"))
-        rows.append(cold_row(url, claim_pools[ext], ext, args, "distinct claims (not rendered ahead)"))
+        rows.append(cold_row(url, person_paths(pools[ext]), ext, args, "distinct persons", root))
+        rows.append(cold_row(url, claim_pools[ext], ext, args, "distinct claims", root))
         paths = [f"{i}.{ext}" for i in warm_ids]
         prerender(url, paths, static)  # the static server's files
         warm = bench_load(url, paths, accept, 8, args)
@@ -264,7 +277,10 @@ def saved_rows(url: str, files: Path, work: Path, args: argparse.Namespace) -> l
             page, page_rows = peers.timed(f"{url}/queries/{name}", "", args.runs)
             ours, our_rows = peers.timed(f"{url}/sparql", text, args.runs)
             theirs, their_rows = peers.timed(server.sparql_url, peers.virtuoso_text(text), args.runs)
-            empty = [f"{who} {'answered an error' if n < 0 else 'NO ROWS'}"
+            said = {"hrgraph": peers.ERRORS.pop(f"{url}/queries/{name}", "") or peers.ERRORS.pop(f"{url}/sparql", ""),
+                    "Virtuoso": peers.ERRORS.pop(server.sparql_url, "")}
+            peers.ERRORS.clear()
+            empty = [f"{who} {f'answered an error ({said[who]})' if n < 0 else 'NO ROWS'}"
                      for who, n in (("hrgraph", min(page_rows, our_rows)), ("Virtuoso", their_rows)) if n <= 0]
             verdict = (f"/queries {page / theirs:.3f}× Virtuoso — " + ("met" if page <= theirs else
                        f"MISSED by {page - theirs:.1f} ms") + f"; /sparql (the engine) {ours / theirs:.2f}×"
@@ -274,6 +290,7 @@ def saved_rows(url: str, files: Path, work: Path, args: argparse.Namespace) -> l
     finally:
         server.stop()
     return rows
+
 
 def exercise(url: str, persons: int) -> None:
     """Touch what a day of traffic touches: person documents in both formats, the home and persons pages, and
@@ -321,12 +338,11 @@ def big_rows(work: Path, args: argparse.Namespace) -> list[list[str]]:
     proc, url = harness.hrgraph_server(root)
     try:
         label = f"at {emit['triples'] / 1e6:.1f}M"
-        ahead = kept_documents(root)  # the warm-up has just begun: most persons are not rendered yet
-        half, claims = args.rss_persons // 2, claim_paths(url, 6000)
-        cold = [cold_row(url, person_paths(range(half, args.rss_persons)), "html", args,
-                         f"distinct persons {label} ({ahead} documents rendered ahead when it began)"),
-                cold_row(url, claims[:3000], "html", args, f"distinct claims {label}"),
-                cold_row(url, claims[3000:], "ttl", args, f"distinct claims {label}")]
+        half, claims = args.rss_persons // 2, claim_paths(url, 6000)  # the warm-up has just begun
+        cold = [cold_row(url, person_paths(range(half, args.rss_persons)), "html", args, f"distinct persons {label}",
+                         root),
+                cold_row(url, claims[:3000], "html", args, f"distinct claims {label}", root),
+                cold_row(url, claims[3000:], "ttl", args, f"distinct claims {label}", root)]
         row = rss_row(proc, url, emit["triples"], args.rss_persons)
     finally:
         harness.stop(proc)
@@ -338,19 +354,24 @@ def big_rows(work: Path, args: argparse.Namespace) -> list[list[str]]:
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--persons", type=int, default=10_000)
+    p.add_argument("--persons", type=int, default=8_000, help="persons of the 1M graph (8,000 ≈ 1.0M triples)")
     p.add_argument("--pyshacl", type=int, default=40, help="persons of the graph pySHACL validates (baseline)")
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--seconds", type=float, default=4)
     p.add_argument("--mix-seconds", type=float, default=12, help="one run of the saved-query mix (slow queries)")
-    p.add_argument("--warm-wait", type=float, default=300, help="seconds to wait for the persons' documents to be "
+    p.add_argument("--warm-wait", type=float, default=240, help="seconds to wait for the persons' documents to be "
                    "rendered ahead after the server starts")
-    p.add_argument("--rss-persons", type=int, default=100_000,
-                   help="persons of the graph served for the 10M rows (100,000 ≈ 12.6M triples; 0 skips them)")
+    p.add_argument("--rss-persons", type=int, default=0,
+                   help="persons of the graph served for the 10M rows (80,000 ≈ 10.1M triples; 0 skips them)")
+    p.add_argument("--big-only", action="store_true", help="only the 10M rows (`make bench-10m`)")
     args = p.parse_args()
-    started = time.monotonic()
+    started, load_before = time.monotonic(), os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="hrgraph-bench-") as tmp:
         work = Path(tmp)
+        if args.big_only:
+            rows = show(big_rows(work, args))
+            print_table(rows, 0, time.monotonic() - started, load_before)
+            return 0
         nt = work / "graph.nt"
         emit = stage("synth", str(args.persons), str(nt))
         built, root = build_rows(work, nt, emit, args)
@@ -365,15 +386,18 @@ def main() -> int:
             harness.stop(proc)
         if args.rss_persons:
             rows += show(big_rows(work, args))
-    print_table(rows, emit["triples"], time.monotonic() - started)
+    print_table(rows, emit["triples"], time.monotonic() - started, load_before)
     return 0
 
 
-def print_table(rows: list[list[str]], triples: float, elapsed: float) -> None:
+def print_table(rows: list[list[str]], triples: float, elapsed: float, load_before: tuple[float, ...]) -> None:
     head = ["measure", "hrgraph", "baseline (same run)", "target"]
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(4)]
     line = "+".join("-" * (w + 2) for w in widths)
-    print(f"\nhrgraph bench — {triples:,.0f} triples, medians of runs, loopback, wrk, {elapsed:.0f} s\n")
+    size = f"{triples:,.0f} triples, " if triples else ""
+    loads = "/".join(f"{x:.1f}" for x in load_before), "/".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\nhrgraph bench — {size}medians of runs, loopback, wrk, {elapsed:.0f} s; load average (1/5/15 min) "
+          f"{loads[0]} at start, {loads[1]} at end, {os.cpu_count()} cores\n")
     for r in [head, None, *rows]:
         print(line if r is None else " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
 

@@ -3,6 +3,7 @@ place for the build's VoID description and the citation every page gives."""
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 
@@ -11,6 +12,7 @@ LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 LICENCE_NAME = "CC BY 4.0"
 
 
+@cache  # every page's citation asks; reading the installed metadata costs milliseconds (it scans sys.path)
 def version() -> str:
     """hrgraph's version ("0.0.0" when run from a source tree without installed metadata)."""
     try:

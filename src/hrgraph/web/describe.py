@@ -159,13 +159,22 @@ def describe(store: Store, iri: str, page: int = 1, page_size: int = 50, memo: L
 
 
 def own_query(iri: str) -> str:
+    """The resource's triples and its fragments' (linked from it, from one of its fragments, or defined by it).
+
+    Each branch ends in its own `?s ?p ?o` and the middle of a two-step path must itself be a fragment: with
+    one `?s ?p ?o` joined after the union, and any middle node (its type, its person, ...), the engine spent
+    2-10 ms here on 1M triples, more than all the other queries of a page together; now ~0.5-1 ms, the same
+    triples for every subject of the seed build and of 3,000 sampled at 1M."""
     node, prefix = sparql_iri(iri), sparql_string(iri + "#")
-    fragment = f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {prefix}))"
+
+    def fragment(var: str) -> str:
+        return f"FILTER(isIRI(?{var}) && STRSTARTS(STR(?{var}), {prefix}))"
+
     return f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
   {{ BIND({node} AS ?s) {node} ?p ?o }}
-  UNION {{ {{ {node} ?p1 ?s {fragment} }} UNION {{ {node} ?p1 ?m . ?m ?p2 ?s {fragment} }}
-          UNION {{ ?s <{RDFS.isDefinedBy}> {node} {fragment} }}
-          ?s ?p ?o }}
+  UNION {{ {node} ?p1 ?s {fragment("s")} ?s ?p ?o }}
+  UNION {{ {node} ?p1 ?m {fragment("m")} ?m ?p2 ?s {fragment("s")} ?s ?p ?o }}
+  UNION {{ ?s <{RDFS.isDefinedBy}> {node} {fragment("s")} ?s ?p ?o }}
 }}"""
 
 

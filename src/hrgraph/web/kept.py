@@ -72,6 +72,10 @@ class Kept:
         except sqlite3.Error as exc:  # busy, read-only, disk full: computed again next time
             self._warn(folder, exc)
 
+    def is_full(self, folder: Path) -> bool:
+        """True once this instance found `folder`'s file at its bound (nothing more is added to it)."""
+        return folder in self._full
+
     def _remember(self, build: str, kind: str, key: str, value: bytes) -> None:
         with self._lock:
             if build not in self._memory:

@@ -1,8 +1,9 @@
 """Answers ready before anyone asks: when a server starts serving a build, it runs each saved query (with its
 default parameters) once in the background and keeps the result for the build (`web.kept`), then renders the
-documents of every person (HTML and Turtle, the formats people and crawlers ask for most) in a process of
-its own at the lowest CPU priority, through the app itself, so the first request for a person is answered
-from the kept file like any later one.
+documents of every resource (HTML and Turtle, the formats people and crawlers ask for most: persons first,
+then organisations and statements, claims and events, evidence annotations last) in processes of their own
+at the lowest CPU priority, through the app itself, so the first request for any of them is answered from
+the kept file like any later one.
 
 A saved query over the whole graph takes seconds at a million triples; its answer is fixed until the next
 publish, so its first visitor should not pay for it. One process per build does the work (an exclusive
@@ -12,12 +13,12 @@ store's query workers under the configured limits, so clients keep the other wor
 runs out of time is simply left to its first visitor.
 
 Documents are rendered by `documents_main`: fresh interpreters, one per server process, each taking a share
-of the persons, at nice 19 (they get what the servers leave of the CPU). Each opens the build read-only
+of the resources, at nice 19 (they get what the servers leave of the CPU). Each opens the build read-only
 (leased, like any reader), builds the same app over it and requests each document through the app's WSGI
 stack, which keeps what it renders (`web.doccache`): the same code and headers as a client's request, never
-a second renderer. A warmer stops when the build is no longer the published one, and when its server dies.
-Only where the build has a folder (embedded): a remote build has no file the processes share. Why persons
-only, and why not at build time: README "Serving on every core".
+a second renderer. A warmer stops when the build is no longer the published one, when the build's kept file
+is full (`HRGRAPH_KEPT_MB`), and when its server dies. Only where the build has a folder (embedded): a remote
+build has no file the processes share. Why not at build time: README "Serving on every core".
 """
 
 from __future__ import annotations
@@ -34,15 +35,21 @@ from flask import Flask
 
 from hrgraph.config import Settings
 from hrgraph.errors import HrgraphError
-from hrgraph.model.vocab import HR
+from hrgraph.model.vocab import HR, OA
 from hrgraph.store.base import Dataset, Limits, Store
 from hrgraph.web import kept, processes, saved
 from hrgraph.web.context import SETTINGS, STORES
+from hrgraph.web.terms import sparql_string
 
 LOCK = "warmup.lock"
 DOCUMENTS_LOCK = "documents.lock"
 DOCUMENT_EXTENSIONS = ("html", "ttl")
-PERSONS = f"SELECT ?p WHERE {{ ?p a <{HR.Person}> }}"
+# Every typed resource with a document of its own (no fragment); those of these classes first, in this order
+# (the most visited first), then all others (claims, events, ...), then those of LAST (evidence annotations).
+RESOURCES = ("SELECT DISTINCT ?s WHERE {{ ?s a ?c "
+             "FILTER(isIRI(?s) && STRSTARTS(STR(?s), {base}) && !CONTAINS(STR(?s), '#')) }}")
+FIRST = (HR.Person, HR.Organisation, HR.Statement, HR.SourceDocument)
+LAST = OA.Annotation
 _ENTRY = "import sys; from hrgraph.web.warmup import documents_main; documents_main(int(sys.argv[1]))"
 
 
@@ -125,8 +132,21 @@ def start_documents(settings: Settings, cache_dir: Path | None) -> subprocess.Po
     return proc
 
 
+def in_order(store: Store, base: str) -> list[str]:
+    """Every resource of the build with a document under `base`, in the order the warm-up renders them."""
+    def of(cls: object) -> list[str]:
+        return [r["s"].value for r in store.select(f"SELECT ?s WHERE {{ ?s a <{cls}> }}") if "s" in r]
+
+    every = [r["s"].value for r in store.select(RESOURCES.format(base=sparql_string(base))) if "s" in r]
+    ordered = dict.fromkeys(iri for cls in FIRST for iri in of(cls))
+    last = dict.fromkeys(of(LAST))
+    ordered.update((iri, None) for iri in every if iri not in last)
+    ordered.update(last)
+    return [iri for iri in ordered if iri.startswith(base) and "#" not in iri]
+
+
 def documents_main(server: int) -> None:
-    """Render and keep each person's documents of one build (see the module docstring); exits early when
+    """Render and keep each resource's documents of one build (see the module docstring); exits early when
     another process does it, when the build is no longer published, or when the server dies."""
     from hrgraph.store.embedded import current_build, open_build
     from hrgraph.store.follow import Following
@@ -147,13 +167,15 @@ def documents_main(server: int) -> None:
         app = create_app(quiet, stores)
         client = app.test_client()
         store = stores.checkout()
-        persons = [r["p"].value for r in store.select(PERSONS) if "p" in r]
+        resources = in_order(store, quiet.base)
         stores.checkin(store)
-        for n, iri in enumerate(persons):
-            if n % slots != slot or not iri.startswith(quiet.base):
+        disk = kept.of(app)
+        for n, iri in enumerate(resources):
+            if n % slots != slot:
                 continue
-            if n % 100 == 0 and current_build(quiet.store_dir) != build_dir.name:
-                return  # a newer build is published: its own warmer takes over
+            if n % 100 == slot and (current_build(quiet.store_dir) != build_dir.name
+                                    or disk.is_full(build_dir / "kept")):
+                return  # a newer build is published (its own warmer takes over), or no room is left for this one
             for ext in DOCUMENT_EXTENSIONS:
                 client.get(f"/{iri[len(quiet.base):]}.{ext}")  # kept on its way out (web.doccache)
     finally:
