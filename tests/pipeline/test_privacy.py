@@ -178,5 +178,5 @@ def test_restricting_a_person_named_in_the_sources_masks_the_name_everywhere(tmp
     leaks = [str(p) for p, body in dist_files(root) if re.search(r"zlobina", body, re.IGNORECASE)]
     assert not leaks
     source = (root / "dist" / "sources" / "000_ea40ffb1ad6f29d2.txt").read_text(encoding="utf-8")
-    assert "Andrei Aliaksandrau and █████████████!" in source  # the other person stays, her name is masked
+    assert "Andrei Aliaksandrau and ███!" in source  # the other person stays, her name is masked (no length)
     assert "Andrei Aliaksandrau" in (root / "dist" / "hrgraph.ttl").read_text(encoding="utf-8")

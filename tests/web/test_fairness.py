@@ -82,7 +82,9 @@ def test_a_client_crashing_workers_is_refused_and_others_are_answered(built_root
     busy = threading.Event()
     busy.set()
     spam: list[requests.Response] = []
-    with serving(built_root, backend=backend, env={**FAIR, "HRGRAPH_QUERY_MEMORY_MB": "1000"}) as server, \
+    # The time limit well above a crash's few seconds: each strike is then a crash, never a timeout.
+    env = {**FAIR, "HRGRAPH_QUERY_MEMORY_MB": "1000", "HRGRAPH_QUERY_TIMEOUT": "60"}
+    with serving(built_root, backend=backend, env=env) as server, \
             ThreadPoolExecutor(2) as pool:
         other = pool.submit(other_client_during, server, busy)
         until = time.monotonic() + 90

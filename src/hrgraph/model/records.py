@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,9 @@ class Record:
 
     def ref(self) -> str:
         return f"{self.kind[:-1]} '{self.key}' ({self.origin})"
+
+
+REF = re.compile(r"\b([a-z]+) '([^'\s]+)' \(")  # a record's reference in a message (Record.ref): kind, key
 
 
 @dataclass(frozen=True)

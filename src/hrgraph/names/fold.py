@@ -40,6 +40,12 @@ def _script(ch: str) -> str:
     return name.split(" ", 1)[0].lower() if ch.isalpha() else ""
 
 
+def _prefer_same_case(table: dict[str, str], key: str, value: str) -> None:
+    """Map `key` to `value` unless it has a look-alike already, one of its own case over one of the other."""
+    if key not in table or (table[key].isupper() != key.isupper() and value.isupper() == key.isupper()):
+        table[key] = value
+
+
 @lru_cache(maxsize=1)
 def _lookalikes() -> tuple[dict[str, str], dict[str, str]]:
     """Letter → its look-alike in Latin, and Latin letter → its look-alike in Cyrillic (Unicode confusables)."""
@@ -52,12 +58,12 @@ def _lookalikes() -> tuple[dict[str, str], dict[str, str]]:
             for glyph in hit["homoglyphs"]:
                 c = glyph["c"]
                 if len(c) == 1 and c.isalpha():
-                    to_latin.setdefault(c, latin)
+                    _prefer_same_case(to_latin, c, latin)  # a capital І is an I, not an l
                     if _script(c) == "cyrillic":
-                        to_cyrillic.setdefault(latin, c)
-    for lat, cyr in (("K", "К"), ("k", "к"), ("M", "М"), ("H", "Н"), ("T", "Т"), ("B", "В")):
-        to_latin.setdefault(cyr, lat)  # capitals the table pairs only one way
-        to_cyrillic.setdefault(lat, cyr)
+                        _prefer_same_case(to_cyrillic, latin, c)
+    for lat, cyr in (("K", "К"), ("k", "к"), ("M", "М"), ("H", "Н"), ("T", "Т"), ("B", "В"), ("I", "І")):
+        _prefer_same_case(to_latin, cyr, lat)  # capitals the table pairs only one way (or with an l)
+        _prefer_same_case(to_cyrillic, lat, cyr)
     return to_latin, to_cyrillic
 
 

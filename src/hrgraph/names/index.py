@@ -124,7 +124,7 @@ class NameIndex:
     by_given: dict[str, set[str]] = field(default_factory=dict)
 
     def add(self, entity: str, spellings: Iterable[str]) -> None:
-        for spelling in spellings:
+        for spelling in (v for s in spellings for v in _double_surnames(s)):
             name = parse(spelling)
             if name is None or not name.surname:
                 continue
@@ -233,10 +233,12 @@ class NameIndex:
             other = toks[j]
             if not self._given_like(other):
                 continue
-            seen_given = True
             fit = frozenset(e for e in people if self._fits(e, keys, other))
             if fit:
                 return Mention(start, end, text[start:end], fit, "initial" if other.is_initial else "full")
+            # a given name that fits none of them makes somebody else's name, unless a comma stands between
+            # (a list: "Zhdanovich, Mikalai Shpakouski" may be two people): then the surname stands alone
+            seen_given |= "," not in text[min(tok.end, other.end):max(tok.start, other.start)]
         return Mention(tok.start, tok.end, tok.text, frozenset(), "other") if seen_given else None
 
     def _near_given(self, near: set[str]) -> dict[str, set[str]]:
@@ -285,6 +287,18 @@ class NameIndex:
         return sorted(out, key=lambda m: (-m.score, m.entity))[:limit]
 
 
+_DOUBLE = re.compile(r"\b([A-ZА-ЯЁІЎ][^\W\d_]+)-([A-ZА-ЯЁІЎ][^\W\d_]+)\b")
+
+
+def _double_surnames(spelling: str) -> list[str]:
+    """A name with a double surname (`Ihar Dabryniuk-Kavalenka`) and the name with each part alone: a text
+    may write either part alone, and each part of the double one must be found as theirs."""
+    m = _DOUBLE.search(spelling)
+    if m is None or " " not in spelling.strip():
+        return [spelling]
+    return [spelling, *(spelling[:m.start()] + part + spelling[m.end():] for part in m.groups())]
+
+
 def _without_patronymic(query: str) -> str:
     """A three-word name less its patronymic, for the spelling score: "Kazak Zinaida Ivanovna" and "Zinaida
     Ivanovna Kazak" are Zinaida Kazak written as court records and Russian-style lists write names, and the graph's
@@ -327,13 +341,16 @@ def given_mentions(index: NameIndex, text: str, entities: set[str], taken: list[
         return
     spans = sorted((m.start, m.end) for m in taken)
     k = 0
-    for tok in tokens(text):
+    toks = tokens(text)
+    for i, tok in enumerate(toks):
         while k < len(spans) and spans[k][1] <= tok.start:
             k += 1
         if k < len(spans) and spans[k][0] < tok.end:
             continue
         if not tok.text[:1].isupper() or tok.is_initial:
             continue
+        if i + 1 < len(toks) and toks[i + 1].text[:1].isupper() and text[tok.end:toks[i + 1].start] == " ":
+            continue  # "Dzmitry Kulakouski": the given name of someone else's full name
         people = {e for key in given_keys(tok.text) for e in by_key.get(key, ())}
         if people:
             yield Mention(tok.start, tok.end, tok.text, frozenset(people), "given")

@@ -32,6 +32,9 @@ _DOUBLE = re.compile(r"(.)\1+")
 # endings need none, since the skeleton drops vowels. Stripped only from words of text, longest first.
 ENDINGS = ("aiu", "oiu", "uiu", "iaha", "aha", "oho", "eho", "amu", "omu", "emu", "ami", "ovi", "evi", "es",
            "am", "om", "em", "im", "s")
+# Case endings of given names with a soft stem (Игорь: Игоря, Игорю; Ігар: Ігара), as normalised: tried only
+# against the table of given names, never to make a key.
+SOFT_ENDINGS = ("iem", "iom", "ia", "iu", "ie")
 MIN_SKELETON = 4
 PATRONYMIC = re.compile(r"(?:vh|vn)$")  # -avich / -ovich / -evich, -auna / -ovna / -evna
 
@@ -70,14 +73,15 @@ def surname_key(word: str) -> str:
 
 
 # Spellings that mean one thing in one system and another in the next: a word of text is tried both ways.
-AMBIGUOUS = (("cz", "ts"),  # Polish ч, or GOST 7.79-B ц (Voronczevich)
-             ("ou", "u"))  # Belarusian оў (Tsikhanouski), or French у (Loutsik)
+AMBIGUOUS = ((re.compile("cz"), "ts"),  # Polish ч, or GOST 7.79-B ц (Voronczevich)
+             (re.compile("ou"), "u"),  # Belarusian оў (Tsikhanouski), or French у (Loutsik)
+             (re.compile("(?<!t)ch"), "sh"))  # English ч, or French ш (Chpakovski; French ч is tch)
 
 
 def _variants(folded: str) -> set[str]:
     out = {folded}
     for spelled, meant in AMBIGUOUS:
-        out |= {v.replace(spelled, meant) for v in out if spelled in v}
+        out |= {spelled.sub(meant, v) for v in out if spelled.search(v)}
     return {normalise(v) for v in out}
 
 
@@ -122,7 +126,8 @@ def given_groups(word: str) -> frozenset[str]:
     out: set[str] = set()
     for reading in readings(word):
         norm = normalise(fold_word(reading))
-        stems = {norm} | {norm[: -len(e)] for e in ENDINGS if norm.endswith(e) and len(norm) - len(e) >= 2}
+        stems = {norm} | {norm[: -len(e)] for e in ENDINGS + SOFT_ENDINGS if norm.endswith(e) and
+                          len(norm) - len(e) >= 2}
         if norm[-1:] in ("a", "e", "i", "o", "u"):
             stems.add(norm[:-1])
         for stem in stems:

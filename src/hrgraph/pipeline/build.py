@@ -38,12 +38,12 @@ def _build(settings: Settings, out) -> BuildResult:
                          held_back=[e.record.ref() for e in gated.held_back])
     if not gated.conforms:
         result.held_back.append("(the graph as a whole: a violation no single record could be blamed for)")
-        _summary(result, settings, out, prepared.policy.mask)
+        _summary(result, settings, out, prepared.policy.redact)
         return result
     register_keys(registry, prepared.policy)
     result.triples = publish(settings, gated, model.ontology, model.vocab, result.problems, prepared.texts, out)
     result.published = True
-    _summary(result, settings, out, prepared.policy.mask)
+    _summary(result, settings, out, prepared.policy.redact)
     return result
 
 

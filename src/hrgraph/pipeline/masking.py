@@ -1,8 +1,10 @@
 """Masking protected persons in text, keys, file names and IRIs: the names index applied to every string.
 
 A `Masker` knows every person whose name shares a surname with a protected one (so that a namesake can be
-told apart) and which of them are withheld. A mention whose people are all withheld is masked with `█`,
-one per character, so evidence offsets hold; a mention that may be a withheld person or someone else (a
+told apart) and which of them are withheld. A mention whose people are all withheld is masked: in what is published
+(`hide`) and printed (`redact`) it becomes `███` whatever its length, since a length narrows down who it is
+(evidence offsets are mapped onto the masked text: `Hidden.at`); `mask` keeps lengths, for a tool that cuts
+context out of the original around the same offsets. A mention that may be a withheld person or someone else (a
 surname two people share, a misspelt name beside the protected person's given name) is *ambiguous*: masked
 in a value, and the caller withholds a source text that has one. Values of restricted fields are masked
 wherever they occur, as strings (they are not names). Keys, file names and IRIs that name a withheld person
@@ -15,12 +17,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 from urllib.parse import unquote
 
 from hrgraph.names import NameIndex, given_mentions, in_context, parse
 
 MASK = "█"
+TOKEN = MASK * 3  # what a masked name becomes in anything published or printed: the same whatever its length
+_HYPHENATED = re.compile(r"(?<=[^\W\d_])-\n(?=[^\W\d_])")  # a word hyphenated at the end of a line
+_RUN = re.compile(rf"{MASK}+(?:[\s.,'’-]*{MASK}+)*")  # one masked name, or several side by side
 MIN_VALUE_SECRET = 6
 
 
@@ -62,6 +69,7 @@ class Masker:
             return [], False
         out: list[tuple[int, int]] = []
         ambiguous = False
+        text = _HYPHENATED.sub("\u00ad\u00ad", text)  # "Dabry-\nniuk" is one word (same length: offsets hold)
         if self.withheld:
             mentions = in_context(self.index.find(text, near=self.withheld), text)
             named = {e for m in mentions if m.form in ("full", "initial") for e in m.entities} & self.withheld
@@ -81,6 +89,7 @@ class Masker:
         a secret: the check of what is about to be published, read without the document around it."""
         if not self.active or not text:
             return False
+        text = _HYPHENATED.sub("\u00ad\u00ad", text)
         if self.withheld and any(m.entities and m.entities <= self.withheld and m.form != "near"
                                  for m in in_context(self.index.find(unquote(text)), text)):
             return True
@@ -96,6 +105,31 @@ class Masker:
         for a, b in spans:
             chars[a:b] = MASK * (b - a)
         return "".join(chars), ambiguous
+
+    def redact(self, text: str) -> str:
+        """`text` for a message (build, ingest, review, the private report): masked, each masked name one
+        `███` whatever its length (a length narrows down who it is; messages have no offsets to keep)."""
+        return _RUN.sub(TOKEN, self.mask(text)[0])
+
+    def hide(self, text: str) -> Hidden:
+        """`text` as published: each masked span (a name, a restricted value) replaced by `███`, whatever
+        its length (a length narrows down who it is), with the way back to the offsets of the original."""
+        spans, ambiguous = self.spans(text)
+        if not spans:
+            return Hidden(text, ambiguous)
+        merged: list[tuple[int, int]] = []
+        for a, b in sorted(spans):
+            if merged and a <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+            else:
+                merged.append((a, b))
+        parts, last = [], 0
+        for a, b in merged:
+            parts += [text[last:a], TOKEN]
+            last = b
+        parts.append(text[last:])
+        shifts = tuple(accumulate((len(TOKEN) - (b - a) for a, b in merged), initial=0))
+        return Hidden("".join(parts), ambiguous, tuple(merged), tuple(a for a, _ in merged), shifts)
 
     def names(self, text: str) -> bool:
         """Whether a key, file name, IRI or URL names (or may name) a withheld person or holds a secret."""
@@ -116,3 +150,26 @@ class Masker:
                 head = f"{scheme}//{rest.split('/')[0]}"
             base = f"{head}/{self.token(base)}"
         return base + (hash_ + fragment if hash_ else "")
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """A text with its masked spans replaced by `TOKEN`, and the spans (merged, in order) they replaced."""
+
+    text: str
+    ambiguous: bool = False
+    spans: tuple[tuple[int, int], ...] = ()
+    starts: tuple[int, ...] = ()
+    shifts: tuple[int, ...] = (0,)  # how far the text after the first i spans moved
+
+    def at(self, offset: int, end: bool = False) -> int:
+        """Where an offset of the original text is in `text`: one inside a masked span goes to the start of
+        its token (an `end` offset to the token's end), so a quote cut inside a name takes the whole token."""
+        i = bisect_right(self.starts, offset - 1 if end else offset) - 1
+        if i < 0:
+            return offset
+        a, b = self.spans[i]
+        if offset >= b:
+            return offset + self.shifts[i + 1]
+        return a + self.shifts[i] + (len(TOKEN) if end and offset > a else 0)
+

@@ -158,8 +158,7 @@ def prepare(settings: Settings, inputs: Inputs, model: Model, out=sys.stdout, se
             if len(model.shapes) else GateResult(em.emitted, conforms=True)
     masker = em.policy.masker
     if masker.active:
-        gated.problems = [Problem(masker.mask(p.record)[0], p.rule, masker.mask(p.message)[0], p.severity,
-                                  masker.rename_iri(p.focus) if p.focus else "") for p in gated.problems]
+        gated.problems = em.policy.messages(gated.problems)
     verify(masker, gated, em.texts, em.problems + gated.problems)
     return Prepared(gated, em.problems, em.texts, em.policy, em.records)
 

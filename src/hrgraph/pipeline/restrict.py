@@ -12,7 +12,7 @@ is withheld; the rules (data/curated/README.md, "Restricted data"):
    Claims are withheld, not pseudonymised: a pseudonym next to a date, an article and a court often
    identifies someone. Restricted fields are removed from their record.
 3. Every mention of a withheld person in any string (values, labels, evidence quotes, RDF literals, source
-   texts, build messages) is masked, one `█` per character; a source text with a mention that cannot be
+   texts, build messages) is masked, `███` whatever its length; a source text with a mention that cannot be
    told apart from a withheld person is withheld whole, with the evidence that quotes it. Keys, file names
    and IRIs that name them are renamed `withheld-<hash>` (masking.py); a URL that names them is dropped.
 4. A saved query (queries/*.rq, published as an example) that names them stops the build (exit 2).
@@ -30,11 +30,11 @@ from typing import Any
 from hrgraph.config import Settings
 from hrgraph.errors import DataError
 from hrgraph.model.namespaces import Iris
-from hrgraph.model.records import Evidence, Problem, Record
-from hrgraph.names import NameIndex
+from hrgraph.model.records import REF, Evidence, Problem, Record
+from hrgraph.names import NameIndex, parse
 from hrgraph.pipeline.ingest.identity import KeyRegistry
-from hrgraph.pipeline.masking import Masker
-from hrgraph.pipeline.sources import SourceText, locate
+from hrgraph.pipeline.masking import Hidden, Masker
+from hrgraph.pipeline.sources import SourceText, locate, occurrences
 
 FLAG = "restricted"
 FIELDS = "restricted_fields"
@@ -53,10 +53,35 @@ class Policy:
     dropped: set[str] = field(default_factory=set)  # keys of records withheld for being about them
     renamed: dict[str, str] = field(default_factory=dict)  # key or file name -> withheld-<hash>
     withheld_sources: set[str] = field(default_factory=set)
+    hidden: dict[str, Hidden] = field(default_factory=dict)  # published file name -> its text as masked
     report: list[str] = field(default_factory=list)
 
     def mask(self, text: str) -> str:
-        return self.masker.mask(text)[0]
+        """A value as published: each masked name one `███`."""
+        return self.masker.hide(text).text
+
+    def redact(self, text: str) -> str:
+        """A message as shown: files and keys renamed, every mention masked to a fixed `███` (no length)."""
+        for old in sorted(self.renamed, key=len, reverse=True):
+            if old in text:
+                text = text.replace(old, self.renamed[old])
+        return self.masker.redact(text)
+
+    def about_withheld(self, text: str) -> bool:
+        """Whether a message is about a withheld record (refers to one, or to a line of a page withheld whole):
+        such a message is not shown at all, since what it says of them (a line, a rule, a label) is theirs."""
+        gone = self.persons | self.dropped
+        return any(key in gone for _, key in REF.findall(text)) or \
+            any(f"data/sources/{name}:" in text for name in self.withheld_sources)
+
+    def messages(self, problems: list[Problem]) -> list[Problem]:
+        """Build messages as shown: none about a withheld record (counted in the private report), the rest
+        redacted."""
+        shown = [p for p in problems if not self.about_withheld(f"{p.record} {p.message}")]
+        if len(shown) < len(problems):
+            self.report.append(f"{len(problems) - len(shown)} build message(s) about withheld records not shown")
+        return [replace(p, record=self.redact(p.record), message=self.redact(p.message),
+                        focus=self.masker.rename_iri(p.focus) if p.focus else "") for p in shown]
 
 
 def _texts_of(value: Any) -> Iterable[str]:
@@ -70,8 +95,13 @@ def _texts_of(value: Any) -> Iterable[str]:
 
 
 def person_names(record: Record, with_key: bool = False) -> list[str]:
+    """The names of a person record; `with_key`: its key too, when it spells one of their surnames
+    (`kirill-zhvalevsky`): a placeholder key (`protected-17`, `protected-b`) would make an ordinary word of every
+    text ("protected") a surname of theirs."""
     names = [t.strip() for t in (record.label, *_texts_of(record.fields.get("alt_labels"))) if t.strip()]
-    return names + ([re.sub(r"-\d+$", "", record.key)] if with_key else [])
+    key = re.sub(r"-\d+$", "", record.key)
+    surnames = {n.surname for n in map(parse, names) if n is not None}
+    return names + ([key] if with_key and (n := parse(key)) is not None and n.surname in surnames else [])
 
 
 def salt(settings: Settings, write: bool) -> bytes:
@@ -111,10 +141,11 @@ def protect(persons: list[tuple[str, list[str], bool]], masker: Masker) -> set[s
     return withheld
 
 
-def withheld_persons(records: list[Record], iris: Iris) -> set[str]:
+def withheld_persons(records: list[Record], iris: Iris, masker: Masker | None = None) -> set[str]:
     """The keys of the person records withheld (flagged, or named like a flagged person), for a tool that
-    shows records outside the preparation path (`hrgraph review`): what is about them is never proposed."""
-    masker = Masker()
+    shows records outside the preparation path (`hrgraph review`): what is about them is never proposed, and
+    `masker` (filled here) masks their names in what it shows."""
+    masker = Masker() if masker is None else masker
     prefix = str(iris.record("persons", ""))
     return {e[len(prefix):] for e in protect(persons_of_records(records, iris), masker) if e.startswith(prefix)}
 
@@ -186,9 +217,14 @@ def _evidence(record: Record, policy: Policy, raw: dict[str, SourceText],
             continue
         source = policy.renamed.get(e.source, e.source)
         span = locate(e, raw)
-        quote = masked[source].text[span.start:span.end] if not isinstance(span, str) and source in masked \
-            else policy.mask(e.quote)
-        out.append(Evidence(source, quote, e.occurrence))
+        if isinstance(span, str) or source not in policy.hidden:
+            out.append(Evidence(source, policy.mask(e.quote), e.occurrence))
+            continue
+        hidden = policy.hidden[source]
+        start = hidden.at(span.start)
+        quote = hidden.text[start:hidden.at(span.end, end=True)]
+        found = occurrences(hidden.text, quote)  # masking may make two different quotes alike: count again
+        out.append(Evidence(source, quote, found.index(start) + 1 if start in found else e.occurrence))
     return tuple(out)
 
 
@@ -219,14 +255,15 @@ def _texts(texts: dict[str, SourceText], policy: Policy) -> dict[str, SourceText
     """Source texts masked and renamed; a text with a mention that cannot be told apart is withheld whole."""
     out = {}
     for name, t in texts.items():
-        masked, ambiguous = policy.masker.mask(t.text)
-        if ambiguous:
+        hidden = policy.masker.hide(t.text)
+        if hidden.ambiguous:
             policy.withheld_sources |= {name, name.rsplit(".", 1)[0]}
             policy.report.append(f"withheld source text {_shown(name, policy)}: a mention in it may be a "
                                  "withheld person and cannot be told apart")
             continue
         new = policy.renamed.get(name, name)
-        out[new] = SourceText(new, masked)
+        out[new] = SourceText(new, hidden.text)
+        policy.hidden[new] = hidden
     return out
 
 
@@ -280,7 +317,7 @@ def write_report(settings: Settings, policy: Policy) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    lines = list(dict.fromkeys(policy.mask(line) for line in policy.report))
+    lines = list(dict.fromkeys(policy.redact(line) for line in policy.report))
     tmp.write_text("".join(f"{line}\n" for line in lines) or "nothing withheld\n", encoding="utf-8")
     tmp.replace(path)
 
@@ -308,7 +345,5 @@ def restrict_records(records: list[Record], texts: dict[str, SourceText], proble
     kept = _withhold(records, policy)
     _rename_keys(kept, policy)
     kept = [_clean(r, policy, texts, masked) for r in kept]
-    problems = [replace(p, record=policy.mask(p.record), message=policy.mask(p.message),
-                        focus=policy.masker.rename_iri(p.focus) if p.focus else "") for p in problems]
-    return kept, masked, problems
+    return kept, masked, policy.messages(problems)
 

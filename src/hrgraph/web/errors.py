@@ -5,7 +5,9 @@ errors, `QueryError` 400, `QueryTimeout` 504, `StoreError` 503, …; `Refused` i
 the one handler `install` registers answers it. Flask's own errors (unknown path, wrong method, a body over
 the limit) and any unexpected exception (500, logged with its traceback) take the same path, so no client
 ever sees Flask's default page. No route builds an error response itself: it raises (an error handler, which
-cannot raise, returns `answer(Refused(...))`), and the body is written here alone.
+cannot raise, returns `answer(Refused(...))`), and the body is written here alone. One deliberate exception:
+a person at `/sparql`'s plain HTML form sees the message above their query, in the editor page, with the
+error's status (web/sparql.py), rather than on a page without their query.
 
 The body: browsers get a small HTML page, JSON clients `{"error": {"status", "title", "message"}}`, everyone
 else (curl, SPARQL clients) plain text, which is where SPARQL clients look for the parser's message. A route

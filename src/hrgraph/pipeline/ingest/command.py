@@ -73,6 +73,28 @@ def _ingested_and_cited(result: IngestResult) -> Select:
     return select
 
 
+def _withheld(kind: str, key: str, policy: Policy) -> bool:
+    return (kind == "persons" and key in policy.persons) or key in policy.dropped
+
+
+def _decisions(result: IngestResult, policy: Policy) -> list[str]:
+    """The identity decisions (`--report`), none about a withheld person: which spellings were merged into
+    them, and by which name key, is theirs."""
+    decisions = sorted(result.resolver.decisions.values(), key=lambda d: (d.kind, d.key)) if result.resolver else []
+    shown = [policy.redact(str(d)) for d in decisions if not _withheld(d.kind, d.key, policy)]
+    hidden = len(decisions) - len(shown)
+    return shown + ([f"({hidden} decision(s) about withheld persons not shown)"] if hidden else [])
+
+
+def _explained(result: IngestResult, key: str, policy: Policy) -> str:
+    """`--explain KEY`: why the entity got its key, or that it is withheld (and nothing more)."""
+    if any(_withheld(d.kind, d.key, policy) for d in (result.resolver.decisions.values() if result.resolver
+                                                      else ()) if d.key == key):
+        return f"'{policy.redact(key)}' is withheld (a protected person): nothing about it is shown"
+    return "\n".join(policy.redact(line) for line in result.explain(key)) or \
+        f"no ingested entity has the key '{policy.redact(key)}'"
+
+
 def run(settings: Settings, files: list[str], fmt: str, out: str | None, explain: str | None = None,
         report: bool = False, err: TextIO = sys.stderr, register: bool = False) -> int:
     """Read the pages and print their RDF; nothing in the checkout is written unless `register` (the key
@@ -87,18 +109,17 @@ def run(settings: Settings, files: list[str], fmt: str, out: str | None, explain
         return 2
     prepared = prepare(settings, inputs, load_model(settings), io.StringIO(), _ingested_and_cited(result),
                        write_private=False, publish_unreviewed=True)  # shows the candidates, marked unreviewed
-    mask = prepared.policy.mask
+    policy = prepared.policy
     for p in prepared.problems:
-        print(mask(f"hrgraph ingest: {p.severity.lower()}: {p.record}: {p.message}"), file=err)
+        print(f"hrgraph ingest: {p.severity.lower()}: {p.record}: {p.message}", file=err)
     if explain:
-        for line in result.explain(explain) or [f"no ingested entity has the key '{explain}'"]:
-            print(mask(line), file=sys.stdout if out else err)
+        print(_explained(result, explain, policy), file=sys.stdout if out else err)
     if report:
-        for line in result.resolver.report() if result.resolver else []:
-            print(mask(f"  {line}"), file=err)
+        for line in _decisions(result, policy):
+            print(f"  {line}", file=err)
     gated = prepared.gated
     for e in gated.held_back:
-        print(mask(f"hrgraph ingest: held back (violates shapes/): {e.record.ref()}"), file=err)
+        print(policy.redact(f"hrgraph ingest: held back (violates shapes/): {e.record.ref()}"), file=err)
     for p in gated.problems:
         if p.severity == "Violation":
             print(f"hrgraph ingest: violation: {p}", file=err)

@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import getpass
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 import yaml
 
 from hrgraph.config import Settings
 from hrgraph.model.namespaces import Iris
-from hrgraph.model.records import Record
+from hrgraph.model.records import Evidence, Record
 from hrgraph.pipeline import restrict
 from hrgraph.pipeline.curated import load_curated
+from hrgraph.pipeline.masking import Masker
 from hrgraph.pipeline.review.candidates import Selection, pending, select
 from hrgraph.pipeline.review.decisions import decide
 
@@ -39,6 +40,7 @@ class Workspace:
     selection: Selection
     texts: dict[str, str]
     labels: dict[str, str]  # key -> label of every record (for showing references by name)
+    masker: Masker = field(default_factory=Masker)  # protected persons' names, masked in all it shows
 
     @classmethod
     def load(cls, settings: Settings) -> Workspace:
@@ -46,12 +48,20 @@ class Workspace:
 
         curated, _ = load_curated(settings.curated_dir, settings.root)
         result = ingest_files(source_paths(settings.sources_dir), curated, settings.data_dir / "keys.tsv")
-        labels = {r.key: r.label for r in list(curated) + result.records if r.label}
         selection = select(curated, result.records)
-        # A candidate about a protected person is never proposed (nor written to reviews.yaml, a tracked file).
-        protected = restrict.withheld_persons(list(curated) + result.records, Iris(settings.base))
+        # A candidate about a protected person is never proposed (nor written to reviews.yaml, a tracked file),
+        # and their names are masked in the texts and labels shown around the others.
+        masker = Masker()
+        protected = restrict.withheld_persons(list(curated) + result.records, Iris(settings.base), masker)
         selection.pending = [r for r in selection.pending if not restrict.is_about(r, protected)]
-        return cls(settings, selection, result.texts, labels)
+        labels = {r.key: masker.redact(r.label) for r in list(curated) + result.records if r.label}
+        return cls(settings, selection, result.texts, labels, masker)
+
+    def context(self, ev: Evidence, width: int = 300) -> tuple[str, str, str, str]:
+        """(file, before, quote, after) of a piece of evidence as shown: protected persons masked."""
+        text = self.texts.get(ev.source, "")
+        shown = self.masker.mask(text)[0] if text else ""
+        return (self.masker.redact(ev.source), *context(text, ev.quote, ev.occurrence, width, shown))
 
     def candidates(self) -> list[Record]:
         return pending(self.selection)
@@ -78,21 +88,25 @@ class Workspace:
                   "submitted_by", "addressed_to", "signatories"):
             if f.get(k) not in (None, "", []):
                 parts.append(f"{k}: {name(f[k])}")
-        return " | ".join(parts)
+        return self.masker.redact(" | ".join(parts))
 
 
 def curator(by: str | None, settings: Settings) -> str:
     return by or settings.curator or getpass.getuser()
 
 
-def context(text: str, quote: str, occurrence: int = 1, width: int = 300) -> tuple[str, str, str]:
-    """The text around the n-th occurrence of a quote: (before, quote, after)."""
+def context(text: str, quote: str, occurrence: int = 1, width: int = 300, shown: str | None = None) \
+        -> tuple[str, str, str]:
+    """The text around the n-th occurrence of a quote: (before, quote, after), cut from `shown` (the text
+    masked, of the same length) when given."""
+    shown = text if shown is None else shown
     pos = -1
     for _ in range(max(occurrence, 1)):
         pos = text.find(quote, pos + 1)
     if pos < 0:
-        return "", quote, ""
-    return text[max(0, pos - width):pos], quote, text[pos + len(quote):pos + len(quote) + width]
+        return "", quote if shown is text else "", ""
+    end = pos + len(quote)
+    return shown[max(0, pos - width):pos], shown[pos:end], shown[end:end + width]
 
 
 def parse_changes(pairs: list[str]) -> dict[str, Any]:
@@ -142,10 +156,10 @@ def interactive(ws: Workspace, by: str, out: TextIO, inp: TextIO) -> int:
         print(f"{r.key}  rule {r.fields.get('extracted_by')}  confidence {r.fields.get('confidence')}", file=out)
         print(ws.describe(r), file=out)
         if r.key in ws.selection.disputed:
-            print(f"DISAGREES with curated {ws.selection.disputed[r.key].ref()}", file=out)
+            print(f"DISAGREES with curated {ws.masker.redact(ws.selection.disputed[r.key].ref())}", file=out)
         for ev in r.evidence:
-            before, quote, after = context(ws.texts.get(ev.source, ""), ev.quote, ev.occurrence, 160)
-            print(f"[{ev.source}] …{before}\033[7m{quote}\033[0m{after}…", file=out)
+            file, before, quote, after = ws.context(ev, 160)
+            print(f"[{file}] …{before}\033[7m{quote}\033[0m{after}…", file=out)
         print("[a]ccept  [e]dit  [r]eject  [s]kip  [q]uit > ", end="", file=out, flush=True)
         answer = inp.readline().strip().lower()[:1]
         if answer == "q" or answer == "":

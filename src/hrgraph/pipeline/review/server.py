@@ -15,7 +15,7 @@ from flask import Flask, abort, redirect, render_template_string, request
 from werkzeug.serving import make_server
 
 from hrgraph.config import Settings
-from hrgraph.pipeline.review.command import EDITABLE, Workspace, context, parse_changes
+from hrgraph.pipeline.review.command import EDITABLE, Workspace, parse_changes
 
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
 
@@ -69,12 +69,12 @@ def create_app(ws: Workspace, curator: str) -> Flask:
         for r in ws.candidates():
             evidence = []
             for ev in r.evidence:
-                before, quote, after = context(ws.texts.get(ev.source, ""), ev.quote, ev.occurrence)
-                evidence.append({"file": ev.source, "before": before, "quote": quote, "after": after})
+                file, before, quote, after = ws.context(ev)
+                evidence.append({"file": file, "before": before, "quote": quote, "after": after})
             disputed = ws.selection.disputed.get(r.key)
             items.append({"key": r.key, "what": ws.describe(r), "rule": r.fields.get("extracted_by"),
                           "confidence": r.fields.get("confidence"), "evidence": evidence,
-                          "disputed": disputed.ref() if disputed else "",
+                          "disputed": ws.masker.redact(disputed.ref()) if disputed else "",
                           "fields": [(k, _shown(r.fields.get(k))) for k in EDITABLE if k in r.fields]})
         return render_template_string(PAGE, items=items, n=len(items), curator=curator, token=token,
                                       where=ws.settings.curated_dir / "reviews.yaml", message=request.args.get("m"))
