@@ -132,18 +132,20 @@ def cold_row(url: str, paths: list[str], ext: str, args: argparse.Namespace, wha
              root: Path | None = None) -> list[str]:
     """Documents nobody asked for before (`paths`: IRI paths without extension), at c=8: each run takes its
     own slice, so no request is answered from a document another request of the bench made; a slice served
-    to its end before the run's time is up would start over, and the row then says so. With `root`, the row
-    says how many of the documents the warm-up had rendered ahead when the row began."""
+    to its end before the run's time is up would start over, and the row then says so (runs of one second:
+    documents rendered ahead come at thousands a second). With `root`, the row says how many of the documents
+    the warm-up had rendered ahead when the row began."""
     accept = HTML if ext == "html" else TTL
     if root is not None:
-        ahead = kept_documents(root, {f"{p.lstrip('/')}|{ext}|1" for p in paths})
+        fmt = "html" if ext == "html" else "turtle"  # the format's name in the kept keys (formats.media)
+        ahead = kept_documents(root, {f"{p.lstrip('/')}|{fmt}|1" for p in paths})
         what += f", {ahead / max(1, len(paths)):.0%} of them rendered ahead"
     runs, exhausted = [], False
     size = len(paths) // max(1, args.runs)
     for r in range(args.runs):
         chunk = paths[r * size:(r + 1) * size]
-        load = wrk(url, [f"{p}.{ext}" for p in chunk], accept, 8, args.seconds)
-        exhausted |= load.rps * args.seconds > len(chunk)
+        load = wrk(url, [f"{p}.{ext}" for p in chunk], accept, 8, 1)
+        exhausted |= load.rps * 1 > len(chunk)
         runs.append(load)
     cold = median_load(runs)
     note = " (slice exhausted: partly repeated)" if exhausted else ""
@@ -199,8 +201,7 @@ def deref_rows(url: str, root: Path, work: Path, persons: int, args: argparse.Na
     (never rendered ahead), then warm (1,000 persons per format, loaded again), beside nginx serving the same
     1,000 documents from files."""
     rows = [warm_row(root, persons, args)]
-    half = persons // 2
-    pools = {"html": range(0, half), "ttl": range(half, persons)}  # first requests: disjoint per format
+    pools = {"html": range(0, persons), "ttl": range(0, persons)}  # a person's HTML and Turtle: two documents
     claims = claim_paths(url, 6000)
     claim_pools = {"html": claims[:len(claims) // 2], "ttl": claims[len(claims) // 2:]}
     warm_ids = [f"/id/person/p{n:06d}" for n in range(1, persons, max(1, persons // 1000))][:1000]

@@ -136,3 +136,14 @@ def _env(live: LiveServer) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("HRGRAPH_STORE", None)  # the command reads the site's embedded store
     return env
+
+
+def test_xref_json_refuses_in_json(live: LiveServer) -> None:
+    """A program posting to /xref.json reads its refusal as JSON whatever its Accept (it was text/plain)."""
+    r = requests.post(f"{live.url}/xref.json", data="name\nАлесь\n".encode("cp1251"),
+                      headers={"Content-Type": "text/csv", "Accept": "*/*"}, timeout=60)
+    assert r.status_code == 422 and r.headers["Content-Type"].startswith("application/json")
+    assert "not UTF-8" in r.json()["error"]["message"]
+    big = requests.post(f"{live.url}/xref.json", data=("name\n" + "Kazak Zinaida\n" * 100_000).encode(),
+                        headers={"Content-Type": "text/csv"}, timeout=120)
+    assert big.status_code == 413 and "split the list" in big.json()["error"]["message"]

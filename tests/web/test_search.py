@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -90,6 +91,9 @@ def test_a_search_box_on_every_page(live: LiveServer) -> None:
     for path in ("/", "/persons", "/id/person/zinaida-kazak", "/sparql", "/xref"):
         html = requests.get(live.url + path, headers={"Accept": "text/html"}, timeout=60).text
         assert 'action="/search"' in html and 'name="q"' in html, path
+        # every box stops at the server's limit (before: none on most pages, 500 on the search page)
+        boxes = re.findall(r'<input type="search"[^>]*>', html)
+        assert boxes and all('maxlength="200"' in box for box in boxes), (path, boxes)
 
 
 @pytest.mark.parametrize(("q", "says"), [("", "q is empty"), ("   ", "q is empty"),

@@ -5,7 +5,7 @@ HTML table, CSV (`/xref.csv`, `format=csv` or `Accept: text/csv`) or JSON (`/xre
 
 Refusals (xref/table.py) keep their 4xx and message: wrong encoding, no header, too many rows
 (`HRGRAPH_XREF_MAX_ROWS`), formula-like cells; a body past `HRGRAPH_MAX_BODY` is a 413 that says so
-in words for a list of names.
+in words for a list of names. They come in the format the extension names (`/xref.json`: JSON), else by Accept.
 """
 
 from __future__ import annotations
@@ -26,6 +26,14 @@ from hrgraph.xref.properties import PROPERTIES
 
 bp = Blueprint("crossref", __name__)
 FORMATS = {f.extension: f.media_type for f in (HTML, CSV, JSON)}  # from the one media-type table
+
+
+@bp.before_request
+def _errors_as_the_extension_says() -> None:
+    """`/xref.json` is asked by programs: its refusals come as JSON whatever the Accept (`.html` as a page)."""
+    fmt = {JSON.extension: JSON, HTML.extension: HTML}.get((request.view_args or {}).get("ext", ""))
+    if fmt is not None:
+        errors.answer_errors_as(fmt)
 
 
 @bp.get("/xref")

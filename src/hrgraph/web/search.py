@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Flask, Response, render_template, request
 
 from hrgraph.web import lists
 from hrgraph.web.errors import Refused
@@ -43,6 +43,11 @@ def checked_query(raw: str | None, what: str = "q") -> str:
         raise BadQuery(f"{what} is {len(text):,} characters long; at most {limit:,} are searched "
                        "(HRGRAPH_SEARCH_MAX_CHARS)")
     return text
+
+
+def install(app: Flask) -> None:
+    """Every search box stops typing where the server would refuse (`maxlength` = HRGRAPH_SEARCH_MAX_CHARS)."""
+    app.context_processor(lambda: {"search_max_chars": settings().search_max_chars})
 
 
 @bp.get("/search")
