@@ -5,8 +5,12 @@ Embedded store only where the kept file is looked at (a remote build has no fold
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
 import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -91,3 +95,18 @@ def test_kept_answers_are_bounded_and_survive_a_broken_folder(tmp_path: Path) ->
     blocked.write_text("not a folder")
     kept.put("b1", blocked / "kept", "document", "a", b"y")  # cannot be written: computed again next time
     assert kept.get("b1", blocked / "kept", "document", "a") is None
+
+
+@embedded_only("the port is taken before any store is asked")
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_a_port_in_use_is_said_not_a_traceback(built_root: Path, processes: str) -> None:
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "hrgraph.cli", "--root", str(built_root), "serve", "--port",
+                               str(port)], capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "HRGRAPH_PROCESSES": processes, "HRGRAPH_WARMUP": "0"})
+    assert done.returncode == 2, done.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "--port" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout

@@ -64,11 +64,22 @@ def share(settings: Settings, processes: int) -> Settings:
     return settings
 
 
+def cannot_listen(settings: Settings, exc: OSError) -> HrgraphError:
+    """A port in use or an address this machine does not have: said, not a traceback."""
+    return HrgraphError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}",
+                        hint="another server may hold the port: stop it, or choose another with --port "
+                             "(HRGRAPH_PORT)")
+
+
 def bind(settings: Settings) -> socket.socket:
     family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((settings.host, settings.port))
+    try:
+        sock.bind((settings.host, settings.port))
+    except OSError as exc:
+        sock.close()
+        raise cannot_listen(settings, exc) from None
     # Not listening yet: each child listens once its app is ready (waitress does), so until one is, a client
     # is refused at once rather than left waiting.
     sock.set_inheritable(True)

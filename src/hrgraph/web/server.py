@@ -100,10 +100,15 @@ def make_server(app: Any, settings: Settings, sock: socket.socket | None = None)
                     "clear_untrusted_proxy_headers": True} if settings.trusted_proxy else {}
     shared = {} if sock is None else {"_sock": sock, "bind_socket": False,
                                       "sockinfo": (sock.family, sock.type, sock.proto, sock.getsockname())}
-    return GuardedServer(app, settings.request_timeout_s, settings.connections_per_client,
-                         not settings.rate_limit_loopback, host=settings.host, port=settings.port, threads=THREADS,
-                         ident="hrgraph", connection_limit=settings.connection_limit, channel_timeout=IDLE_TIMEOUT_S,
-                         cleanup_interval=CHECK_EVERY_S, asyncore_use_poll=True, **shared, **behind_proxy)
+    try:
+        return GuardedServer(app, settings.request_timeout_s, settings.connections_per_client,
+                             not settings.rate_limit_loopback, host=settings.host, port=settings.port,
+                             threads=THREADS, ident="hrgraph", connection_limit=settings.connection_limit,
+                             channel_timeout=IDLE_TIMEOUT_S, cleanup_interval=CHECK_EVERY_S, asyncore_use_poll=True,
+                             **shared, **behind_proxy)
+    except OSError as exc:  # the port in use (one process: waitress binds it here)
+        from hrgraph.web.processes import cannot_listen
+        raise cannot_listen(settings, exc) from None
 
 
 def serve(settings: Settings) -> None:
