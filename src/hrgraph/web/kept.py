@@ -39,6 +39,7 @@ class Kept:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._memory: dict[str, dict[tuple[str, str], bytes]] = {}
+        self._memory_bytes: dict[str, int] = {}  # per build: kept up to date, not summed on every put
         self._full: set[Path] = set()
         self._warned: set[Path] = set()
 
@@ -80,11 +81,13 @@ class Kept:
         with self._lock:
             if build not in self._memory:
                 while len(self._memory) >= _MEMORY_BUILDS:
-                    del self._memory[next(iter(self._memory))]
-                self._memory[build] = {}
-            items = self._memory[build]
-            if sum(len(v) for v in items.values()) + len(value) <= self.max_bytes:
+                    oldest = next(iter(self._memory))
+                    del self._memory[oldest], self._memory_bytes[oldest]
+                self._memory[build], self._memory_bytes[build] = {}, 0
+            items, before = self._memory[build], len(self._memory[build].get((kind, key), b""))
+            if self._memory_bytes[build] - before + len(value) <= self.max_bytes:
                 items[(kind, key)] = value
+                self._memory_bytes[build] += len(value) - before
 
     def _connection(self, folder: Path) -> sqlite3.Connection | None:
         """This thread's connection to the folder's file (opened, and the table made, on first use)."""

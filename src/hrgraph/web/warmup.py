@@ -29,6 +29,7 @@ import pickle
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 from flask import Flask
@@ -72,7 +73,7 @@ def _follow(app: Flask) -> None:
                 start_documents(settings, store.cache_dir)
             finally:
                 stores.checkin(store)
-        threading.Event().wait(max(1.0, settings.follow_s))
+        time.sleep(max(1.0, settings.follow_s))
 
 
 def warm(app: Flask, store: Store) -> int:
