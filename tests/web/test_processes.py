@@ -1,10 +1,13 @@
-"""`hrgraph serve` on several processes: they share the port, the answers kept per build, and the limits.
+"""`hrgraph serve` on several processes: they share the port, the answers kept per build (and keep them in
+RAM), and the limits.
 
 Embedded store only where the kept file is looked at (a remote build has no folder: answers stay in memory).
 """
 
 from __future__ import annotations
 
+import ctypes
+import mmap
 import os
 import shutil
 import socket
@@ -17,9 +20,13 @@ from pathlib import Path
 import pytest
 import requests
 
-from hrgraph.web.kept import FILE, Kept
+from hrgraph.config import Settings
+from hrgraph.store.backends import open_store
+from hrgraph.web import create_app
+from hrgraph.web.kept import FILE, Kept, read_through
+from hrgraph.web.warmup import warm
 
-from conftest import children, embedded_only, serving
+from conftest import Backend, children, embedded_only, load_into_virtuoso, remote_env, remote_only, serving
 
 JSON = "application/sparql-results+json"
 
@@ -30,6 +37,40 @@ def kept_rows(root: Path) -> dict[str, int]:
         return {}
     with sqlite3.connect(path) as db:
         return dict(db.execute("SELECT kind, COUNT(*) FROM kept GROUP BY kind").fetchall())
+
+
+def resident_share(path: Path) -> float:
+    """The share of `path`'s pages in the OS page cache (mincore over a mapping that is never read)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mmap.restype = ctypes.c_void_p
+    libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+    libc.mincore.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p]
+    libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    size = path.stat().st_size
+    pages = (ctypes.c_ubyte * -(-size // mmap.PAGESIZE))()
+    with path.open("rb") as f:
+        address = libc.mmap(None, size, mmap.PROT_READ, mmap.MAP_SHARED, f.fileno(), 0)
+        assert address not in (None, ctypes.c_void_p(-1).value), os.strerror(ctypes.get_errno())
+        try:
+            assert libc.mincore(address, size, pages) == 0, os.strerror(ctypes.get_errno())
+        finally:
+            libc.munmap(address, size)
+    return sum(p & 1 for p in pages) / len(pages)
+
+
+def drop_from_ram(path: Path) -> None:
+    """What the kernel does to pages nobody read for a while: written back, then dropped from the page cache."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
+    if resident_share(path) > 0.5:
+        pytest.skip(f"{path.parent} keeps files in memory (tmpfs?): nothing to bring back")
+
+
+linux_only = pytest.mark.skipif(sys.platform != "linux", reason="page cache residency: mincore, fadvise, sendfile")
 
 
 @pytest.fixture
@@ -110,3 +151,73 @@ def test_a_port_in_use_is_said_not_a_traceback(built_root: Path, processes: str)
     assert done.returncode == 2, done.stderr
     assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "--port" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
+
+
+@linux_only
+def test_read_through_brings_back_what_the_kernel_dropped(tmp_path: Path) -> None:
+    folder = tmp_path / "build" / "kept"
+    folder.parent.mkdir()
+    kept = Kept(max_bytes=64 << 20)
+    for n in range(300):
+        kept.put("b1", folder, "document", f"id/person/p{n}|html|1", os.urandom(8000))
+    with sqlite3.connect(folder / FILE) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # every page in the main file
+    path = folder / FILE
+    drop_from_ram(path)
+    assert read_through(folder) >= path.stat().st_size
+    assert resident_share(path) > 0.95
+    assert kept.get("b1", folder, "document", "id/person/p7|html|1") is not None  # read, not changed
+    assert read_through(tmp_path / "gone") == 0  # a build deleted meanwhile: nothing, no error
+
+
+def warmers(server: int) -> list[int]:
+    """The document warmers under a server (children of its processes)."""
+    found = []
+    for child in children(server):
+        for pid in children(child):
+            try:
+                if b"documents_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    found.append(pid)
+            except OSError:
+                pass
+    return found
+
+
+@linux_only
+@embedded_only("the kept file is inside the embedded build's folder")
+def test_the_served_builds_kept_file_stays_in_ram(site: Path) -> None:
+    """Pages of the kept file the kernel drops are read back by the server within seconds, before a visitor
+    asks for them (the warm-up stops early here: a 1 MiB kept file is full after a few documents)."""
+    env = {"HRGRAPH_PROCESSES": "2", "HRGRAPH_WARMUP": "1", "HRGRAPH_KEPT_MB": "1"}
+    path = (site / "var/store/current").resolve() / "kept" / FILE
+    with serving(site, env=env) as live:
+        deadline = time.monotonic() + 120
+        while (not path.is_file() or warmers(live.process.pid)) and time.monotonic() < deadline:
+            time.sleep(0.5)  # until the warmers found the file full and stopped writing
+        assert path.is_file() and not warmers(live.process.pid)
+        drop_from_ram(path)
+        while resident_share(path) < 0.95 and time.monotonic() < deadline + 60:
+            time.sleep(1)
+        assert resident_share(path) > 0.95
+    assert not children(live.process.pid)
+
+
+@remote_only("a remote build has no folder: nothing to elect a warming process with")
+def test_warming_a_remote_build_leaves_the_output_open(built_root: Path, backend: Backend,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`warm` closes the lock it took; without a folder there is none (it once closed fd 1, stdout)."""
+    for key, value in remote_env(backend, load_into_virtuoso(built_root, backend)).items():
+        monkeypatch.setenv(key, value)
+    settings = Settings.from_env(root=built_root)
+    stores = open_store(settings)
+    try:
+        app = create_app(settings, stores)
+        store = stores.checkout()
+        before = os.fstat(1)
+        assert store.cache_dir is None
+        assert warm(app, store) > 0
+        after = os.fstat(1)
+        stores.checkin(store)
+    finally:
+        stores.close()
+    assert (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino)

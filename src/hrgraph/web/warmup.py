@@ -19,6 +19,12 @@ stack, which keeps what it renders (`web.doccache`): the same code and headers a
 a second renderer. A warmer stops when the build is no longer the published one, when the build's kept file
 is full (`HRGRAPH_KEPT_MB`), and when its server dies. Only where the build has a folder (embedded): a remote
 build has no file the processes share. Why not at build time: README "Serving on every core".
+
+What is kept must also stay in RAM: the kernel drops file pages nobody read for a while, and a first request
+would then wait for the disk (`web.kept` says how much). So one server process per build (an exclusive flock
+on `resident.lock`, taken over by another process if it dies) reads the build's kept file through the page
+cache every `RESIDENT_EVERY_S` seconds from its warm-up thread (`kept.read_through`), for as long as it
+serves that build.
 """
 
 from __future__ import annotations
@@ -44,6 +50,8 @@ from hrgraph.web.terms import sparql_string
 
 LOCK = "warmup.lock"
 DOCUMENTS_LOCK = "documents.lock"
+RESIDENT_LOCK = "resident.lock"
+RESIDENT_EVERY_S = 10.0  # the reclaim measured here takes pages untouched for about a minute
 DOCUMENT_EXTENSIONS = ("html", "ttl")
 # Every typed resource with a document of its own (no fragment); those of these classes first, in this order
 # (the most visited first), then all others (claims, events, ...), then those of LAST (evidence annotations).
@@ -63,17 +71,47 @@ def start(app: Flask) -> threading.Thread:
 
 def _follow(app: Flask) -> None:
     stores, settings = app.extensions[STORES], app.config[SETTINGS]
-    done = None
+    done, resident = None, Resident()
     while True:
         if stores.build_id != done:
             store = stores.checkout()
             try:
                 done = store.build_id
+                resident.follow(store.cache_dir)
                 warm(app, store)
                 start_documents(settings, store.cache_dir)
             finally:
                 stores.checkin(store)
+        resident.keep()
         time.sleep(max(1.0, settings.follow_s))
+
+
+class Resident:
+    """Keeps one build's kept file in the page cache, from whichever server process holds its resident lock."""
+
+    def __init__(self) -> None:
+        self.folder: Path | None = None
+        self.lock: int | None = None  # fd holding the lock of `folder`, once this process has it
+        self.due = 0.0
+
+    def follow(self, folder: Path | None) -> None:
+        """From now on, the build whose kept folder is `folder` (None: a remote build, nothing to keep)."""
+        if self.lock is not None:
+            os.close(self.lock)
+        self.folder, self.lock, self.due = folder, None, 0.0
+
+    def keep(self) -> int:
+        """Read the file through (`kept.read_through`) when due and this process holds the lock (taken here, or
+        tried again next time); how many bytes were read."""
+        if self.folder is None or time.monotonic() < self.due:
+            return 0
+        self.due = time.monotonic() + RESIDENT_EVERY_S
+        if self.lock is None:
+            lock = _claim(self.folder, RESIDENT_LOCK)
+            if isinstance(lock, bool):  # another process keeps it, or no lock can be had: nobody to share with
+                return 0
+            self.lock = lock
+        return kept.read_through(self.folder)
 
 
 def warm(app: Flask, store: Store) -> int:
@@ -95,7 +133,7 @@ def warm(app: Flask, store: Store) -> int:
             kept.keep_result(memory, store, query.text, limits, result)
             ran += 1
     finally:
-        if isinstance(lock, int):
+        if not isinstance(lock, bool):  # True (nothing to share) is an int too: it must not close fd 1
             os.close(lock)
     return ran
 
