@@ -24,6 +24,7 @@ from hrgraph.errors import HrgraphError, StoreError
 from hrgraph.store.results import QueryResult
 
 Term = NamedNode | BlankNode | Literal
+Node = NamedNode | BlankNode
 Row = dict[str, Term]
 
 
@@ -108,6 +109,15 @@ class Store(Protocol):
 
     def ask(self, query: str) -> bool: ...
 
+    def outgoing(self, subjects: Iterable[Node], predicates: Sequence[str] = ()) -> list[Triple]:
+        """Every triple whose subject is one of `subjects` (and whose predicate is one of `predicates`, when
+        given), each once: the lookups a page is built from (`web.describe`), without a query to parse."""
+        ...
+
+    def incoming(self, obj: NamedNode, predicates: Sequence[str] = ()) -> list[Triple]:
+        """Every triple whose object is `obj` (and whose predicate is one of `predicates`, when given)."""
+        ...
+
     def run(self, query: str, dataset: Dataset | None = None, limits: Limits | None = None,
             base_iri: str | None = None) -> QueryResult:
         """Evaluate a client's query within `limits` (default: the configured ones); `base_iri` resolves relative
@@ -137,6 +147,20 @@ class Stores(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def lookup_query(subjects: Iterable[Node] = (), predicates: Sequence[str] = (), obj: NamedNode | None = None) -> str:
+    """`outgoing` (with `subjects`) or `incoming` (with `obj`) as one CONSTRUCT, for a back-end that answers
+    only queries (remote). A blank node cannot be named in a query to another store: it is left out."""
+    where = "?s ?p ?o"
+    if obj is not None:
+        where = f"BIND({obj} AS ?o) ?s ?p ?o"
+    else:
+        named = " ".join(str(s) for s in subjects if isinstance(s, NamedNode))
+        where = f"VALUES ?s {{ {named} }} ?s ?p ?o"
+    if predicates:
+        where += f" FILTER(?p IN ({', '.join(f'<{p}>' for p in predicates)}))"
+    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}"
 
 
 def published_graphs(files: Path, base: str) -> dict[str, Path]:

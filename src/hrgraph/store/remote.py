@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import re
 import socket
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from urllib.error import HTTPError, URLError
 
@@ -28,7 +29,7 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 from hrgraph.config import Settings
 from hrgraph.errors import StoreError
 from hrgraph.store import sparqlfix
-from hrgraph.store.base import Dataset, Limits, QueryError, QueryTimeout, Row
+from hrgraph.store.base import Dataset, Limits, Node, QueryError, QueryTimeout, Row, lookup_query
 from hrgraph.store.buildgraphs import BuildView, control_graph, view_query
 from hrgraph.store.follow import Following
 from hrgraph.store.results import QueryResult, encode
@@ -178,6 +179,13 @@ class RemoteStore:
 
     def ask(self, query: str) -> bool:
         return bool(self.endpoint.results(query, self.view))
+
+    def outgoing(self, subjects: Iterable[Node], predicates: Sequence[str] = ()) -> list[ox.Triple]:
+        subjects = [s for s in subjects if isinstance(s, ox.NamedNode)]
+        return self.construct(lookup_query(subjects, predicates)) if subjects else []
+
+    def incoming(self, obj: ox.NamedNode, predicates: Sequence[str] = ()) -> list[ox.Triple]:
+        return self.construct(lookup_query(predicates=predicates, obj=obj))
 
     def run(self, query: str, dataset: Dataset | None = None, limits: Limits | None = None,
             base_iri: str | None = None) -> QueryResult:

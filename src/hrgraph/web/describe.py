@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from hrgraph.model.vocab import DCTERMS, HR, OA, PROV, RDF, RDFS
 from hrgraph.store.base import Store, Term
@@ -27,6 +27,7 @@ from hrgraph.web.labels import LabelMemo, fetch_labels, label_of
 from hrgraph.web.terms import sparql_iri, sparql_string
 
 RDF_TYPE, RDFS_LABEL, DCT_TITLE = str(RDF.type), str(RDFS.label), str(DCTERMS.title)
+RDFS_IS_DEFINED_BY = str(RDFS.isDefinedBy)
 MAX_LABELLED = 2000
 MAX_MENTIONS = 20  # statements that merely mention it; all of them are in the paged incoming links
 
@@ -36,6 +37,8 @@ HR_STATED_IN, HR_MENTIONS, HR_HAS_EVIDENCE = str(HR.statedIn), str(HR.mentions),
 HR_PERSON_CLASS, HR_STATEMENT = str(HR.Person), str(HR.Statement)
 OA_HAS_BODY, OA_HAS_TARGET, OA_HAS_SOURCE = str(OA.hasBody), str(OA.hasTarget), str(OA.hasSource)
 OA_HAS_SELECTOR, OA_EXACT = str(OA.hasSelector), str(OA.exact)
+OA_HAS_BODY_NODE, OA_HAS_TARGET_NODE, OA_HAS_SOURCE_NODE, OA_HAS_SELECTOR_NODE, OA_EXACT_NODE = (
+    NamedNode(p) for p in (OA_HAS_BODY, OA_HAS_TARGET, OA_HAS_SOURCE, OA_HAS_SELECTOR, OA_EXACT))
 AGENT_CLASSES = {str(HR.Person), str(HR.Organisation)}
 CLAIM_CLASSES = {str(HR[c]) for c in ("Claim", "Recognition", "Charge", "Demand", "Submission", "Signature",
                                       "StatisticalClaim", "Event", "Detention", "Trial", "DeathInCustody",
@@ -147,9 +150,10 @@ def unique(triples: Iterable[Triple]) -> list[Triple]:
 
 def describe(store: Store, iri: str, page: int = 1, page_size: int = 50, memo: LabelMemo | None = None) -> Description:
     """The description of `iri`; raises ValueError for a string that is not an IRI."""
-    d = Description(iri, page, store.construct(own_query(iri)))
+    node = NamedNode(iri)
+    d = Description(iri, page, own(store, node))
     if set(d.types) & (AGENT_CLASSES | CLAIM_CLASSES):
-        d.context = context(store, iri, about=bool(set(d.types) & AGENT_CLASSES))
+        d.context = context(store, node, about=bool(set(d.types) & AGENT_CLASSES))
     rows = store.select(incoming_query(iri, page_size + 1, (page - 1) * page_size))
     d.incoming = [(r["s"].value, r["p"].value) for r in rows]
     d.has_next = len(d.incoming) > page_size
@@ -158,48 +162,72 @@ def describe(store: Store, iri: str, page: int = 1, page_size: int = 50, memo: L
     return d
 
 
-def own_query(iri: str) -> str:
-    """The resource's triples and its fragments' (linked from it, from one of its fragments, or defined by it).
+def own(store: Store, node: NamedNode) -> list[Triple]:
+    """The resource's triples and its fragments' (`{iri}#…`): those it links to, those its fragments link to,
+    and those defined by it (`rdfs:isDefinedBy`, the terms of `/ontology`). Lookups, not a query: a query
+    costs the engine 0.2-1 ms to parse and plan before it reads anything, a lookup 10-20 µs in memory."""
+    prefix = node.value + "#"
 
-    Each branch ends in its own `?s ?p ?o` and the middle of a two-step path must itself be a fragment: with
-    one `?s ?p ?o` joined after the union, and any middle node (its type, its person, ...), the engine spent
-    2-10 ms here on 1M triples, more than all the other queries of a page together; now ~0.5-1 ms, the same
-    triples for every subject of the seed build and of 3,000 sampled at 1M."""
-    node, prefix = sparql_iri(iri), sparql_string(iri + "#")
+    def fragments(triples: Iterable[Triple]) -> list[NamedNode]:
+        return list(dict.fromkeys(t.object for t in triples if isinstance(t.object, NamedNode)
+                                  and t.object.value.startswith(prefix)))
 
-    def fragment(var: str) -> str:
-        return f"FILTER(isIRI(?{var}) && STRSTARTS(STR(?{var}), {prefix}))"
-
-    return f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
-  {{ BIND({node} AS ?s) {node} ?p ?o }}
-  UNION {{ {node} ?p1 ?s {fragment("s")} ?s ?p ?o }}
-  UNION {{ {node} ?p1 ?m {fragment("m")} ?m ?p2 ?s {fragment("s")} ?s ?p ?o }}
-  UNION {{ ?s <{RDFS.isDefinedBy}> {node} {fragment("s")} ?s ?p ?o }}
-}}"""
+    triples = store.outgoing([node])
+    first = store.outgoing(fragments(triples))
+    second = store.outgoing(fragments(first))
+    defined = [t.subject for t in store.incoming(node, [RDFS_IS_DEFINED_BY])
+               if isinstance(t.subject, NamedNode) and t.subject.value.startswith(prefix)]
+    return unique(triples + first + second + store.outgoing(defined))
 
 
-def context(store: Store, iri: str, *, about: bool) -> list[Triple]:
-    """Claims/events about an agent (or the claim itself), their evidence, and the statements involved.
-
-    A few small queries, each starting from bound resources: one combined UNION made the engine scan every
-    statement's fields and took 140 ms on 300k triples (over a second on 1M); these take under 1 ms each."""
-    node = sparql_iri(iri)
-    claims = (f"{{ ?c <{HR_PERSON}> {node} }} UNION {{ ?c <{HR_ORGANISATION}> {node} }} "
-              f"UNION {{ BIND({node} AS ?c) }}") if about else f"BIND({node} AS ?c)"
-    triples = store.construct(f"CONSTRUCT {{ ?c ?cp ?co }} WHERE {{ {claims} ?c ?cp ?co }}")
-    triples += store.construct(f"""CONSTRUCT {{ ?ann <{OA_HAS_BODY}> ?c ; <{OA_HAS_TARGET}> ?t .
-          ?t <{OA_HAS_SOURCE}> ?src ; <{OA_HAS_SELECTOR}> ?sel . ?sel <{OA_EXACT}> ?exact }}
-        WHERE {{ {claims} ?c <{HR_HAS_EVIDENCE}> ?ann . ?ann <{OA_HAS_TARGET}> ?t . ?t <{OA_HAS_SOURCE}> ?src ;
-          <{OA_HAS_SELECTOR}> ?sel . ?sel <{OA_EXACT}> ?exact }}""")
-    statements = {t.object.value for t in triples if t.predicate.value == HR_STATED_IN}
-    rows = store.select(f"SELECT DISTINCT ?st WHERE {{ ?st <{HR_MENTIONS}> {node} }} ORDER BY ?st LIMIT {MAX_MENTIONS}")
-    statements |= {r["st"].value for r in rows if "st" in r}
+def context(store: Store, node: NamedNode, *, about: bool) -> list[Triple]:
+    """Claims/events about an agent (or the claim itself), their evidence, and the statements involved."""
+    claims = [node]
+    if about:
+        claims += [t.subject for t in store.incoming(node, [HR_PERSON, HR_ORGANISATION])]
+    triples = store.outgoing(dict.fromkeys(claims))
+    triples += evidence(store, triples)
+    statements = {t.object for t in triples if t.predicate.value == HR_STATED_IN and isinstance(t.object, NamedNode)}
+    mentions = sorted({t.subject for t in store.incoming(node, [HR_MENTIONS]) if isinstance(t.subject, NamedNode)},
+                      key=lambda s: s.value)
+    statements.update(mentions[:MAX_MENTIONS])
     if not statements:
         return triples
-    values = " ".join(sparql_iri(st) for st in sorted(statements))
-    fields = ", ".join(f"<{p}>" for p in STATEMENT_FIELDS)
-    return triples + store.construct(
-        f"CONSTRUCT {{ ?st ?sp ?so }} WHERE {{ VALUES ?st {{ {values} }} ?st ?sp ?so FILTER(?sp IN ({fields})) }}")
+    return triples + store.outgoing(sorted(statements, key=lambda s: s.value), STATEMENT_FIELDS)
+
+
+def evidence(store: Store, claims: list[Triple]) -> list[Triple]:
+    """Each claim's evidence that is complete: annotation -> target -> source and selector -> exact quote,
+    as `ann oa:hasBody claim`, `ann oa:hasTarget t`, `t oa:hasSource src`, `t oa:hasSelector sel`,
+    `sel oa:exact quote` (a target without a source or a quoted selector is not evidence a page can show)."""
+    bodies = [(t.object, t.subject) for t in claims if t.predicate.value == HR_HAS_EVIDENCE and
+              isinstance(t.object, NamedNode | BlankNode)]
+    targets = by_subject(store.outgoing(dict.fromkeys(a for a, _ in bodies), [OA_HAS_TARGET]))
+    target_nodes = [o for objects in targets.values() for o in objects if isinstance(o, NamedNode | BlankNode)]
+    parts = store.outgoing(dict.fromkeys(target_nodes), [OA_HAS_SOURCE, OA_HAS_SELECTOR])
+    sources = by_subject(t for t in parts if t.predicate.value == OA_HAS_SOURCE)
+    selectors = by_subject(t for t in parts if t.predicate.value == OA_HAS_SELECTOR)
+    selector_nodes = [o for objects in selectors.values() for o in objects if isinstance(o, NamedNode | BlankNode)]
+    exacts = by_subject(store.outgoing(dict.fromkeys(selector_nodes), [OA_EXACT]))
+    out: list[Triple] = []
+    for ann, claim in bodies:
+        for target in targets.get(ann, []):
+            quoted = [sel for sel in selectors.get(target, []) if exacts.get(sel)]
+            if not sources.get(target) or not quoted:
+                continue
+            out += [Triple(ann, OA_HAS_BODY_NODE, claim), Triple(ann, OA_HAS_TARGET_NODE, target)]
+            out += [Triple(target, OA_HAS_SOURCE_NODE, src) for src in sources[target]]
+            for sel in quoted:
+                out.append(Triple(target, OA_HAS_SELECTOR_NODE, sel))
+                out += [Triple(sel, OA_EXACT_NODE, exact) for exact in exacts[sel]]
+    return unique(out)
+
+
+def by_subject(triples: Iterable[Triple]) -> dict[Term, list[Term]]:
+    out: dict[Term, list[Term]] = defaultdict(list)
+    for t in triples:
+        out[t.subject].append(t.object)
+    return out
 
 
 def incoming_query(iri: str, limit: int, offset: int) -> str:
