@@ -143,10 +143,10 @@ def test_lookups_take_every_graph_once_and_skip_what_they_cannot_name(generated:
         own = store.outgoing([person, person])
         assert own and len(own) == len(set(own))
         assert {t.predicate.value for t in store.outgoing([person], [str(RDFS.label)])} <= {str(RDFS.label)}
-        claims = store.incoming(person, [str(HR.person)])
+        claims = store.incoming([person], [str(HR.person)])
         assert claims and all(t.object == person for t in claims)
         assert store.outgoing([]) == []
         assert store.outgoing([ox.NamedNode(BASE + "id/person/nobody")]) == []
-    statements = [t.subject for t in disk.incoming(ox.NamedNode(str(HR.Statement)))]
+    statements = [t.subject for t in disk.incoming([ox.NamedNode(str(HR.Statement))])]
     titles = disk.outgoing(statements, [str(DCTERMS.title), str(HR.date)])
     assert titles and {t.predicate.value for t in titles} <= {str(DCTERMS.title), str(HR.date)}

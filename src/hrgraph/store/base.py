@@ -114,8 +114,9 @@ class Store(Protocol):
         given), each once: the lookups a page is built from (`web.describe`), without a query to parse."""
         ...
 
-    def incoming(self, obj: NamedNode, predicates: Sequence[str] = ()) -> list[Triple]:
-        """Every triple whose object is `obj` (and whose predicate is one of `predicates`, when given)."""
+    def incoming(self, objects: Iterable[NamedNode], predicates: Sequence[str] = ()) -> list[Triple]:
+        """Every triple whose object is one of `objects` (and whose predicate is one of `predicates`, when given),
+        each once. Mind an object with many links (a class, a much-cited statement): all of them are read."""
         ...
 
     def run(self, query: str, dataset: Dataset | None = None, limits: Limits | None = None,
@@ -149,15 +150,11 @@ class Stores(Protocol):
     def close(self) -> None: ...
 
 
-def lookup_query(subjects: Iterable[Node] = (), predicates: Sequence[str] = (), obj: NamedNode | None = None) -> str:
-    """`outgoing` (with `subjects`) or `incoming` (with `obj`) as one CONSTRUCT, for a back-end that answers
-    only queries (remote). A blank node cannot be named in a query to another store: it is left out."""
-    where = "?s ?p ?o"
-    if obj is not None:
-        where = f"BIND({obj} AS ?o) ?s ?p ?o"
-    else:
-        named = " ".join(str(s) for s in subjects if isinstance(s, NamedNode))
-        where = f"VALUES ?s {{ {named} }} ?s ?p ?o"
+def lookup_query(nodes: Iterable[Node], predicates: Sequence[str] = (), *, incoming: bool = False) -> str:
+    """`outgoing` (triples of `nodes` as subjects) or `incoming` (as objects) as one CONSTRUCT, for a back-end
+    that answers only queries (remote). A blank node cannot be named in a query to another store: left out."""
+    named = " ".join(str(n) for n in nodes if isinstance(n, NamedNode))
+    where = f"VALUES {'?o' if incoming else '?s'} {{ {named} }} ?s ?p ?o"
     if predicates:
         where += f" FILTER(?p IN ({', '.join(f'<{p}>' for p in predicates)}))"
     return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}"

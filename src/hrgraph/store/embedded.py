@@ -111,8 +111,9 @@ class EmbeddedStore:
         kinds = [ox.NamedNode(p) for p in predicates] or [None]
         return self._lookup((s, p, None) for s in subjects for p in kinds)
 
-    def incoming(self, obj: ox.NamedNode, predicates: Sequence[str] = ()) -> list[ox.Triple]:
-        return self._lookup((None, p, obj) for p in [ox.NamedNode(p) for p in predicates] or [None])
+    def incoming(self, objects: Iterable[ox.NamedNode], predicates: Sequence[str] = ()) -> list[ox.Triple]:
+        kinds = [ox.NamedNode(p) for p in predicates] or [None]
+        return self._lookup((None, p, o) for o in objects for p in kinds)
 
     def _lookup(self, patterns: Iterable[Pattern]) -> list[ox.Triple]:
         """The triples matching any of `patterns` in the union of the graphs, each once (in order found)."""

@@ -36,6 +36,7 @@ from hrgraph.store.results import QueryResult, encode
 
 XML_RESULTS = "application/sparql-results+xml"
 NTRIPLES = "application/n-triples"
+LOOKUP_CHUNK = 200  # nodes named in one lookup query
 GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
 DCT_IDENTIFIER = str(DCTERMS.identifier)
 TIMEOUT_GRACE_S = 1.0  # the socket gives up this long after the engine should have stopped the query itself
@@ -181,11 +182,19 @@ class RemoteStore:
         return bool(self.endpoint.results(query, self.view))
 
     def outgoing(self, subjects: Iterable[Node], predicates: Sequence[str] = ()) -> list[ox.Triple]:
-        subjects = [s for s in subjects if isinstance(s, ox.NamedNode)]
-        return self.construct(lookup_query(subjects, predicates)) if subjects else []
+        return self._lookup(subjects, predicates, incoming=False)
 
-    def incoming(self, obj: ox.NamedNode, predicates: Sequence[str] = ()) -> list[ox.Triple]:
-        return self.construct(lookup_query(predicates=predicates, obj=obj))
+    def incoming(self, objects: Iterable[ox.NamedNode], predicates: Sequence[str] = ()) -> list[ox.Triple]:
+        return self._lookup(objects, predicates, incoming=True)
+
+    def _lookup(self, nodes: Iterable[Node], predicates: Sequence[str], incoming: bool) -> list[ox.Triple]:
+        """One query per `LOOKUP_CHUNK` nodes (a query text of bounded size), each triple once."""
+        named = list(dict.fromkeys(n for n in nodes if isinstance(n, ox.NamedNode)))
+        found: dict[ox.Triple, None] = {}
+        for i in range(0, len(named), LOOKUP_CHUNK):
+            found.update(dict.fromkeys(self.construct(lookup_query(named[i:i + LOOKUP_CHUNK], predicates,
+                                                                   incoming=incoming))))
+        return list(found)
 
     def run(self, query: str, dataset: Dataset | None = None, limits: Limits | None = None,
             base_iri: str | None = None) -> QueryResult:

@@ -6,7 +6,7 @@ then language (English, untagged, any other), then the text itself, so a page al
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from pyoxigraph import Literal, NamedNode
 
@@ -66,16 +66,29 @@ class LabelMemo:
 
 
 def fetch_labels(store: Store, iris: list[str], memo: LabelMemo | None = None) -> dict[str, str]:
-    """The best label of each IRI (one lookup each; one query over a remote store): by property preference,
-    then @en, untagged, any language."""
+    """The best label of each IRI: by property preference, then @en, untagged, any language."""
     known, missing = memo.split(store.build_id, iris) if memo else ({}, iris)
     if not missing:
         return known
-    triples = store.outgoing([NamedNode(i) for i in missing], LABEL_PROPERTIES)
-    found = best_of((t.subject.value, t.predicate.value, t.object) for t in triples)
+    found = best_of(_label_statements(store, missing))
     if memo:
         memo.remember(store.build_id, missing, found)
     return known | found
+
+
+def _label_statements(store: Store, iris: list[str]) -> Iterator[tuple[str, str, Term]]:
+    """(IRI, property, label) of the first label property each IRI has, in order of preference: the best label
+    is among those (`best_of` ranks the property first), and most IRIs have the first, so most need one lookup."""
+    remaining = [NamedNode(i) for i in iris]
+    for prop in LABEL_PROPERTIES:
+        labelled = set()
+        for t in store.outgoing(remaining, [prop]):
+            if isinstance(t.object, Literal):
+                labelled.add(t.subject.value)
+                yield t.subject.value, prop, t.object
+        remaining = [n for n in remaining if n.value not in labelled]
+        if not remaining:
+            return
 
 
 def best_of(statements: Iterable[tuple[str, str, Term]]) -> dict[str, str]:
