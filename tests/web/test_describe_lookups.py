@@ -150,3 +150,22 @@ def test_lookups_take_every_graph_once_and_skip_what_they_cannot_name(generated:
     statements = [t.subject for t in disk.incoming([ox.NamedNode(str(HR.Statement))])]
     titles = disk.outgoing(statements, [str(DCTERMS.title), str(HR.date)])
     assert titles and {t.predicate.value for t in titles} <= {str(DCTERMS.title), str(HR.date)}
+
+
+def test_pages_of_incoming_links_are_the_engines_read_whole_or_cut_by_it(
+        generated: tuple[EmbeddedStore, ...], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Links are ordered by predicate then subject and paged alike whether Python reads them all (a resource's
+    few) or the engine orders and cuts them (a hub's, here forced by a tiny `MAX_INCOMING_READ`)."""
+    from hrgraph.web import describe as module
+
+    disk, memory = generated
+    hubs = [str(HR.Charge), str(HR.Recognition), BASE + "id/person/p000001"]
+    for iri in hubs:
+        pages = [[(r["s"].value, r["p"].value) for r in disk.select(incoming_query(iri, 11, offset))]
+                 for offset in (0, 10, 20)]
+        assert pages[0], iri
+        for store in (disk, memory):
+            assert [module.incoming(store, ox.NamedNode(iri), 11, offset) for offset in (0, 10, 20)] == pages
+            monkeypatch.setattr(module, "MAX_INCOMING_READ", 3)
+            assert [module.incoming(store, ox.NamedNode(iri), 11, offset) for offset in (0, 10, 20)] == pages
+            monkeypatch.undo()

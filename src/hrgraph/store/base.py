@@ -114,9 +114,11 @@ class Store(Protocol):
         given), each once: the lookups a page is built from (`web.describe`), without a query to parse."""
         ...
 
-    def incoming(self, objects: Iterable[NamedNode], predicates: Sequence[str] = ()) -> list[Triple]:
+    def incoming(self, objects: Iterable[NamedNode], predicates: Sequence[str] = (),
+                 limit: int | None = None) -> list[Triple]:
         """Every triple whose object is one of `objects` (and whose predicate is one of `predicates`, when given),
-        each once. Mind an object with many links (a class, a much-cited statement): all of them are read."""
+        each once; at most `limit` of them (any), when given. Mind an object with many links (a class, a
+        much-cited statement): without a limit, all of them are read."""
         ...
 
     def run(self, query: str, dataset: Dataset | None = None, limits: Limits | None = None,
@@ -150,14 +152,15 @@ class Stores(Protocol):
     def close(self) -> None: ...
 
 
-def lookup_query(nodes: Iterable[Node], predicates: Sequence[str] = (), *, incoming: bool = False) -> str:
+def lookup_query(nodes: Iterable[Node], predicates: Sequence[str] = (), *, incoming: bool = False,
+                 limit: int | None = None) -> str:
     """`outgoing` (triples of `nodes` as subjects) or `incoming` (as objects) as one CONSTRUCT, for a back-end
     that answers only queries (remote). A blank node cannot be named in a query to another store: left out."""
     named = " ".join(str(n) for n in nodes if isinstance(n, NamedNode))
     where = f"VALUES {'?o' if incoming else '?s'} {{ {named} }} ?s ?p ?o"
     if predicates:
         where += f" FILTER(?p IN ({', '.join(f'<{p}>' for p in predicates)}))"
-    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}"
+    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}" + (f" LIMIT {int(limit)}" if limit is not None else "")
 
 
 def published_graphs(files: Path, base: str) -> dict[str, Path]:

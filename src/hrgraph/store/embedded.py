@@ -111,16 +111,20 @@ class EmbeddedStore:
         kinds = [ox.NamedNode(p) for p in predicates] or [None]
         return self._lookup((s, p, None) for s in subjects for p in kinds)
 
-    def incoming(self, objects: Iterable[ox.NamedNode], predicates: Sequence[str] = ()) -> list[ox.Triple]:
+    def incoming(self, objects: Iterable[ox.NamedNode], predicates: Sequence[str] = (),
+                 limit: int | None = None) -> list[ox.Triple]:
         kinds = [ox.NamedNode(p) for p in predicates] or [None]
-        return self._lookup((None, p, o) for o in objects for p in kinds)
+        return self._lookup(((None, p, o) for o in objects for p in kinds), limit)
 
-    def _lookup(self, patterns: Iterable[Pattern]) -> list[ox.Triple]:
-        """The triples matching any of `patterns` in the union of the graphs, each once (in order found)."""
+    def _lookup(self, patterns: Iterable[Pattern], limit: int | None = None) -> list[ox.Triple]:
+        """The triples matching any of `patterns` in the union of the graphs, each once (in order found), at
+        most `limit` of them."""
         found: dict[ox.Triple, None] = {}
         for s, p, o in patterns:
             for quad in self._local.quads_for_pattern(s, p, o):
                 found[quad.triple] = None
+                if limit is not None and len(found) >= limit:
+                    return list(found)
         return list(found)
 
     def run(self, query: str, dataset: Dataset | None = None, limits: Limits | None = None,

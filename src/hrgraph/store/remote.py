@@ -184,17 +184,21 @@ class RemoteStore:
     def outgoing(self, subjects: Iterable[Node], predicates: Sequence[str] = ()) -> list[ox.Triple]:
         return self._lookup(subjects, predicates, incoming=False)
 
-    def incoming(self, objects: Iterable[ox.NamedNode], predicates: Sequence[str] = ()) -> list[ox.Triple]:
-        return self._lookup(objects, predicates, incoming=True)
+    def incoming(self, objects: Iterable[ox.NamedNode], predicates: Sequence[str] = (),
+                 limit: int | None = None) -> list[ox.Triple]:
+        return self._lookup(objects, predicates, incoming=True, limit=limit)
 
-    def _lookup(self, nodes: Iterable[Node], predicates: Sequence[str], incoming: bool) -> list[ox.Triple]:
+    def _lookup(self, nodes: Iterable[Node], predicates: Sequence[str], incoming: bool,
+                limit: int | None = None) -> list[ox.Triple]:
         """One query per `LOOKUP_CHUNK` nodes (a query text of bounded size), each triple once."""
         named = list(dict.fromkeys(n for n in nodes if isinstance(n, ox.NamedNode)))
         found: dict[ox.Triple, None] = {}
         for i in range(0, len(named), LOOKUP_CHUNK):
+            if limit is not None and len(found) >= limit:
+                break
             found.update(dict.fromkeys(self.construct(lookup_query(named[i:i + LOOKUP_CHUNK], predicates,
-                                                                   incoming=incoming))))
-        return list(found)
+                                                                   incoming=incoming, limit=limit))))
+        return list(found)[:limit]
 
     def run(self, query: str, dataset: Dataset | None = None, limits: Limits | None = None,
             base_iri: str | None = None) -> QueryResult:
