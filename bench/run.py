@@ -10,6 +10,7 @@ side with, on the same data:
 - `oxigraph serve-read-only` on the same store files (`/sparql` against its own engine: one cheap query and
   the mix of saved queries, c=1 and c=8);
 - Virtuoso 7.2 loaded with the same published graphs (every saved query, with the rows each answered).
+Saved queries that take a parameter are run with the synthetic graph's values (`sample_parameters`).
 A graph of `--rss-persons` persons (80,000 ≈ 10.1M triples) is loaded and served: RSS and cold dereference.
 Its synthesis and load alone take ~10 minutes here, so it is a target of its own (`make bench-10m`).
 The machine's load average is printed with the table: figures taken beside other work are noisy, the ratios
@@ -29,6 +30,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import harness
@@ -57,8 +59,25 @@ def serving_root(work: Path, nt: Path, name: str) -> tuple[Path, dict[str, float
     return root, stage("load", str(nt), str(root / "var/store"))
 
 
-def saved_queries() -> dict[str, str]:
-    return {p.stem: p.read_text(encoding="utf-8") for p in sorted((ROOT / "queries").glob("*.rq"))}
+@dataclass(frozen=True)
+class Saved:
+    text: str  # the query, each parameter bound to its synthetic sample value
+    args: str  # the same values as `/queries/NAME`'s query string ("" for a query without parameters)
+
+
+def saved_queries() -> dict[str, Saved]:
+    """Every saved query, its parameters bound to the synthetic graph's values
+    (`hrgraph.pipeline.synth.sample_parameters`): a parameterised query is measured on a person, statement,
+    mechanism or article with thousands of triples behind it, not on its default from the curated data."""
+    from hrgraph.pipeline.synth import sample_parameters
+    from hrgraph.web import saved
+    from hrgraph.web.queries import bind, params_of
+
+    samples, out = sample_parameters(), {}
+    for query in saved.load_all(ROOT / "queries"):
+        values = {p.name: samples[p.name] for p in params_of(query)}
+        out[query.name] = Saved(bind(query, values)[0], "?" + urllib.parse.urlencode(values) if values else "")
+    return out
 
 
 def query_paths(queries: list[str], prefix: str) -> list[str]:
@@ -105,7 +124,7 @@ def endpoint_rows(url: str, store_dir: Path, persons: int, args: argparse.Namesp
     """`/sparql` beside `oxigraph serve-read-only` on the same store files: a one-triple lookup (cycling over
     1,000 persons) and the mix of every saved query, at c=1 and c=8."""
     cheap = [CHEAP.format(n=n) for n in range(0, persons, max(1, persons // 1000))]
-    mix = [q for name, q in saved_queries().items()]
+    mix = [q.text for q in saved_queries().values()]
     started = peers.oxigraph_server(store_dir)
     if started is None:
         return [["/sparql vs oxigraph serve-read-only", "—", "oxigraph not installed (pip install -e '.[bench]')",
@@ -141,11 +160,12 @@ def saved_rows(url: str, files: Path, work: Path, args: argparse.Namespace) -> l
         return [["saved queries vs Virtuoso", "—", f"Virtuoso unavailable: {exc}"[:200], "not measured"]]
     rows = []
     try:
-        for name, text in saved_queries().items():
-            page, page_rows = peers.timed(f"{url}/queries/{name}", "", args.runs)
-            ours, our_rows = peers.timed(f"{url}/sparql", text, args.runs)
-            theirs, their_rows = peers.timed(server.sparql_url, peers.virtuoso_text(text), args.runs)
-            said = {"hrgraph": peers.ERRORS.pop(f"{url}/queries/{name}", "") or peers.ERRORS.pop(f"{url}/sparql", ""),
+        for name, query in saved_queries().items():
+            page_url = f"{url}/queries/{name}{query.args}"
+            page, page_rows = peers.timed(page_url, "", args.runs)
+            ours, our_rows = peers.timed(f"{url}/sparql", query.text, args.runs)
+            theirs, their_rows = peers.timed(server.sparql_url, peers.virtuoso_text(query.text), args.runs)
+            said = {"hrgraph": peers.ERRORS.pop(page_url, "") or peers.ERRORS.pop(f"{url}/sparql", ""),
                     "Virtuoso": peers.ERRORS.pop(server.sparql_url, "")}
             peers.ERRORS.clear()
             empty = [f"{who} {f'answered an error ({said[who]})' if n < 0 else 'NO ROWS'}"
@@ -165,7 +185,8 @@ def exercise(url: str, persons: int) -> None:
     every saved query once with a 3 s limit (so the query workers have run the heavy ones too)."""
     step = max(1, persons // 100)
     paths = [f"/id/person/p{n:06d}.{ext}" for n in range(0, persons, step) for ext in ("ttl", "html")]
-    paths += ["/", "/persons", *(f"/queries/{q}?timeout=3" for q in saved_queries())]
+    paths += ["/", "/persons", *(f"/queries/{name}{q.args}{'&' if q.args else '?'}timeout=3"
+                                 for name, q in saved_queries().items())]
     for path in paths:
         try:
             urllib.request.urlopen(url + path, timeout=120).read()
