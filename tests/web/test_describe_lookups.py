@@ -12,7 +12,7 @@ import pytest
 from hrgraph.config import Settings
 from hrgraph.model.vocab import DCTERMS, HR, OA, RDFS
 from hrgraph.pipeline.synth import synth
-from hrgraph.store.embedded import EmbeddedStore, in_memory, open_build, open_current
+from hrgraph.store.embedded import EmbeddedStore, in_memory, open_build, open_current, open_embedded
 from hrgraph.store.embedded_publish import current_build, load_graph, publish
 from hrgraph.web.describe import (
     AGENT_CLASSES,
@@ -125,6 +125,18 @@ def test_a_generated_graph_is_described_as_the_queries_describe_it(generated: tu
         same(describe(memory, iri), expected)
     ontology = BASE + "ontology"  # not a subject under BASE/id, but a document of its own
     same(describe(memory, ontology), reference(disk, ontology))
+
+
+def test_a_server_holds_a_small_build_in_memory_and_a_large_one_on_disk(built_root: Path) -> None:
+    for triples, held in ((2_000_000, True), (1000, False)):
+        stores = open_embedded(Settings(root=built_root, memory_triples=triples), workers=False)
+        try:
+            store = stores.checkout()
+            assert store.in_memory is held
+            assert describe(store, BASE + "ontology").triples
+            stores.checkin(store)
+        finally:
+            stores.close()
 
 
 def test_a_build_too_large_or_without_its_files_is_served_from_disk(built_root: Path, tmp_path: Path) -> None:
