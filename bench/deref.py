@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import harness
-from harness import HTML, JSON, TTL, bench_load, fmt, median_load, verdict, wrk
+from harness import HTML, JSON, TTL, bench_load, deref_verdict, load_text, median_load, wrk
 
 from hrgraph.model.namespaces import CANONICAL_BASE
 from hrgraph.model.vocab import HR
@@ -52,7 +52,7 @@ def cold_row(url: str, paths: list[str], ext: str, args: argparse.Namespace, wha
         runs.append(load)
     cold = median_load(runs)
     note = " (slice exhausted: partly repeated)" if exhausted else ""
-    return [f"dereference {ext.upper()} first request, {what} (c=8)", fmt(cold) + note, "—", verdict(cold)]
+    return [f"dereference {ext.upper()} first request, {what} (c=8)", load_text(cold) + note, "—", deref_verdict(cold)]
 
 
 def person_paths(persons: range) -> list[str]:
@@ -133,6 +133,6 @@ def deref_rows(url: str, root: Path, work: Path, persons: int, args: argparse.Na
             ceiling = bench_load(surl, paths, accept, 8, args)
         finally:
             harness.stop(proc)
-        rows.append([f"dereference {ext.upper()} warm, {len(paths)} persons (c=8)", fmt(warm),
-                     f"nginx {fmt(ceiling)}", verdict(warm)])
+        rows.append([f"dereference {ext.upper()} warm, {len(paths)} persons (c=8)", load_text(warm),
+                     f"nginx {load_text(ceiling)}", deref_verdict(warm)])
     return rows

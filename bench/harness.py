@@ -174,20 +174,20 @@ def bench_load(url: str, paths: list[str], accept: str, conns: int, args: argpar
     return median_load([wrk(url, paths, accept, conns, seconds or args.seconds) for _ in range(runs or args.runs)])
 
 
-def target(value: float, target: float, unit: str, lower: bool) -> str:
+def against_target(value: float, target: float, unit: str, lower: bool) -> str:
     ok = value <= target if lower else value >= target
     if ok:
         return f"met (≤ {target:g} {unit})" if lower else f"met (≥ {target:g} {unit})"
     return f"MISSED by {abs(value - target):.1f} {unit} ({value / target:.2f}× target)"
 
 
-def verdict(load: Load) -> str:
+def deref_verdict(load: Load) -> str:
     if not load.ok_rps:
         return f"MISSED: no response within wrk's {WRK_TIMEOUT} timeout"
-    return (target(load.ok_rps, TARGETS["deref_rps"], "req/s", lower=False) + "; p99 " +
-            target(load.p99_ms, TARGETS["deref_p99"], "ms", lower=True))
+    return (against_target(load.ok_rps, TARGETS["deref_rps"], "req/s", lower=False) + "; p99 " +
+            against_target(load.p99_ms, TARGETS["deref_p99"], "ms", lower=True))
 
 
-def fmt(load: Load) -> str:
+def load_text(load: Load) -> str:
     err = f" ({load.errors} errors not counted)" if load.errors else ""
     return f"{load.ok_rps:.1f} req/s p50 {load.p50_ms:.1f} p99 {load.p99_ms:.1f} ms{err}"

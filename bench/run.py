@@ -36,7 +36,7 @@ from pathlib import Path
 import harness
 import peers
 from deref import claim_paths, cold_row, deref_rows, person_paths, warmed_row
-from harness import JSON, ROOT, TARGETS, bench_load, fmt, target
+from harness import JSON, ROOT, TARGETS, against_target, bench_load, load_text
 
 from hrgraph.model.namespaces import CANONICAL_BASE, Iris
 from hrgraph.model.vocab import SCHEMA
@@ -109,10 +109,10 @@ def build_rows(work: Path, nt: Path, emit: dict[str, float], args: argparse.Name
          "—", ""],
         ["build: read RDF into records", f"{read * per_m:.1f} s/1M", "—", ""],
         ["build: SHACL gate (fast)", f"{gate * per_m:.1f} s/1M", f"pySHACL {ref_per_m:.0f} s/1M (on "
-         f"{ref['triples']:.0f} triples, linear)", target(gate * per_m, TARGETS["gate"], "s", lower=True)],
+         f"{ref['triples']:.0f} triples, linear)", against_target(gate * per_m, TARGETS["gate"], "s", lower=True)],
         [f"build: `hrgraph build --input` end to end ({full['triples'] / 1e6:.2f}M triples published)",
          f"{full['seconds']:.1f} s (CPU {full['cpu_seconds']:.1f} s), {full['build_rss_mib']:.0f} MiB peak",
-         f"stages (s): {steps}", target(full["seconds"] * per_m, TARGETS["build"], "s/1M", lower=True)],
+         f"stages (s): {steps}", against_target(full["seconds"] * per_m, TARGETS["build"], "s/1M", lower=True)],
     ], root
 
 
@@ -138,9 +138,10 @@ def endpoint_rows(url: str, store_dir: Path, persons: int, args: argparse.Namesp
                 ours = bench_load(url, query_paths(queries, "/sparql"), JSON, conns, args, seconds, runs)
                 theirs = bench_load(ourl, query_paths(queries, "/query"), JSON, conns, args, seconds, runs)
                 ratio = ours.ok_rps / theirs.ok_rps if theirs.ok_rps else float("nan")
-                verdict = f"{ratio:.2f}×" + (f" — {target(ratio, TARGETS['vs_oxigraph'], '×', lower=False)}"
+                verdict = f"{ratio:.2f}×" + (f" — {against_target(ratio, TARGETS['vs_oxigraph'], '×', lower=False)}"
                                              if what == "saved-query mix" else " (no target)")
-                rows.append([f"/sparql {what} (c={conns})", fmt(ours), f"oxigraph server {fmt(theirs)}", verdict])
+                rows.append([f"/sparql {what} (c={conns})", load_text(ours), f"oxigraph server {load_text(theirs)}",
+                             verdict])
     finally:
         harness.stop(proc)
     return rows
@@ -212,7 +213,8 @@ def rss_row(proc: subprocess.Popen, url: str, triples: float, persons: int) -> l
         done.set()
         sampler.join()
     after = harness.rss_mib(proc.pid)
-    verdict = target(max(peak), TARGETS["rss_10m_mib"], "MiB", lower=True) if triples > 5e6 else "(target at 10M)"
+    verdict = (against_target(max(peak), TARGETS["rss_10m_mib"], "MiB", lower=True) if triples > 5e6
+               else "(target at 10M)")
     return [f"server RSS at {triples / 1e6:.2f}M triples", f"peak {max(peak):.0f} MiB under traffic, {after:.0f} "
             f"after, {idle:.0f} idle (server + query workers)", "—", verdict]
 
