@@ -31,21 +31,26 @@ def prerender(url: str, paths: list[str], folder: Path) -> None:
         list(pool.map(fetch, paths))
 
 
+MIN_SLICE = 4000  # documents one run of one second may ask for: more than served in a second, rendered ahead
+
+
 def cold_row(url: str, paths: list[str], ext: str, args: argparse.Namespace, what: str,
              root: Path | None = None) -> list[str]:
     """Documents nobody asked for before (`paths`: IRI paths without extension), at c=8: each run takes its
     own slice, so no request is answered from a document another request of the bench made; a slice served
     to its end before the run's time is up would start over, and the row then says so (runs of one second:
-    documents rendered ahead come at thousands a second). With `root`, the row says how many of the documents
+    documents rendered ahead come at thousands a second: fewer runs when `paths` cannot give each run
+    `MIN_SLICE`). With `root`, the row says how many of the documents
     the warm-up had rendered ahead when the row began."""
     accept = HTML if ext == "html" else TTL
     if root is not None:
-        fmt = "html" if ext == "html" else "turtle"  # the format's name in the kept keys (formats.media)
-        ahead = kept_documents(root, {f"{p.lstrip('/')}|{fmt}|1" for p in paths})
+        name = "html" if ext == "html" else "turtle"  # the format's name in the kept keys (formats.media)
+        ahead = kept_documents(root, {f"{p.lstrip('/')}|{name}|1" for p in paths})
         what += f", {ahead / max(1, len(paths)):.0%} of them rendered ahead"
     runs, exhausted = [], False
-    size = len(paths) // max(1, args.runs)
-    for r in range(args.runs):
+    count = max(1, min(args.runs, len(paths) // MIN_SLICE))  # fewer runs rather than slices served twice
+    size = len(paths) // count
+    for r in range(count):
         chunk = paths[r * size:(r + 1) * size]
         load = wrk(url, [f"{p}.{ext}" for p in chunk], accept, 8, 1)
         exhausted |= load.rps * 1 > len(chunk)
@@ -59,9 +64,10 @@ def person_paths(persons: range) -> list[str]:
     return [f"/id/person/p{n:06d}" for n in persons]
 
 
-def claim_paths(url: str, limit: int) -> list[str]:
-    """Charges and recognitions (the warm-up renders them after the persons, organisations and statements)."""
-    query = f"SELECT ?c WHERE {{ {{ ?c a <{HR.Charge}> }} UNION {{ ?c a <{HR.Recognition}> }} }} LIMIT {limit}"
+def claim_paths(url: str, limit: int, classes: tuple[object, ...] = (HR.Charge, HR.Recognition)) -> list[str]:
+    """Claims of `classes` (the warm-up renders claims after the persons, organisations and statements)."""
+    union = " UNION ".join(f"{{ ?c a <{c}> }}" for c in classes)
+    query = f"SELECT DISTINCT ?c WHERE {{ {union} }} LIMIT {limit}"
     found = urllib.request.Request(url + "/sparql?" + urllib.parse.urlencode({"query": query}),
                                    headers={"Accept": JSON})
     rows = json.loads(urllib.request.urlopen(found, timeout=120).read())["results"]["bindings"]
@@ -112,13 +118,24 @@ def warmed_row(url: str, root: Path, since: float) -> list[str]:
             "—", "all rendered ahead" if done >= 2 * resources else f"{2 * resources - done} not yet"]
 
 
+def late_rows(url: str, root: Path, args: argparse.Namespace) -> list[list[str]]:
+    """First requests for claims and events no row asked for before (detentions, demands, trials, ...), at the
+    end of the run, when the warm-up has had the bench's minutes: what a visitor meets a few minutes after a
+    publish (the row says how many were rendered ahead)."""
+    late = claim_paths(url, 2 * MIN_SLICE, (HR.Detention, HR.Demand, HR.Trial, HR.Submission, HR.Signature,
+                                            HR.DeathInCustody, HR.StatisticalClaim))
+    half = len(late) // 2
+    return [cold_row(url, late[:half], "html", args, "distinct other claims, late in the run", root),
+            cold_row(url, late[half:], "ttl", args, "distinct other claims, late in the run", root)]
+
+
 def deref_rows(url: str, root: Path, work: Path, persons: int, args: argparse.Namespace) -> list[list[str]]:
     """Documents at c=8: first requests for persons (rendered ahead once the warm-up is done) and for claims
     (never rendered ahead), then warm (1,000 persons per format, loaded again), beside nginx serving the same
     1,000 documents from files."""
     rows = [warm_row(root, persons, args)]
     pools = {"html": range(0, persons), "ttl": range(0, persons)}  # a person's HTML and Turtle: two documents
-    claims = claim_paths(url, 6000)
+    claims = claim_paths(url, 4 * MIN_SLICE)
     claim_pools = {"html": claims[:len(claims) // 2], "ttl": claims[len(claims) // 2:]}
     warm_ids = [f"/id/person/p{n:06d}" for n in range(1, persons, max(1, persons // 1000))][:1000]
     static = work / "static"

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import harness
 import peers
-from deref import claim_paths, cold_row, deref_rows, person_paths, warmed_row
+from deref import claim_paths, cold_row, deref_rows, late_rows, person_paths, warmed_row
 from harness import JSON, ROOT, TARGETS, against_target, bench_load, load_text
 
 from hrgraph.model.namespaces import CANONICAL_BASE, Iris
@@ -274,7 +274,7 @@ def main() -> int:
             rows += show(endpoint_rows(url, root / "var/store/current", args.persons, args))
             rows += show(saved_rows(url, root / "dist", work, args))
             rows += show([rss_row(proc, url, emit["triples"], args.persons)])
-            rows += show([warmed_row(url, root, serving_since)])
+            rows += show([warmed_row(url, root, serving_since), *late_rows(url, root, args)])
         finally:
             harness.stop(proc)
         if args.rss_persons:
