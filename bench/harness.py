@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import shutil
@@ -159,3 +160,34 @@ def static_server(folder: Path) -> tuple[subprocess.Popen, str]:
         return start(["nginx", "-c", str(conf)], "/", port)
     return start([sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory", str(folder), str(port)],
                  "/", port)
+
+
+# --- figures and verdicts shared by the rows (run.py, deref.py) ---------------------------------------------
+
+TARGETS = {"gate": 20.0, "build": 60.0, "deref_rps": 1000.0, "deref_p99": 50.0, "rss_10m_mib": 1024.0,
+           "vs_oxigraph": 0.5}
+HTML, TTL, JSON = "text/html", "text/turtle", "application/sparql-results+json"
+
+
+def bench_load(url: str, paths: list[str], accept: str, conns: int, args: argparse.Namespace,
+               seconds: float | None = None, runs: int | None = None) -> Load:
+    return median_load([wrk(url, paths, accept, conns, seconds or args.seconds) for _ in range(runs or args.runs)])
+
+
+def against_target(value: float, target: float, unit: str, lower: bool) -> str:
+    ok = value <= target if lower else value >= target
+    if ok:
+        return f"met (≤ {target:g} {unit})" if lower else f"met (≥ {target:g} {unit})"
+    return f"MISSED by {abs(value - target):.1f} {unit} ({value / target:.2f}× target)"
+
+
+def deref_verdict(load: Load) -> str:
+    if not load.ok_rps:
+        return f"MISSED: no response within wrk's {WRK_TIMEOUT} timeout"
+    return (against_target(load.ok_rps, TARGETS["deref_rps"], "req/s", lower=False) + "; p99 " +
+            against_target(load.p99_ms, TARGETS["deref_p99"], "ms", lower=True))
+
+
+def load_text(load: Load) -> str:
+    err = f" ({load.errors} errors not counted)" if load.errors else ""
+    return f"{load.ok_rps:.1f} req/s p50 {load.p50_ms:.1f} p99 {load.p99_ms:.1f} ms{err}"

@@ -10,6 +10,7 @@ side with, on the same data:
 - `oxigraph serve-read-only` on the same store files (`/sparql` against its own engine: one cheap query and
   the mix of saved queries, c=1 and c=8);
 - Virtuoso 7.2 loaded with the same published graphs (every saved query, with the rows each answered).
+Saved queries that take a parameter are run with the synthetic graph's values (`sample_parameters`).
 A graph of `--rss-persons` persons (80,000 ≈ 10.1M triples) is loaded and served: RSS and cold dereference.
 Its synthesis and load alone take ~10 minutes here, so it is a target of its own (`make bench-10m`).
 The machine's load average is printed with the table: figures taken beside other work are noisy, the ratios
@@ -29,18 +30,17 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import harness
 import peers
-from harness import ROOT, Load, median_load, wrk
+from deref import claim_paths, cold_row, deref_rows, late_rows, person_paths, warmed_row
+from harness import JSON, ROOT, TARGETS, against_target, bench_load, load_text
 
 from hrgraph.model.namespaces import CANONICAL_BASE, Iris
-from hrgraph.model.vocab import HR, SCHEMA
+from hrgraph.model.vocab import SCHEMA
 
-TARGETS = {"gate": 20.0, "build": 60.0, "deref_rps": 1000.0, "deref_p99": 50.0, "rss_10m_mib": 1024.0,
-           "vs_oxigraph": 0.5}
-HTML, TTL, JSON = "text/html", "text/turtle", "application/sparql-results+json"
 # The synthetic graph's persons are p000000, p000001, ... under the canonical base.
 CHEAP = (f"SELECT ?name WHERE {{{{ <{Iris(CANONICAL_BASE).record('persons', 'p')}{{n:06d}}> <{SCHEMA.name}> ?name }}}}")
 
@@ -59,30 +59,29 @@ def serving_root(work: Path, nt: Path, name: str) -> tuple[Path, dict[str, float
     return root, stage("load", str(nt), str(root / "var/store"))
 
 
-def saved_queries() -> dict[str, str]:
-    return {p.stem: p.read_text(encoding="utf-8") for p in sorted((ROOT / "queries").glob("*.rq"))}
+@dataclass(frozen=True)
+class Saved:
+    text: str  # the query, each parameter bound to its synthetic sample value
+    args: str  # the same values as `/queries/NAME`'s query string ("" for a query without parameters)
+
+
+def saved_queries() -> dict[str, Saved]:
+    """Every saved query, its parameters bound to the synthetic graph's values
+    (`hrgraph.pipeline.synth.sample_parameters`): a parameterised query is measured on a person, statement,
+    mechanism or article with thousands of triples behind it, not on its default from the curated data."""
+    from hrgraph.pipeline.synth import sample_parameters
+    from hrgraph.web import saved
+    from hrgraph.web.queries import bind, params_of
+
+    samples, out = sample_parameters(), {}
+    for query in saved.load_all(ROOT / "queries"):
+        values = {p.name: samples[p.name] for p in params_of(query)}
+        out[query.name] = Saved(bind(query, values)[0], "?" + urllib.parse.urlencode(values) if values else "")
+    return out
 
 
 def query_paths(queries: list[str], prefix: str) -> list[str]:
     return [f"{prefix}?query=" + urllib.parse.quote(q) for q in queries]
-
-
-def bench_load(url: str, paths: list[str], accept: str, conns: int, args: argparse.Namespace,
-               seconds: float | None = None, runs: int | None = None) -> Load:
-    return median_load([wrk(url, paths, accept, conns, seconds or args.seconds) for _ in range(runs or args.runs)])
-
-
-def prerender(url: str, paths: list[str], folder: Path) -> None:
-    """Fetch `paths` (8 at a time) into `folder`, for the static server."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    def fetch(path: str) -> None:
-        target = folder / path.lstrip("/")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(urllib.request.urlopen(url + path, timeout=60).read())
-
-    with ThreadPoolExecutor(8) as pool:
-        list(pool.map(fetch, paths))
 
 
 def show(rows: list[list[str]]) -> list[list[str]]:
@@ -110,10 +109,10 @@ def build_rows(work: Path, nt: Path, emit: dict[str, float], args: argparse.Name
          "—", ""],
         ["build: read RDF into records", f"{read * per_m:.1f} s/1M", "—", ""],
         ["build: SHACL gate (fast)", f"{gate * per_m:.1f} s/1M", f"pySHACL {ref_per_m:.0f} s/1M (on "
-         f"{ref['triples']:.0f} triples, linear)", _target(gate * per_m, TARGETS["gate"], "s", lower=True)],
+         f"{ref['triples']:.0f} triples, linear)", against_target(gate * per_m, TARGETS["gate"], "s", lower=True)],
         [f"build: `hrgraph build --input` end to end ({full['triples'] / 1e6:.2f}M triples published)",
          f"{full['seconds']:.1f} s (CPU {full['cpu_seconds']:.1f} s), {full['build_rss_mib']:.0f} MiB peak",
-         f"stages (s): {steps}", _target(full["seconds"] * per_m, TARGETS["build"], "s/1M", lower=True)],
+         f"stages (s): {steps}", against_target(full["seconds"] * per_m, TARGETS["build"], "s/1M", lower=True)],
     ], root
 
 
@@ -121,124 +120,11 @@ def _stage_time(stages: dict[str, float], prefix: str) -> float:
     return next((s for name, s in stages.items() if name.startswith(prefix)), float("nan"))
 
 
-def _target(value: float, target: float, unit: str, lower: bool) -> str:
-    ok = value <= target if lower else value >= target
-    if ok:
-        return f"met (≤ {target:g} {unit})" if lower else f"met (≥ {target:g} {unit})"
-    return f"MISSED by {abs(value - target):.1f} {unit} ({value / target:.2f}× target)"
-
-
-def cold_row(url: str, paths: list[str], ext: str, args: argparse.Namespace, what: str,
-             root: Path | None = None) -> list[str]:
-    """Documents nobody asked for before (`paths`: IRI paths without extension), at c=8: each run takes its
-    own slice, so no request is answered from a document another request of the bench made; a slice served
-    to its end before the run's time is up would start over, and the row then says so (runs of one second:
-    documents rendered ahead come at thousands a second). With `root`, the row says how many of the documents
-    the warm-up had rendered ahead when the row began."""
-    accept = HTML if ext == "html" else TTL
-    if root is not None:
-        fmt = "html" if ext == "html" else "turtle"  # the format's name in the kept keys (formats.media)
-        ahead = kept_documents(root, {f"{p.lstrip('/')}|{fmt}|1" for p in paths})
-        what += f", {ahead / max(1, len(paths)):.0%} of them rendered ahead"
-    runs, exhausted = [], False
-    size = len(paths) // max(1, args.runs)
-    for r in range(args.runs):
-        chunk = paths[r * size:(r + 1) * size]
-        load = wrk(url, [f"{p}.{ext}" for p in chunk], accept, 8, 1)
-        exhausted |= load.rps * 1 > len(chunk)
-        runs.append(load)
-    cold = median_load(runs)
-    note = " (slice exhausted: partly repeated)" if exhausted else ""
-    return [f"dereference {ext.upper()} first request, {what} (c=8)", _fmt(cold) + note, "—", _verdict(cold)]
-
-
-def person_paths(persons: range) -> list[str]:
-    return [f"/id/person/p{n:06d}" for n in persons]
-
-
-def claim_paths(url: str, limit: int) -> list[str]:
-    """Charges and recognitions (the warm-up renders them after the persons, organisations and statements)."""
-    query = f"SELECT ?c WHERE {{ {{ ?c a <{HR.Charge}> }} UNION {{ ?c a <{HR.Recognition}> }} }} LIMIT {limit}"
-    found = urllib.request.Request(url + "/sparql?" + urllib.parse.urlencode({"query": query}),
-                                   headers={"Accept": JSON})
-    rows = json.loads(urllib.request.urlopen(found, timeout=120).read())["results"]["bindings"]
-    return [r["c"]["value"].replace(CANONICAL_BASE, "/") for r in rows]
-
-
-def kept_documents(root: Path, among: set[str] | None = None) -> int:
-    """Documents kept in the served build's file (rendered ahead by the warm-up, or by requests); with `among`
-    (keys: `id/person/p000001|html|1`), how many of those."""
-    import sqlite3
-
-    path = (root / "var/store/current").resolve() / "kept" / "kept.sqlite"
-    if not path.is_file():
-        return 0
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as db:
-            if among is None:
-                return db.execute("SELECT COUNT(*) FROM kept WHERE kind = 'document'").fetchone()[0]
-            return sum(1 for (key,) in db.execute("SELECT key FROM kept WHERE kind = 'document'") if key in among)
-    except sqlite3.Error:
-        return 0
-
-
-def warm_row(root: Path, persons: int, args: argparse.Namespace) -> list[str]:
-    """Wait (at most `--warm-wait` s) for the warm-up to render every person's HTML and Turtle after the
-    server started on a freshly published build; how many it did, how fast."""
-    started, wanted = time.monotonic(), 2 * persons
-    done = kept_documents(root)
-    while done < wanted and time.monotonic() - started < args.warm_wait:
-        time.sleep(2)
-        done = kept_documents(root)
-    took = time.monotonic() - started
-    verdict = "all rendered ahead" if done >= wanted else f"{wanted - done} not yet (waited {args.warm_wait:g} s)"
-    return ["warm-up after a publish: the persons' HTML + Turtle rendered ahead (nice 19; then the rest)",
-            f"{done} of {wanted} documents in {took:.0f} s ({done / max(took, 1e-9):.0f}/s)", "—", verdict]
-
-
-def deref_rows(url: str, root: Path, work: Path, persons: int, args: argparse.Namespace) -> list[list[str]]:
-    """Documents at c=8: first requests for persons (rendered ahead once the warm-up is done) and for claims
-    (never rendered ahead), then warm (1,000 persons per format, loaded again), beside nginx serving the same
-    1,000 documents from files."""
-    rows = [warm_row(root, persons, args)]
-    pools = {"html": range(0, persons), "ttl": range(0, persons)}  # a person's HTML and Turtle: two documents
-    claims = claim_paths(url, 6000)
-    claim_pools = {"html": claims[:len(claims) // 2], "ttl": claims[len(claims) // 2:]}
-    warm_ids = [f"/id/person/p{n:06d}" for n in range(1, persons, max(1, persons // 1000))][:1000]
-    static = work / "static"
-    for ext, accept in (("html", HTML), ("ttl", TTL)):
-        rows.append(cold_row(url, person_paths(pools[ext]), ext, args, "distinct persons", root))
-        rows.append(cold_row(url, claim_pools[ext], ext, args, "distinct claims", root))
-        paths = [f"{i}.{ext}" for i in warm_ids]
-        prerender(url, paths, static)  # the static server's files
-        warm = bench_load(url, paths, accept, 8, args)
-        proc, surl = harness.static_server(static)
-        try:
-            ceiling = bench_load(surl, paths, accept, 8, args)
-        finally:
-            harness.stop(proc)
-        rows.append([f"dereference {ext.upper()} warm, {len(paths)} persons (c=8)", _fmt(warm),
-                     f"nginx {_fmt(ceiling)}", _verdict(warm)])
-    return rows
-
-
-def _verdict(load: Load) -> str:
-    if not load.ok_rps:
-        return f"MISSED: no response within wrk's {harness.WRK_TIMEOUT} timeout"
-    return (_target(load.ok_rps, TARGETS["deref_rps"], "req/s", lower=False) + "; p99 " +
-            _target(load.p99_ms, TARGETS["deref_p99"], "ms", lower=True))
-
-
-def _fmt(load: Load) -> str:
-    err = f" ({load.errors} errors not counted)" if load.errors else ""
-    return f"{load.ok_rps:.1f} req/s p50 {load.p50_ms:.1f} p99 {load.p99_ms:.1f} ms{err}"
-
-
 def endpoint_rows(url: str, store_dir: Path, persons: int, args: argparse.Namespace) -> list[list[str]]:
     """`/sparql` beside `oxigraph serve-read-only` on the same store files: a one-triple lookup (cycling over
     1,000 persons) and the mix of every saved query, at c=1 and c=8."""
     cheap = [CHEAP.format(n=n) for n in range(0, persons, max(1, persons // 1000))]
-    mix = [q for name, q in saved_queries().items()]
+    mix = [q.text for q in saved_queries().values()]
     started = peers.oxigraph_server(store_dir)
     if started is None:
         return [["/sparql vs oxigraph serve-read-only", "—", "oxigraph not installed (pip install -e '.[bench]')",
@@ -252,9 +138,10 @@ def endpoint_rows(url: str, store_dir: Path, persons: int, args: argparse.Namesp
                 ours = bench_load(url, query_paths(queries, "/sparql"), JSON, conns, args, seconds, runs)
                 theirs = bench_load(ourl, query_paths(queries, "/query"), JSON, conns, args, seconds, runs)
                 ratio = ours.ok_rps / theirs.ok_rps if theirs.ok_rps else float("nan")
-                verdict = f"{ratio:.2f}×" + (f" — {_target(ratio, TARGETS['vs_oxigraph'], '×', lower=False)}"
+                verdict = f"{ratio:.2f}×" + (f" — {against_target(ratio, TARGETS['vs_oxigraph'], '×', lower=False)}"
                                              if what == "saved-query mix" else " (no target)")
-                rows.append([f"/sparql {what} (c={conns})", _fmt(ours), f"oxigraph server {_fmt(theirs)}", verdict])
+                rows.append([f"/sparql {what} (c={conns})", load_text(ours), f"oxigraph server {load_text(theirs)}",
+                             verdict])
     finally:
         harness.stop(proc)
     return rows
@@ -274,11 +161,12 @@ def saved_rows(url: str, files: Path, work: Path, args: argparse.Namespace) -> l
         return [["saved queries vs Virtuoso", "—", f"Virtuoso unavailable: {exc}"[:200], "not measured"]]
     rows = []
     try:
-        for name, text in saved_queries().items():
-            page, page_rows = peers.timed(f"{url}/queries/{name}", "", args.runs)
-            ours, our_rows = peers.timed(f"{url}/sparql", text, args.runs)
-            theirs, their_rows = peers.timed(server.sparql_url, peers.virtuoso_text(text), args.runs)
-            said = {"hrgraph": peers.ERRORS.pop(f"{url}/queries/{name}", "") or peers.ERRORS.pop(f"{url}/sparql", ""),
+        for name, query in saved_queries().items():
+            page_url = f"{url}/queries/{name}{query.args}"
+            page, page_rows = peers.timed(page_url, "", args.runs)
+            ours, our_rows = peers.timed(f"{url}/sparql", query.text, args.runs)
+            theirs, their_rows = peers.timed(server.sparql_url, peers.virtuoso_text(query.text), args.runs)
+            said = {"hrgraph": peers.ERRORS.pop(page_url, "") or peers.ERRORS.pop(f"{url}/sparql", ""),
                     "Virtuoso": peers.ERRORS.pop(server.sparql_url, "")}
             peers.ERRORS.clear()
             empty = [f"{who} {f'answered an error ({said[who]})' if n < 0 else 'NO ROWS'}"
@@ -298,7 +186,8 @@ def exercise(url: str, persons: int) -> None:
     every saved query once with a 3 s limit (so the query workers have run the heavy ones too)."""
     step = max(1, persons // 100)
     paths = [f"/id/person/p{n:06d}.{ext}" for n in range(0, persons, step) for ext in ("ttl", "html")]
-    paths += ["/", "/persons", *(f"/queries/{q}?timeout=3" for q in saved_queries())]
+    paths += ["/", "/persons", *(f"/queries/{name}{q.args}{'&' if q.args else '?'}timeout=3"
+                                 for name, q in saved_queries().items())]
     for path in paths:
         try:
             urllib.request.urlopen(url + path, timeout=120).read()
@@ -324,7 +213,8 @@ def rss_row(proc: subprocess.Popen, url: str, triples: float, persons: int) -> l
         done.set()
         sampler.join()
     after = harness.rss_mib(proc.pid)
-    verdict = _target(max(peak), TARGETS["rss_10m_mib"], "MiB", lower=True) if triples > 5e6 else "(target at 10M)"
+    verdict = (against_target(max(peak), TARGETS["rss_10m_mib"], "MiB", lower=True) if triples > 5e6
+               else "(target at 10M)")
     return [f"server RSS at {triples / 1e6:.2f}M triples", f"peak {max(peak):.0f} MiB under traffic, {after:.0f} "
             f"after, {idle:.0f} idle (server + query workers)", "—", verdict]
 
@@ -378,11 +268,13 @@ def main() -> int:
         built, root = build_rows(work, nt, emit, args)
         rows = show(built)
         proc, url = harness.hrgraph_server(root)
+        serving_since = time.monotonic()
         try:
             rows += show(deref_rows(url, root, work, args.persons, args))
             rows += show(endpoint_rows(url, root / "var/store/current", args.persons, args))
             rows += show(saved_rows(url, root / "dist", work, args))
             rows += show([rss_row(proc, url, emit["triples"], args.persons)])
+            rows += show([warmed_row(url, root, serving_since), *late_rows(url, root, args)])
         finally:
             harness.stop(proc)
         if args.rss_persons:

@@ -99,6 +99,25 @@ def test_every_saved_query_answers_on_a_small_synthetic_graph_alone(tmp_path: Pa
     assert not empty, f"no rows on the synthetic graph: {empty}"
 
 
+def test_who_is_charged_under_an_article_agrees_with_the_count_per_article(tmp_path: Path) -> None:
+    """`political-prisoners-by-article` counts, `political-prisoners-charged-under` lists: for every article of
+    a synthetic graph (hundreds of charges, some persons charged twice), the list has as many persons as the
+    count, so the count's "who" is one request away. (Every synthetic person is recognised: that the list
+    leaves out persons nobody recognised is tested on the curated data, tests/web/test_saved_queries.py.)"""
+    out = tmp_path / "g.nt"
+    synth(400, out, ontology_file=REPO / "ontology/hrgraph.ttl")
+    store = ox.Store()
+    store.bulk_load(path=str(out), format=ox.RdfFormat.N_TRIPLES)
+    queries = {q.name: q for q in saved.load_all(REPO / "queries")}
+    counts = {r["article"].value: int(r["politicalPrisoners"].value)  # type: ignore[index]
+              for r in store.query(queries["political-prisoners-by-article"].text)}  # type: ignore[union-attr]
+    assert len(counts) >= 10 and sum(counts.values()) > 100
+    for article, n in counts.items():
+        text, _ = bind(queries["political-prisoners-charged-under"], {"article": article})
+        listed = {r["person"].value for r in store.query(text)}  # type: ignore[index, union-attr]
+        assert len(listed) == n, article
+
+
 def test_every_class_and_claim_kind_of_the_ontology_occurs(tmp_path: Path) -> None:
     """Each class the ontology defines in its own namespace has instances (claims, events, statements,
     legislation, mechanisms and organisations of every kind), and every demand type is demanded."""

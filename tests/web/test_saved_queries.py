@@ -86,8 +86,28 @@ def test_at_least_twelve_saved_queries_with_title_and_description() -> None:
 def test_political_prisoners_by_article(live: LiveServer) -> None:
     # Two charges in claims.yaml: Klimovich (Art. 368, recognised) and Seviarynets (CoAO 23.34, not recognised).
     result = rows(live, "political-prisoners-by-article")
-    assert [(r["number"], r["politicalPrisoners"], r["names"]) for r in result] == [("368", "1", "Mikalai Klimovich")]
+    assert [(r["number"], r["politicalPrisoners"]) for r in result] == [("368", "1")]
     assert result[0]["article"] == "https://w3id.org/hrgraph/eli/by-cc/art/368"
+    assert "names" not in result[0]  # counts only: who they are is political-prisoners-charged-under
+
+
+@pytest.mark.parametrize("given", [None, "ст. 368", "Art. 368", "368", "/eli/by-cc/art/368",
+                                   "https://w3id.org/hrgraph/eli/by-cc/art/368"])
+def test_political_prisoners_charged_under_an_article(live: LiveServer, given: str | None) -> None:
+    result = rows(live, "political-prisoners-charged-under", **({"article": given} if given else {}))
+    assert [(r["article"], r["person"], r["name"], r["charge"]) for r in result] == [
+        ("https://w3id.org/hrgraph/eli/by-cc/art/368", f"{ID}person/mikalai-klimovich", "Mikalai Klimovich",
+         f"{ID}charge/chg-003-2-mikalai-klimovich")]
+    assert "sentence" not in result[0] and "court" not in result[0]  # "not stated in the source" (claims.yaml)
+
+
+def test_who_is_charged_under_an_article_lists_political_prisoners_only(live: LiveServer) -> None:
+    # Seviarynets was sentenced under CoAO 23.34 (a court and a sentence) but nobody recognised him.
+    for article in ("by-coao-2003/art/23.34", "by-cc/art/342"):  # and Art. 342: nobody charged under it here
+        assert rows(live, "political-prisoners-charged-under", article=f"https://w3id.org/hrgraph/eli/{article}") == []
+    r = requests.get(f"{live.url}/queries/political-prisoners-charged-under", params={"article": "Art. 999999"},
+                     timeout=30)
+    assert r.status_code == 400 and "(parameter article)" in r.text
 
 
 def test_persons_a_statement_recognises(live: LiveServer, backend: Backend) -> None:

@@ -24,6 +24,7 @@ from hrgraph.errors import HrgraphError, StoreError
 from hrgraph.store.results import QueryResult
 
 Term = NamedNode | BlankNode | Literal
+Node = NamedNode | BlankNode
 Row = dict[str, Term]
 
 
@@ -108,6 +109,18 @@ class Store(Protocol):
 
     def ask(self, query: str) -> bool: ...
 
+    def outgoing(self, subjects: Iterable[Node], predicates: Sequence[str] = ()) -> list[Triple]:
+        """Every triple whose subject is one of `subjects` (and whose predicate is one of `predicates`, when
+        given), each once: the lookups a page is built from (`web.describe`), without a query to parse."""
+        ...
+
+    def incoming(self, objects: Iterable[NamedNode], predicates: Sequence[str] = (),
+                 limit: int | None = None) -> list[Triple]:
+        """Every triple whose object is one of `objects` (and whose predicate is one of `predicates`, when given),
+        each once; at most `limit` of them (any), when given. Mind an object with many links (a class, a
+        much-cited statement): without a limit, all of them are read."""
+        ...
+
     def run(self, query: str, dataset: Dataset | None = None, limits: Limits | None = None,
             base_iri: str | None = None) -> QueryResult:
         """Evaluate a client's query within `limits` (default: the configured ones); `base_iri` resolves relative
@@ -137,6 +150,17 @@ class Stores(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def lookup_query(nodes: Iterable[Node], predicates: Sequence[str] = (), *, incoming: bool = False,
+                 limit: int | None = None) -> str:
+    """`outgoing` (triples of `nodes` as subjects) or `incoming` (as objects) as one CONSTRUCT, for a back-end
+    that answers only queries (remote). A blank node cannot be named in a query to another store: left out."""
+    named = " ".join(str(n) for n in nodes if isinstance(n, NamedNode))
+    where = f"VALUES {'?o' if incoming else '?s'} {{ {named} }} ?s ?p ?o"
+    if predicates:
+        where += f" FILTER(?p IN ({', '.join(f'<{p}>' for p in predicates)}))"
+    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}" + (f" LIMIT {int(limit)}" if limit is not None else "")
 
 
 def published_graphs(files: Path, base: str) -> dict[str, Path]:

@@ -52,7 +52,8 @@ def _open_rdf(path: Path) -> Iterator[IO[bytes]]:
         yield fh
 
 
-def _load(store: ox.Store, graph: str, path: Path) -> None:
+def load_graph(store: ox.Store, graph: str, path: Path) -> None:
+    """One published file into its named graph of `store` (on disk or in memory)."""
     try:
         with _open_rdf(path) as fh:
             store.bulk_load(fh, format=_format_of(path), to_graph=ox.NamedNode(graph))
@@ -70,7 +71,7 @@ def prepare(graphs: Mapping[str, Path], store_dir: Path, build_id: str) -> Path:
     try:
         store = ox.Store(str(build_dir))
         for graph, path in graphs.items():
-            _load(store, graph, Path(path))
+            load_graph(store, graph, Path(path))
         store.flush()
         store.optimize()
         del store  # release RocksDB's lock before any reader opens the folder

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import re
 import socket
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from urllib.error import HTTPError, URLError
 
@@ -28,13 +29,14 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 from hrgraph.config import Settings
 from hrgraph.errors import StoreError
 from hrgraph.store import sparqlfix
-from hrgraph.store.base import Dataset, Limits, QueryError, QueryTimeout, Row
+from hrgraph.store.base import Dataset, Limits, Node, QueryError, QueryTimeout, Row, lookup_query
 from hrgraph.store.buildgraphs import BuildView, control_graph, view_query
 from hrgraph.store.follow import Following
 from hrgraph.store.results import QueryResult, encode
 
 XML_RESULTS = "application/sparql-results+xml"
 NTRIPLES = "application/n-triples"
+LOOKUP_CHUNK = 200  # nodes named in one lookup query
 GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
 DCT_IDENTIFIER = str(DCTERMS.identifier)
 TIMEOUT_GRACE_S = 1.0  # the socket gives up this long after the engine should have stopped the query itself
@@ -178,6 +180,25 @@ class RemoteStore:
 
     def ask(self, query: str) -> bool:
         return bool(self.endpoint.results(query, self.view))
+
+    def outgoing(self, subjects: Iterable[Node], predicates: Sequence[str] = ()) -> list[ox.Triple]:
+        return self._lookup(subjects, predicates, incoming=False)
+
+    def incoming(self, objects: Iterable[ox.NamedNode], predicates: Sequence[str] = (),
+                 limit: int | None = None) -> list[ox.Triple]:
+        return self._lookup(objects, predicates, incoming=True, limit=limit)
+
+    def _lookup(self, nodes: Iterable[Node], predicates: Sequence[str], incoming: bool,
+                limit: int | None = None) -> list[ox.Triple]:
+        """One query per `LOOKUP_CHUNK` nodes (a query text of bounded size), each triple once."""
+        named = list(dict.fromkeys(n for n in nodes if isinstance(n, ox.NamedNode)))
+        found: dict[ox.Triple, None] = {}
+        for i in range(0, len(named), LOOKUP_CHUNK):
+            if limit is not None and len(found) >= limit:
+                break
+            found.update(dict.fromkeys(self.construct(lookup_query(named[i:i + LOOKUP_CHUNK], predicates,
+                                                                   incoming=incoming, limit=limit))))
+        return list(found)[:limit]
 
     def run(self, query: str, dataset: Dataset | None = None, limits: Limits | None = None,
             base_iri: str | None = None) -> QueryResult:

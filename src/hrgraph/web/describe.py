@@ -1,17 +1,21 @@
-"""What a resource description is, as a fixed number of queries whatever the resource (never one per link).
+"""What a resource description is, as a fixed number of lookups whatever the resource (never one per link).
 
 1. `own`: the resource's triples, plus those of its fragment resources (`{iri}#target`, `#quote`, the
-   `ontology#Term`s of `/ontology`), which live in the same document.
+   `ontology#Term`s of `/ontology`), which live in the same document;
 2. for a person or organisation, the claims and events about it (`hr:person` / `hr:organisation`);
    for a claim or event, itself;
 3. the evidence of those: annotations with their `oa:exact` quote and source document;
 4. the statements those were stated in (or that mention the resource) and the mechanisms they address;
-5. one page of incoming links (`LIMIT page_size + 1` tells whether there is a next page);
-6. the labels of everything named above, in one query.
+5. one page of incoming links (one query: `LIMIT page_size + 1` tells whether there is a next page, and the
+   engine orders a hub's thousands of links without handing them all to Python);
+6. the labels of everything named above.
+
+Lookups (`Store.outgoing` / `Store.incoming`), not SPARQL: a query costs the engine 0.2-1 ms to parse and plan
+before it reads a triple, a lookup 5-20 µs in memory (README "Serving on every core"). A lookup of many nodes
+is one query over a remote store, so a page there still costs a handful of round trips.
 
 The result is plain data: triples for the RDF twin and a few lookups the HTML templates use. Labels are
-`hrgraph.web.labels`, their presentation `hrgraph.web.present`, the quoting of terms `hrgraph.web.terms`.
-"""
+`hrgraph.web.labels`, their presentation `hrgraph.web.present`, the quoting of terms `hrgraph.web.terms`."""
 
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from hrgraph.model.vocab import DCTERMS, HR, OA, PROV, RDF, RDFS
 from hrgraph.store.base import Store, Term
@@ -27,7 +31,10 @@ from hrgraph.web.labels import LabelMemo, fetch_labels, label_of
 from hrgraph.web.terms import sparql_iri, sparql_string
 
 RDF_TYPE, RDFS_LABEL, DCT_TITLE = str(RDF.type), str(RDFS.label), str(DCTERMS.title)
+RDFS_IS_DEFINED_BY = str(RDFS.isDefinedBy)
+RDFS_LABEL_NODE = NamedNode(RDFS_LABEL)
 MAX_LABELLED = 2000
+MAX_INCOMING_READ = 2000  # links to a resource read and ordered in Python; a hub's beyond, by the engine
 MAX_MENTIONS = 20  # statements that merely mention it; all of them are in the paged incoming links
 
 # IRIs as plain strings, once: a namespace attribute costs microseconds, and these are read per triple.
@@ -36,6 +43,8 @@ HR_STATED_IN, HR_MENTIONS, HR_HAS_EVIDENCE = str(HR.statedIn), str(HR.mentions),
 HR_PERSON_CLASS, HR_STATEMENT = str(HR.Person), str(HR.Statement)
 OA_HAS_BODY, OA_HAS_TARGET, OA_HAS_SOURCE = str(OA.hasBody), str(OA.hasTarget), str(OA.hasSource)
 OA_HAS_SELECTOR, OA_EXACT = str(OA.hasSelector), str(OA.exact)
+OA_HAS_BODY_NODE, OA_HAS_TARGET_NODE, OA_HAS_SOURCE_NODE, OA_HAS_SELECTOR_NODE, OA_EXACT_NODE = (
+    NamedNode(p) for p in (OA_HAS_BODY, OA_HAS_TARGET, OA_HAS_SOURCE, OA_HAS_SELECTOR, OA_EXACT))
 AGENT_CLASSES = {str(HR.Person), str(HR.Organisation)}
 CLAIM_CLASSES = {str(HR[c]) for c in ("Claim", "Recognition", "Charge", "Demand", "Submission", "Signature",
                                       "StatisticalClaim", "Event", "Detention", "Trial", "DeathInCustody",
@@ -119,25 +128,24 @@ class Description:
         """The RDF twin of the page: own, context, the incoming page and the labels of what is linked."""
         node = NamedNode(self.iri)
         incoming = [Triple(NamedNode(s), NamedNode(p), node) for s, p in self.incoming]
-        seen = {(t.subject.value, t.predicate.value) for t in self.triples + self.context}
-        labels = [Triple(NamedNode(i), NamedNode(RDFS_LABEL), Literal(v)) for i, v in sorted(self.labels.items())
-                  if (i, RDFS_LABEL) not in seen and i != self.iri]
+        nodes = self.nodes()
+        labels = [Triple(NamedNode(i), RDFS_LABEL_NODE, Literal(v)) for i, v in sorted(self.labels.items())
+                  if RDFS_LABEL not in nodes.get(i, ()) and i != self.iri]
         return unique(self.triples + self.context + incoming + labels)
 
     def _date(self, subject: str) -> str:
-        """The first `hr:date` of a context node (the order the context came in), "" without one."""
-        for t in self.context:
-            if t.subject.value == subject and t.predicate.value == HR_DATE:
-                return t.object.value
-        return ""
+        """The first `hr:date` of a context node, "" without one."""
+        dates = self.nodes().get(subject, {}).get(HR_DATE)
+        return dates[0].value if dates else ""
 
 
 def group(triples: Iterable[Triple]) -> dict[str, dict[str, list[Term]]]:
-    out: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+    ordered: dict[str, dict[str, dict[Term, None]]] = defaultdict(lambda: defaultdict(dict))
     for t in triples:
-        objects = out[t.subject.value][t.predicate.value]
-        if t.object not in objects:
-            objects.append(t.object)
+        ordered[t.subject.value][t.predicate.value][t.object] = None  # each object once, in order
+    out: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+    for subject, props in ordered.items():
+        out[subject].update((p, list(objects)) for p, objects in props.items())
     return out
 
 
@@ -147,59 +155,96 @@ def unique(triples: Iterable[Triple]) -> list[Triple]:
 
 def describe(store: Store, iri: str, page: int = 1, page_size: int = 50, memo: LabelMemo | None = None) -> Description:
     """The description of `iri`; raises ValueError for a string that is not an IRI."""
-    d = Description(iri, page, store.construct(own_query(iri)))
+    node = NamedNode(iri)
+    d = Description(iri, page, own(store, node))
     if set(d.types) & (AGENT_CLASSES | CLAIM_CLASSES):
-        d.context = context(store, iri, about=bool(set(d.types) & AGENT_CLASSES))
-    rows = store.select(incoming_query(iri, page_size + 1, (page - 1) * page_size))
-    d.incoming = [(r["s"].value, r["p"].value) for r in rows]
+        d.context = context(store, node, about=bool(set(d.types) & AGENT_CLASSES))
+    d.incoming = incoming(store, node, page_size + 1, (page - 1) * page_size)
     d.has_next = len(d.incoming) > page_size
     d.incoming = d.incoming[:page_size]
     d.labels = fetch_labels(store, linked(d), memo)
     return d
 
 
-def own_query(iri: str) -> str:
-    """The resource's triples and its fragments' (linked from it, from one of its fragments, or defined by it).
+def own(store: Store, node: NamedNode) -> list[Triple]:
+    """The resource's triples and its fragments' (`{iri}#…`): those it links to, those its fragments link to,
+    and those defined by it (`rdfs:isDefinedBy`, the terms of `/ontology`). Lookups, not a query: a query
+    costs the engine 0.2-1 ms to parse and plan before it reads anything, a lookup 10-20 µs in memory."""
+    prefix = node.value + "#"
 
-    Each branch ends in its own `?s ?p ?o` and the middle of a two-step path must itself be a fragment: with
-    one `?s ?p ?o` joined after the union, and any middle node (its type, its person, ...), the engine spent
-    2-10 ms here on 1M triples, more than all the other queries of a page together; now ~0.5-1 ms, the same
-    triples for every subject of the seed build and of 3,000 sampled at 1M."""
-    node, prefix = sparql_iri(iri), sparql_string(iri + "#")
+    def fragments(triples: Iterable[Triple]) -> list[NamedNode]:
+        return list(dict.fromkeys(t.object for t in triples if isinstance(t.object, NamedNode)
+                                  and t.object.value.startswith(prefix)))
 
-    def fragment(var: str) -> str:
-        return f"FILTER(isIRI(?{var}) && STRSTARTS(STR(?{var}), {prefix}))"
-
-    return f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
-  {{ BIND({node} AS ?s) {node} ?p ?o }}
-  UNION {{ {node} ?p1 ?s {fragment("s")} ?s ?p ?o }}
-  UNION {{ {node} ?p1 ?m {fragment("m")} ?m ?p2 ?s {fragment("s")} ?s ?p ?o }}
-  UNION {{ ?s <{RDFS.isDefinedBy}> {node} {fragment("s")} ?s ?p ?o }}
-}}"""
+    triples = store.outgoing([node])
+    first = store.outgoing(fragments(triples))
+    second = store.outgoing(fragments(first))
+    defined = [t.subject for t in store.incoming([node], [RDFS_IS_DEFINED_BY])
+               if isinstance(t.subject, NamedNode) and t.subject.value.startswith(prefix)]
+    return unique(triples + first + second + store.outgoing(defined))
 
 
-def context(store: Store, iri: str, *, about: bool) -> list[Triple]:
-    """Claims/events about an agent (or the claim itself), their evidence, and the statements involved.
-
-    A few small queries, each starting from bound resources: one combined UNION made the engine scan every
-    statement's fields and took 140 ms on 300k triples (over a second on 1M); these take under 1 ms each."""
-    node = sparql_iri(iri)
-    claims = (f"{{ ?c <{HR_PERSON}> {node} }} UNION {{ ?c <{HR_ORGANISATION}> {node} }} "
-              f"UNION {{ BIND({node} AS ?c) }}") if about else f"BIND({node} AS ?c)"
-    triples = store.construct(f"CONSTRUCT {{ ?c ?cp ?co }} WHERE {{ {claims} ?c ?cp ?co }}")
-    triples += store.construct(f"""CONSTRUCT {{ ?ann <{OA_HAS_BODY}> ?c ; <{OA_HAS_TARGET}> ?t .
-          ?t <{OA_HAS_SOURCE}> ?src ; <{OA_HAS_SELECTOR}> ?sel . ?sel <{OA_EXACT}> ?exact }}
-        WHERE {{ {claims} ?c <{HR_HAS_EVIDENCE}> ?ann . ?ann <{OA_HAS_TARGET}> ?t . ?t <{OA_HAS_SOURCE}> ?src ;
-          <{OA_HAS_SELECTOR}> ?sel . ?sel <{OA_EXACT}> ?exact }}""")
-    statements = {t.object.value for t in triples if t.predicate.value == HR_STATED_IN}
-    rows = store.select(f"SELECT DISTINCT ?st WHERE {{ ?st <{HR_MENTIONS}> {node} }} ORDER BY ?st LIMIT {MAX_MENTIONS}")
-    statements |= {r["st"].value for r in rows if "st" in r}
+def context(store: Store, node: NamedNode, *, about: bool) -> list[Triple]:
+    """Claims/events about an agent (or the claim itself), their evidence, and the statements involved."""
+    claims = [node]
+    if about:
+        claims += [t.subject for t in store.incoming([node], [HR_PERSON, HR_ORGANISATION])]
+    triples = store.outgoing(dict.fromkeys(claims))
+    triples += evidence(store, triples)
+    statements = {t.object for t in triples if t.predicate.value == HR_STATED_IN and isinstance(t.object, NamedNode)}
+    mentions = sorted({t.subject for t in store.incoming([node], [HR_MENTIONS]) if isinstance(t.subject, NamedNode)},
+                      key=lambda s: s.value)
+    statements.update(mentions[:MAX_MENTIONS])
     if not statements:
         return triples
-    values = " ".join(sparql_iri(st) for st in sorted(statements))
-    fields = ", ".join(f"<{p}>" for p in STATEMENT_FIELDS)
-    return triples + store.construct(
-        f"CONSTRUCT {{ ?st ?sp ?so }} WHERE {{ VALUES ?st {{ {values} }} ?st ?sp ?so FILTER(?sp IN ({fields})) }}")
+    return triples + store.outgoing(sorted(statements, key=lambda s: s.value), STATEMENT_FIELDS)
+
+
+def evidence(store: Store, claims: list[Triple]) -> list[Triple]:
+    """Each claim's evidence that is complete: annotation -> target -> source and selector -> exact quote,
+    as `ann oa:hasBody claim`, `ann oa:hasTarget t`, `t oa:hasSource src`, `t oa:hasSelector sel`,
+    `sel oa:exact quote` (a target without a source or a quoted selector is not evidence a page can show)."""
+    bodies = [(t.object, t.subject) for t in claims if t.predicate.value == HR_HAS_EVIDENCE and
+              isinstance(t.object, NamedNode | BlankNode)]
+    targets = by_subject(store.outgoing(dict.fromkeys(a for a, _ in bodies), [OA_HAS_TARGET]))
+    target_nodes = [o for objects in targets.values() for o in objects if isinstance(o, NamedNode | BlankNode)]
+    parts = store.outgoing(dict.fromkeys(target_nodes), [OA_HAS_SOURCE, OA_HAS_SELECTOR])
+    sources = by_subject(t for t in parts if t.predicate.value == OA_HAS_SOURCE)
+    selectors = by_subject(t for t in parts if t.predicate.value == OA_HAS_SELECTOR)
+    selector_nodes = [o for objects in selectors.values() for o in objects if isinstance(o, NamedNode | BlankNode)]
+    exacts = by_subject(store.outgoing(dict.fromkeys(selector_nodes), [OA_EXACT]))
+    out: list[Triple] = []
+    for ann, claim in bodies:
+        for target in targets.get(ann, []):
+            quoted = [sel for sel in selectors.get(target, []) if exacts.get(sel)]
+            if not sources.get(target) or not quoted:
+                continue
+            out += [Triple(ann, OA_HAS_BODY_NODE, claim), Triple(ann, OA_HAS_TARGET_NODE, target)]
+            out += [Triple(target, OA_HAS_SOURCE_NODE, src) for src in sources[target]]
+            for sel in quoted:
+                out.append(Triple(target, OA_HAS_SELECTOR_NODE, sel))
+                out += [Triple(sel, OA_EXACT_NODE, exact) for exact in exacts[sel]]
+    return unique(out)
+
+
+def by_subject(triples: Iterable[Triple]) -> dict[Term, list[Term]]:
+    out: dict[Term, list[Term]] = defaultdict(list)
+    for t in triples:
+        out[t.subject].append(t.object)
+    return out
+
+
+def incoming(store: Store, node: NamedNode, limit: int, offset: int) -> list[tuple[str, str]]:
+    """One page of the links to `node` from other resources, as (subject, predicate) ordered by predicate then
+    subject. Read whole and ordered here when there are fewer than `MAX_INCOMING_READ` (nearly always);
+    a hub's (a class, a much-cited statement) ordered and cut by the engine, which does not hand them all over."""
+    found = store.incoming([node], limit=MAX_INCOMING_READ)
+    if len(found) >= MAX_INCOMING_READ:
+        return [(r["s"].value, r["p"].value) for r in store.select(incoming_query(node.value, limit, offset))]
+    prefix = node.value + "#"
+    links = sorted({(t.predicate.value, t.subject.value) for t in found
+                    if isinstance(t.subject, NamedNode) and not t.subject.value.startswith(prefix)})
+    return [(s, p) for p, s in links[max(offset, 0):max(offset, 0) + limit]]
 
 
 def incoming_query(iri: str, limit: int, offset: int) -> str:
@@ -212,10 +257,12 @@ def incoming_query(iri: str, limit: int, offset: int) -> str:
 def linked(d: Description) -> list[str]:
     """Every IRI the page names: subjects, predicates, objects and incoming links."""
     iris: dict[str, None] = {d.iri: None}
-    for t in d.triples + d.context:
-        for term in (t.subject, t.predicate, t.object):
-            if isinstance(term, NamedNode):
-                iris[term.value] = None
+    for subject, props in d.nodes().items():
+        if ":" in subject:  # an IRI (a blank node's label never has one)
+            iris[subject] = None
+        for predicate, objects in props.items():
+            iris[predicate] = None
+            iris.update((o.value, None) for o in objects if isinstance(o, NamedNode))
     for s, p in d.incoming:
         iris[s] = iris[p] = None
     return list(iris)[:MAX_LABELLED]

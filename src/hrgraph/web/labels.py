@@ -1,4 +1,4 @@
-"""The label to show for an IRI: looked up in one query for a whole page, ranked, and kept per build.
+"""The label to show for an IRI: looked up for a whole page at once, ranked, and kept per build.
 
 Ranking: by property (`rdfs:label`, then `skos:prefLabel`, `dct:title`, `eli:title`, `dct:identifier`),
 then language (English, untagged, any other), then the text itself, so a page always shows the same one.
@@ -6,13 +6,12 @@ then language (English, untagged, any other), then the text itself, so a page al
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from pyoxigraph import Literal
+from pyoxigraph import Literal, NamedNode
 
 from hrgraph.model.vocab import DCTERMS, ELI, RDFS, SKOS
 from hrgraph.store.base import Store, Term
-from hrgraph.web.terms import sparql_iri
 
 # Label properties in order of preference.
 LABEL_PROPERTIES = tuple(str(p) for p in (RDFS.label, SKOS.prefLabel, DCTERMS.title, ELI.title, DCTERMS.identifier))
@@ -34,15 +33,6 @@ def label_of(term: Term | str, labels: dict[str, str]) -> str:
         return term.value
     iri = term if isinstance(term, str) else term.value
     return labels.get(iri) or local_name(iri)
-
-
-def label_query(iris: Iterable[str]) -> str:
-    values = " ".join(sparql_iri(i) for i in iris)
-    props = ", ".join(f"<{p}>" for p in LABEL_PROPERTIES)
-    # FILTER, not a second VALUES: with two VALUES blocks the engine scanned every label in the store
-    # (300 ms on 300k triples); this way it reads only the subjects' own triples (4 ms). CONSTRUCT, not
-    # SELECT: the engine hands back triples at less than half the cost of solution rows.
-    return f"CONSTRUCT {{ ?x ?p ?l }} WHERE {{ VALUES ?x {{ {values} }} ?x ?p ?l FILTER(?p IN ({props})) }}"
 
 
 class LabelMemo:
@@ -76,14 +66,29 @@ class LabelMemo:
 
 
 def fetch_labels(store: Store, iris: list[str], memo: LabelMemo | None = None) -> dict[str, str]:
-    """The best label of each IRI in one query: by property preference, then @en, untagged, any language."""
+    """The best label of each IRI: by property preference, then @en, untagged, any language."""
     known, missing = memo.split(store.build_id, iris) if memo else ({}, iris)
     if not missing:
         return known
-    found = best_of((t.subject.value, t.predicate.value, t.object) for t in store.construct(label_query(missing)))
+    found = best_of(_label_statements(store, missing))
     if memo:
         memo.remember(store.build_id, missing, found)
     return known | found
+
+
+def _label_statements(store: Store, iris: list[str]) -> Iterator[tuple[str, str, Term]]:
+    """(IRI, property, label) of the first label property each IRI has, in order of preference: the best label
+    is among those (`best_of` ranks the property first), and most IRIs have the first, so most need one lookup."""
+    remaining = [NamedNode(i) for i in iris]
+    for prop in LABEL_PROPERTIES:
+        labelled = set()
+        for t in store.outgoing(remaining, [prop]):
+            if isinstance(t.object, Literal):
+                labelled.add(t.subject.value)
+                yield t.subject.value, prop, t.object
+        remaining = [n for n in remaining if n.value not in labelled]
+        if not remaining:
+            return
 
 
 def best_of(statements: Iterable[tuple[str, str, Term]]) -> dict[str, str]:

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, render_template, request
 from flask.blueprints import BlueprintSetupState
+from pyoxigraph import NamedNode
 
 from hrgraph.formats import media
 from hrgraph.formats.media import HTML, RESOURCE_FORMATS, MediaFormat
-from hrgraph.model.vocab import DCTERMS, HR, OWL
+from hrgraph.model.vocab import DCTERMS, HR, OWL, RDF
 from hrgraph.web import conneg, doccache, errors, record_pages
 from hrgraph.web.context import get_settings, get_store
 from hrgraph.web.describe import Description, describe
@@ -27,12 +28,13 @@ from hrgraph.web.errors import Refused
 from hrgraph.web.labels import LabelMemo
 from hrgraph.web.present import Presenter
 from hrgraph.web.responses import not_acceptable, rdf_document
-from hrgraph.web.terms import sparql_iri
 
 bp = Blueprint("resources", __name__)
 LABELS = "hrgraph_label_memo"
 
 CACHE_CONTROL = "public, max-age=300"
+OWL_SAME_AS, RDF_TYPE, DCT_DESCRIPTION, WITHDRAWN = (str(OWL.sameAs), str(RDF.type), str(DCTERMS.description),
+                                                     str(HR.WithdrawnRecord))
 
 
 @bp.record_once
@@ -86,18 +88,19 @@ class Status:
 
 
 def status(iri: str) -> Status:
-    """One query: a retired key answers before any description is built."""
+    """A retired key answers before any description is built: the resource's own triples (a lookup), and
+    only when it has none, whether anything links to it."""
     try:
-        node = sparql_iri(iri)
+        node = NamedNode(iri)
     except ValueError:
         return Status()
-    rows = get_store().select(f"""SELECT ?same ?why ?live WHERE {{
-        {{ {node} <{OWL.sameAs}> ?same }}
-        UNION {{ {node} a <{HR.WithdrawnRecord}> ; <{DCTERMS.description}> ?why }}
-        UNION {{ FILTER EXISTS {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }} BIND(true AS ?live) }} }}""")
-    same = next((r["same"].value for r in rows if "same" in r), None)
-    why = next((r["why"].value for r in rows if "why" in r), None)
-    return Status(live=any("live" in r for r in rows), moved_to=same, gone=why)
+    store = get_store()
+    own = store.outgoing([node])
+    same = next((t.object.value for t in own if t.predicate.value == OWL_SAME_AS), None)
+    withdrawn = any(t.predicate.value == RDF_TYPE and t.object.value == WITHDRAWN for t in own)
+    why = next((t.object.value for t in own if t.predicate.value == DCT_DESCRIPTION), None) if withdrawn else None
+    live = bool(own) or store.ask(f"ASK {{ ?s ?p {node} }}")
+    return Status(live=live, moved_to=same, gone=why)
 
 
 def retired_response(stem: str, st: Status, fmt: MediaFormat | None, document: bool) -> Response | None:

@@ -201,7 +201,8 @@ def documents_main(server: int) -> None:
         return  # every share is being rendered (or was: what is kept is served, not rendered again)
     # Nothing to follow, no warm-up of its own, no rate limit on itself, documents kept on disk (not in memory).
     quiet = settings.with_(follow_s=0, warmup=False, rate_limit_per_s=0, document_cache_mb=1)
-    stores = Following(lambda: build_dir.name, lambda _name: open_build(build_dir, quiet, workers=False), 0)
+    stores = Following(lambda: build_dir.name,
+                       lambda _name: open_build(build_dir, quiet, workers=False, memory=True), 0)
     try:
         app = create_app(quiet, stores)
         client = app.test_client()

@@ -2,9 +2,10 @@
 criterion, when), charges (article, sentence), the statements about them, the mechanisms those were raised
 with, and the evidence (each quote, its source and the source's original address).
 
-Read for many persons at once, in chunks of `CHUNK`, with five queries per chunk whatever the number of claims:
-claims about the persons, statements mentioning them, what those statements were addressed to, the labels and
-numbers of everything named, the persons' own names and birth dates.
+Read for many persons at once, in chunks of `CHUNK`, with a fixed number of lookups per chunk (`Store.outgoing`
+/ `incoming`; one query each over a remote store) whatever the number of claims: claims about the persons,
+statements mentioning them, what those statements were addressed to, the labels and numbers of everything
+named, the persons' own names and birth dates, the evidence's sources.
 
 Status, decided here once (`status_of`, also used by the facet index): `deceased` when a death in custody is
 recorded or a recognition says so (`hr:recognitionStatus`); else what the latest recognition (undated ones count
@@ -15,7 +16,7 @@ as earliest) says: its stated status, else `former` when it is marked `hr:former
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pyoxigraph import NamedNode, Triple
@@ -112,8 +113,8 @@ def person_facts(store: Store, persons: Iterable[str]) -> dict[str, PersonFacts]
     return out
 
 
-def _values(iris: Iterable[str]) -> str:
-    return " ".join(str(NamedNode(i)) for i in iris)
+def _nodes(iris: Iterable[str]) -> list[NamedNode]:
+    return [NamedNode(i) for i in dict.fromkeys(iris)]
 
 
 def _grouped(triples: Iterable[Triple]) -> dict[str, dict[str, list[str]]]:
@@ -124,18 +125,16 @@ def _grouped(triples: Iterable[Triple]) -> dict[str, dict[str, list[str]]]:
 
 
 def _chunk(store: Store, persons: list[str]) -> dict[str, PersonFacts]:
-    values = _values(persons)
-    fields = ", ".join(f"<{p}>" for p in CLAIM_FIELDS)
-    claims = _grouped(store.construct(f"""CONSTRUCT {{ ?c ?cp ?co }} WHERE {{ VALUES ?p {{ {values} }}
-  ?c <{HR.person}> ?p ; ?cp ?co FILTER(?cp IN ({fields})) }}"""))
+    nodes = _nodes(persons)
+    about = [t.subject for t in store.incoming(nodes, [str(HR.person)])]
+    claims = _grouped(store.outgoing(dict.fromkeys(about), CLAIM_FIELDS))
     mentions = defaultdict(set)
-    for row in store.select(f"SELECT ?p ?st WHERE {{ VALUES ?p {{ {values} }} ?st <{HR.mentions}> ?p }}"):
-        mentions[row["p"].value].add(row["st"].value)
+    for t in store.incoming(nodes, [str(HR.mentions)]):
+        mentions[t.object.value].add(t.subject.value)
     statements = {st for c in claims.values() for st in c.get(str(HR.statedIn), ())} | \
         {st for sts in mentions.values() for st in sts}
     addressed = _addressed(store, statements)
-    own = _grouped(store.construct(f"""CONSTRUCT {{ ?p ?pp ?po }} WHERE {{ VALUES ?p {{ {values} }}
-  ?p ?pp ?po FILTER(?pp IN (<{_LABEL}>, <{SKOS.altLabel}>, <{SCHEMA.birthDate}>)) }}"""))
+    own = _grouped(store.outgoing(nodes, (_LABEL, str(SKOS.altLabel), str(SCHEMA.birthDate))))
     annotations = {a for c in claims.values() for a in c.get(str(HR.hasEvidence), ())}
     linked = {o for c in claims.values() for p in (HR.criterion, HR.recognisedBy, HR.provision, PROV.wasDerivedFrom)
               for o in c.get(str(p), ())} | statements | {m for ms in addressed.values() for m in ms} | annotations
@@ -150,22 +149,20 @@ def _chunk(store: Store, persons: list[str]) -> dict[str, PersonFacts]:
 
 
 def _addressed(store: Store, statements: set[str]) -> dict[str, set[str]]:
-    """Statement -> mechanisms it, or a submission stated in it, was addressed to."""
+    """Statement -> mechanisms it, or a submission stated in it, was addressed to. A query, not lookups: a
+    statement states tens of claims, and the engine joins them to the few submissions faster than lookups."""
     out: dict[str, set[str]] = defaultdict(set)
-    for chunk in _chunks(sorted(statements)):
-        for row in store.select(f"""SELECT ?st ?m WHERE {{ VALUES ?st {{ {_values(chunk)} }}
+    items = sorted(statements)
+    for i in range(0, len(items), CHUNK):
+        values = " ".join(str(n) for n in _nodes(items[i:i + CHUNK]))
+        for row in store.select(f"""SELECT ?st ?m WHERE {{ VALUES ?st {{ {values} }}
   {{ ?st <{HR.addressedTo}> ?m }} UNION {{ ?sub <{HR.statedIn}> ?st ; <{HR.addressedTo}> ?m }} }}"""):
             out[row["st"].value].add(row["m"].value)
     return out
 
 
 def _naming(store: Store, iris: set[str]) -> dict[str, dict[str, list[str]]]:
-    out: dict[str, dict[str, list[str]]] = {}
-    props = ", ".join(f"<{p}>" for p in NAMING)
-    for chunk in _chunks(sorted(iris)):
-        out.update(_grouped(store.construct(f"""CONSTRUCT {{ ?x ?p ?l }} WHERE {{ VALUES ?x {{ {_values(chunk)} }}
-  ?x ?p ?l FILTER(?p IN ({props})) }}""")))
-    return out
+    return _grouped(store.outgoing(_nodes(sorted(iris)), NAMING))
 
 
 def labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
@@ -176,20 +173,20 @@ def labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
 
 
 def _evidence_sources(store: Store, annotations: set[str]) -> dict[str, tuple[str, str]]:
-    """Annotation -> (source document, its original URL)."""
+    """Annotation -> (source document, its original URL); of several, the first in order."""
+    targets = _grouped(store.outgoing(_nodes(sorted(annotations)), [str(OA.hasTarget)]))
+    target_iris = {t for props in targets.values() for t in props.get(str(OA.hasTarget), ())}
+    sources = _grouped(store.outgoing(_nodes(sorted(target_iris)), [str(OA.hasSource)]))
+    source_iris = {s for props in sources.values() for s in props.get(str(OA.hasSource), ())}
+    urls = _grouped(store.outgoing(_nodes(sorted(source_iris)), [str(DCTERMS.source)]))
     out: dict[str, tuple[str, str]] = {}
-    for chunk in _chunks(sorted(annotations)):
-        for row in store.select(f"""SELECT ?a ?src ?url WHERE {{ VALUES ?a {{ {_values(chunk)} }}
-  ?a <{OA.hasTarget}>/<{OA.hasSource}> ?src
-  OPTIONAL {{ ?src <{DCTERMS.source}> ?url }} }}"""):
-            url = row.get("url")
-            out[row["a"].value] = (row["src"].value, url.value if url is not None else "")
+    for a, props in targets.items():
+        found = sorted((src, url) for t in props.get(str(OA.hasTarget), ())
+                       for src in sources.get(t, {}).get(str(OA.hasSource), ())
+                       for url in urls.get(src, {}).get(str(DCTERMS.source), [""]))
+        if found:
+            out[a] = found[0]
     return out
-
-
-def _chunks(items: list[str]) -> Iterator[list[str]]:
-    for i in range(0, len(items), CHUNK):
-        yield items[i:i + CHUNK]
 
 
 def _label(named: dict[str, dict[str, list[str]]], iri: str) -> str:

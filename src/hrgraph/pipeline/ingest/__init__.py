@@ -2,6 +2,12 @@
 
     result = ingest_files(paths, known_records)          # IngestResult(records, problems, texts, ...)
     records, problems = merge(curated, result.records)   # curated wins on a key conflict, which is reported
+
+The modules a page passes through: readers.py (its layout read into the page model of document.py; HTML by
+htmltext.py) → mentions.py (what each item mentions: recognise.py and people.py over lexicon.py) → claims.py
+(the claim and event rules of recognitions.py, demands.py, facts.py, terms.py, events.py, profiles.py and
+tables.py, over grammar.py) → identity.py (keys, by names.py) → assemble.py, which drives these one document at
+a time and makes the records. command.py is `hrgraph ingest`; evaluate.py scores the rules against a gold standard.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""Documents → mentions and drafts → `Record`s with keys: the ingest stage end to end, one document at a time."""
+"""Documents → mentions and drafts → `Record`s with keys: the ingest stage end to end, one document at a time.
+
+What each item of a document mentions is mentions.py's; here the mentions are keyed (namesakes kept apart) and
+become entities, statements and claim drafts, then records with resolved keys and evidence.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +11,18 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
 from hrgraph.model.records import Evidence, Origin, Problem, Record
 from hrgraph.pipeline.ingest import lexicon as lx
 from hrgraph.pipeline.ingest.claims import Draft, ItemContext, Ref, extract
+from hrgraph.pipeline.ingest.document import Document, Item, Span
 from hrgraph.pipeline.ingest.identity import KeyRegistry, Resolver
+from hrgraph.pipeline.ingest.mentions import PagePersons, complete_mentions, item_mentions
 from hrgraph.pipeline.ingest.names import slug
-from hrgraph.pipeline.ingest.people import ShortNames, short_names
-from hrgraph.pipeline.ingest.readers import Document, Item, ReadError, Span, read_file
-from hrgraph.pipeline.ingest.recognise import Mention, ident, norm, recognise, surname_index, surname_mentions
-from hrgraph.pipeline.ingest.tables import article_mentions
+from hrgraph.pipeline.ingest.readers import ReadError, read_file
+from hrgraph.pipeline.ingest.recognise import Mention, ident, norm, recognise
 from hrgraph.pipeline.sources import line_of, occurrences
 
 MAX_EVIDENCE = 8  # quotes kept for one claim stated again and again
@@ -65,19 +68,6 @@ def evidence(text: str, file: str, start: int, end: int) -> Evidence:
         end -= 1
     quote = text[start:end]
     return Evidence(file, quote, max(bisect_left(occurrences(text, quote), start) + 1, 1))
-
-
-class Spans:
-    """Sorted (start, end) spans: whether one overlaps a range, in logarithmic time (a scan per mention was
-    quadratic on long pages)."""
-
-    def __init__(self, spans: list[tuple[int, int]]) -> None:
-        self.starts = [a for a, _ in spans]
-        self.reach = list(accumulate((b for _, b in spans), max))  # the furthest end among the first i spans
-
-    def overlaps(self, start: int, end: int) -> bool:
-        i = bisect_left(self.starts, end)  # spans starting before `end`
-        return i > 0 and self.reach[i - 1] > start
 
 
 class Ingest:
@@ -129,29 +119,13 @@ class Ingest:
         if doc.language:
             return  # not English: the rules would invent facts; the text is kept as a source
         year = (doc.date or doc.issued or "")[:4] or None
-        end = len(doc.text.rstrip())
-        per_item = []
-        for item in doc.items:
-            spans = ([item.headline] if item.headline else []) + list(item.subtitles) + list(item.paragraphs)
-            mentions = [m for s in spans for m in recognise(s.text, s.start, doc.text, (item.date or "")[:4] or year)]
-            mentions += article_mentions(spans, mentions)  # bare numbers in a table's article column
-            if doc.truncated:  # a name or an article number cut by the end of the page is none
-                mentions = [m for m in mentions if not (m.kind in ("persons", "provisions") and m.end >= end - 1)]
-            per_item.append((item, spans, mentions))
-        per_item = _latin_labels(per_item)
+        per_item = item_mentions(doc, year)
         people = [m for _, _, ms in per_item for m in ms if m.kind == "persons"]
-        first = {p.label: p.start for p in sorted(people, key=lambda p: -p.start)}
-        surnames, shorts = surname_index(people), ShortNames.of({p.label for p in people}, first)
+        persons = PagePersons.of(people)
         self._births = {m.ident: b.group(1) for m in people if (b := BORN.match(doc.text[m.end:m.end + 30]))}
-        for n, (item, spans, mentions) in enumerate(per_item, 1):
-            if doc.signatories and n == len(doc.items):
-                mentions += [m for s in doc.signatories for m in recognise(s.text, s.start, doc.text, year)]
-                mentions += _signatory_orgs(doc, mentions)
-            taken = Spans(sorted((m.start, m.end) for m in mentions))
-            mentions += [m for s in spans for m in surname_mentions(s.text, s.start, surnames)
-                         if not taken.overlaps(m.start, m.end)]
-            mentions += _short(item, spans, shorts, mentions)
-            mentions = [self._keyed(m, doc) for m in mentions]
+        for n, found in enumerate(per_item, 1):
+            item, spans, _ = found
+            mentions = [self._keyed(m, doc) for m in complete_mentions(doc, n, found, year, persons)]
             for m in mentions:
                 if m.kind != "dates":
                     self.entity(m, doc.file)
@@ -336,30 +310,6 @@ EXTRACTOR_VERSION = "2"
 EVENT_LABEL = {"death": "Death", "death-in-custody": "Death in custody", "detention": "Detention"}
 
 
-def _latin_labels(per_item: list[tuple[Item, list[Span], list[Mention]]]) -> \
-        list[tuple[Item, list[Span], list[Mention]]]:
-    """A name written in Cyrillic is the person the page spells in Latin beside it ("Юрась Шыдлоўскі (Yuras
-    Shydlouski)"): every Cyrillic mention of that name takes the Latin label."""
-    latin = {m.text: m.label for _, _, ms in per_item for m in ms
-             if m.kind == "persons" and re.search(r"[\u0400-\u04ff]", m.text) and not re.search(r"[\u0400-\u04ff]",
-                                                                                                 m.label)}
-    return [(item, spans, [Mention(m.kind, latin[m.text], m.start, m.end, m.text, m.attrs)
-                           if m.kind == "persons" and m.text in latin else m for m in ms])
-            for item, spans, ms in per_item]
-
-
-def _short(item: Item, spans: list[Span], index: ShortNames, mentions: list[Mention]) -> list[Mention]:
-    """Shared surnames and given names alone (people.short_names), where no other mention stands; the item's
-    topic is whom its headline names."""
-    heads = ([item.headline] if item.headline else []) + list(item.subtitles)
-    topic = frozenset(m.label for m in mentions if m.kind == "persons" and
-                      any(h.start <= m.start < h.end for h in heads))
-    taken = Spans(sorted((m.start, m.end) for m in mentions))
-    return [Mention("persons", n.label, s.start + n.start, s.start + n.end, s.text[n.start:n.end], {"alone": True})
-            for s in spans for n in short_names(s.text, index, topic, s.start)
-            if not taken.overlaps(s.start + n.start, s.start + n.end)]
-
-
 def _decision(key: str, reason: str) -> Any:
     from hrgraph.pipeline.ingest.identity import Decision
 
@@ -396,16 +346,6 @@ def _statement_fields(doc: Document, item: Item, title: str) -> dict[str, Any]:
         if value:
             fields[name] = value
     return fields
-
-
-def _signatory_orgs(doc: Document, mentions: list[Mention]) -> list[Mention]:
-    """A signatory line the lexicon does not know is still an organisation: the whole line names it."""
-    out = []
-    for line in doc.signatories:
-        if not any(m.kind == "organisations" and line.start <= m.start < line.end for m in mentions):
-            out.append(Mention("organisations", line.text, line.start, line.end, line.text,
-                               {"class": "HumanRightsOrganisation" if "Rights" in line.text else "Organisation"}))
-    return out
 
 
 def ingest_documents(paths: Iterable[Path], known: list[Record], registry: KeyRegistry) -> IngestResult:

@@ -19,10 +19,10 @@ from typing import Any
 from hrgraph.pipeline.ingest import grammar as g
 from hrgraph.pipeline.ingest.claims_base import Draft, ItemContext, Ref, lines_below
 from hrgraph.pipeline.ingest.demands import demands
+from hrgraph.pipeline.ingest.document import Span
 from hrgraph.pipeline.ingest.events import deaths, detained_below, detentions, releases
 from hrgraph.pipeline.ingest.facts import charges, fill_verdicts, listed_below, verdicts
 from hrgraph.pipeline.ingest.profiles import profile
-from hrgraph.pipeline.ingest.readers import Span
 from hrgraph.pipeline.ingest.recognise import Mention
 from hrgraph.pipeline.ingest.recognitions import recognised_below, recognitions
 from hrgraph.pipeline.ingest.tables import table_claims, table_persons, tables

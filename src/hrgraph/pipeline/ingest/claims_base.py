@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hrgraph.pipeline.ingest import grammar as g
-from hrgraph.pipeline.ingest.readers import Document, Item, Span
+from hrgraph.pipeline.ingest.document import Document, Item, Span
 from hrgraph.pipeline.ingest.recognise import Mention
 
 

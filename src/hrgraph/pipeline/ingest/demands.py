@@ -12,7 +12,7 @@ import re
 
 from hrgraph.pipeline.ingest import grammar as g
 from hrgraph.pipeline.ingest.claims_base import Draft, ItemContext, Ref, lines_below
-from hrgraph.pipeline.ingest.readers import Span
+from hrgraph.pipeline.ingest.document import Span
 from hrgraph.pipeline.ingest.recognise import Mention
 from hrgraph.pipeline.ingest.recognitions import FOLLOWING, PP, _recognition
 

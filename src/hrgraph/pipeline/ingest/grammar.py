@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from hrgraph.pipeline.ingest.document import Span
 from hrgraph.pipeline.ingest.names import fold
-from hrgraph.pipeline.ingest.readers import Span
 from hrgraph.pipeline.ingest.recognise import Mention
 
 S = r"[\s\u00a0]"

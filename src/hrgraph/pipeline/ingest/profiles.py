@@ -16,7 +16,7 @@ from typing import Any
 
 from hrgraph.pipeline.ingest import grammar as g
 from hrgraph.pipeline.ingest.claims_base import Draft, ItemContext, Ref
-from hrgraph.pipeline.ingest.readers import Span
+from hrgraph.pipeline.ingest.document import Span
 from hrgraph.pipeline.ingest.recognise import Mention
 from hrgraph.pipeline.ingest.terms import term
 

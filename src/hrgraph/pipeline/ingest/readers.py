@@ -4,15 +4,16 @@ Layouts: `listing` (bulleted headline + teaser ending ` //`, pager), `tag-listin
 RSS footer), `statement-page` (metadata line with ISO timestamps and the publisher, title, date line, body,
 list of names, signatories), and `unknown` (one document, with a warning). Site boilerplate (cookie banners in
 Belarusian and English, "Latest news", "Pages", "Subscribe to RSS", donation banners) is skipped. HTML is turned
-into text by htmltext.py; the extracted text is then the stored source text.
+into text by htmltext.py; the extracted text is then the stored source text. The values read here (`Document`,
+`Item`, `Span`) are document.py's.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from hrgraph.pipeline.ingest.document import Document, Item, Span, blocks, body_blocks, trim
 from hrgraph.pipeline.ingest.htmltext import html_cut, html_to_text, looks_like_html
 from hrgraph.pipeline.ingest.lexicon import GENERIC_ORG, ORGANISATIONS
 
@@ -21,44 +22,6 @@ ORG_NAMES = [GENERIC_ORG] + [e.pattern for e in ORGANISATIONS if e.fields.get("c
 
 class ReadError(Exception):
     """A file that cannot be ingested at all (empty, binary, not UTF-8, truncated)."""
-
-
-@dataclass(frozen=True)
-class Span:
-    text: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class Item:
-    """One publication on a page: its headline (None when the listing shows only the teaser), paragraphs,
-    optional sub-headings (subtitle, date/place line) and the date the page prints for it."""
-
-    headline: Span | None
-    paragraphs: tuple[Span, ...]
-    subtitles: tuple[Span, ...] = ()
-    date: str | None = None
-
-
-@dataclass
-class Document:
-    file: str
-    text: str  # the stored source text all offsets point into
-    layout: str
-    title: str = ""
-    date: str | None = None
-    issued: str | None = None
-    modified: str | None = None
-    publisher: str | None = None
-    items: list[Item] = field(default_factory=list)
-    names: tuple[Span, ...] = ()  # a list of persons' names (statement pages)
-    signatories: tuple[Span, ...] = ()
-    warnings: list[str] = field(default_factory=list)
-    from_html: bool = False
-    language: str | None = None  # set when the page is not in English: no facts are extracted from it
-    truncated: bool = False
-    body_end: int | None = None  # where the signatories start (listing and article layouts)
 
 
 BOILERPLATE = re.compile(
@@ -75,18 +38,6 @@ DATE_LINE = re.compile(r"^(?:[A-Z][a-z]+ [-–—] )?(?P<month>[A-Z][a-z]+) (?P<
                        r"^(?:[A-Z][a-z]+ [-–—] )?(?P<day2>\d{1,2}) (?P<month2>[A-Z][a-z]+) (?P<year2>\d{4})$")
 
 
-def blocks(text: str) -> list[Span]:
-    """Non-empty lines, stripped, with offsets into `text` (a block never spans a line break)."""
-    out = []
-    for m in re.finditer(r"[^\n]+", text):
-        line = m.group(0)
-        lead = len(line) - len(line.lstrip(" \t\u00a0"))
-        stripped = line.strip(" \t\u00a0\r")
-        if stripped:
-            out.append(Span(stripped, m.start() + lead, m.start() + lead + len(stripped)))
-    return out
-
-
 def _indent(text: str, b: Span) -> int:
     """How far a block is indented: a listing's headline bullets sit at the margin, a list inside a teaser
     deeper (its items are paragraphs, not publications)."""
@@ -96,16 +47,6 @@ def _indent(text: str, b: Span) -> int:
 def is_boilerplate(span: Span) -> bool:
     text = span.text.lstrip("•· ").strip()
     return bool(BOILERPLATE.match(text) or CYRILLIC_LINE.match(text))
-
-
-def trim(span: Span, left: str = "", right: str = "") -> Span:
-    """The span without a leading prefix pattern / trailing suffix pattern, offsets adjusted."""
-    text, start = span.text, span.start
-    if left and (m := re.match(left, text)):
-        text, start = text[m.end():], start + m.end()
-    if right and (m := re.search(right, text)):
-        text = text[:m.start()]
-    return Span(text, start, start + len(text))
 
 
 def date_of_line(text: str) -> str | None:
@@ -172,11 +113,6 @@ def list_lines(body: list[Span]) -> frozenset[int]:
 def is_heading(b: Span, listed: frozenset[int] = frozenset()) -> bool:
     """A short line without closing punctuation that is no list item, field line or table row."""
     return len(b.text) <= 200 and not re.search(r"[.:;,]$", b.text) and b.start not in listed
-
-
-def body_blocks(doc: Document) -> list[Span]:
-    """The page's lines before its signatories."""
-    return [b for b in blocks(doc.text) if doc.body_end is None or b.start < doc.body_end]
 
 
 def read_tag_listing(doc: Document) -> None:

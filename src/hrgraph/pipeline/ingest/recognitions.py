@@ -20,7 +20,7 @@ import re
 
 from hrgraph.pipeline.ingest import grammar as g
 from hrgraph.pipeline.ingest.claims_base import Draft, ItemContext, Ref
-from hrgraph.pipeline.ingest.readers import Span
+from hrgraph.pipeline.ingest.document import Span
 from hrgraph.pipeline.ingest.recognise import Mention
 
 S = r"[\s\u00a0]"

@@ -28,7 +28,7 @@ from typing import IO
 
 from hrgraph.model.namespaces import CANONICAL_BASE, Iris
 from hrgraph.pipeline.synth.statements import PERSONS_PER_STATEMENT, statement
-from hrgraph.pipeline.synth.world import build_world
+from hrgraph.pipeline.synth.world import LEGISLATION, build_world
 from hrgraph.pipeline.synth.writer import DC, RS, Doc, H, Writer, en, iri
 
 __all__ = ["sample_parameters", "sources_dir_for", "synth"]
@@ -47,11 +47,12 @@ def ontology_closure(ontology_file: Path) -> dict[str, list[str]]:
 
 def sample_parameters(base: str = CANONICAL_BASE) -> dict[str, str]:
     """A value for each parameter of the saved queries that names a synthetic resource (person, statement,
-    mechanism), so every query can be run on a synthetic graph alone."""
+    mechanism, article of the synthetic Criminal Code), so every query can be run on a synthetic graph alone."""
     iris = Iris(base)
     return {"person": str(iris.record("persons", "p000000")),
             "statement": str(iris.record("statements", "synth-00000")),
-            "mechanism": str(iris.record("mechanisms", "synth-un-hrc"))}
+            "mechanism": str(iris.record("mechanisms", "synth-un-hrc")),
+            "article": str(iris.provision(LEGISLATION[0][0], "342"))}
 
 
 @contextmanager
