@@ -29,20 +29,13 @@ CODE = "Criminal Code of the Republic of Belarus"
 
 
 @dataclass(frozen=True)
-class Cell:
-    text: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
 class Table:
     columns: dict[str, int]  # role -> column index
-    rows: tuple[tuple[Cell, ...], ...]
+    rows: tuple[tuple[Span, ...], ...]
     last: Span  # the table's last line
 
 
-def _cells(line: Span) -> list[Cell]:
+def _cells(line: Span) -> list[Span]:
     text = line.text.strip()
     lead = line.text.index(text[:1]) if text else 0
     inner = text[1:] if text.startswith("|") else text
@@ -52,7 +45,7 @@ def _cells(line: Span) -> list[Cell]:
     for part in inner.split("|"):
         stripped = part.strip()
         begin = offset + pos + (part.index(stripped) if stripped else 0)
-        out.append(Cell(stripped, begin, begin + len(stripped)))
+        out.append(Span(stripped, begin, begin + len(stripped)))
         pos += len(part) + 1
     return out
 
@@ -76,7 +69,7 @@ def tables(spans: list[Span]) -> list[Table]:
     return out
 
 
-def _cell(table: Table, row: tuple[Cell, ...], role: str) -> Cell | None:
+def _cell(table: Table, row: tuple[Span, ...], role: str) -> Span | None:
     i = table.columns.get(role)
     return row[i] if i is not None and i < len(row) and row[i].text else None
 
