@@ -153,10 +153,12 @@ def unique(triples: Iterable[Triple]) -> list[Triple]:
     return list(dict.fromkeys(triples))
 
 
-def describe(store: Store, iri: str, page: int = 1, page_size: int = 50, memo: LabelMemo | None = None) -> Description:
-    """The description of `iri`; raises ValueError for a string that is not an IRI."""
+def describe(store: Store, iri: str, page: int = 1, page_size: int = 50, memo: LabelMemo | None = None,
+             own_triples: list[Triple] | None = None) -> Description:
+    """The description of `iri`; raises ValueError for a string that is not an IRI. `own_triples`: its own
+    triples when the caller has just read them (`resources.status`), not read a second time."""
     node = NamedNode(iri)
-    d = Description(iri, page, own(store, node))
+    d = Description(iri, page, own(store, node, own_triples))
     if set(d.types) & (AGENT_CLASSES | CLAIM_CLASSES):
         d.context = context(store, node, about=bool(set(d.types) & AGENT_CLASSES))
     d.incoming = incoming(store, node, page_size + 1, (page - 1) * page_size)
@@ -166,7 +168,7 @@ def describe(store: Store, iri: str, page: int = 1, page_size: int = 50, memo: L
     return d
 
 
-def own(store: Store, node: NamedNode) -> list[Triple]:
+def own(store: Store, node: NamedNode, triples: list[Triple] | None = None) -> list[Triple]:
     """The resource's triples and its fragments' (`{iri}#…`): those it links to, those its fragments link to,
     and those defined by it (`rdfs:isDefinedBy`, the terms of `/ontology`). Lookups, not a query: a query
     costs the engine 0.2-1 ms to parse and plan before it reads anything, a lookup 10-20 µs in memory."""
@@ -176,7 +178,7 @@ def own(store: Store, node: NamedNode) -> list[Triple]:
         return list(dict.fromkeys(t.object for t in triples if isinstance(t.object, NamedNode)
                                   and t.object.value.startswith(prefix)))
 
-    triples = store.outgoing([node])
+    triples = store.outgoing([node]) if triples is None else triples
     first = store.outgoing(fragments(triples))
     second = store.outgoing(fragments(first))
     defined = [t.subject for t in store.incoming([node], [RDFS_IS_DEFINED_BY])

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, render_template, request
 from flask.blueprints import BlueprintSetupState
-from pyoxigraph import NamedNode
+from pyoxigraph import NamedNode, Triple
 
 from hrgraph.formats import media
 from hrgraph.formats.media import HTML, RESOURCE_FORMATS, MediaFormat
@@ -85,6 +85,7 @@ class Status:
     live: bool = False
     moved_to: str | None = None
     gone: str | None = None  # the curators' reason, in general words
+    own: tuple[Triple, ...] = ()  # the IRI's own triples, read once for the status and the description
 
 
 def status(iri: str) -> Status:
@@ -100,7 +101,7 @@ def status(iri: str) -> Status:
     withdrawn = any(t.predicate.value == RDF_TYPE and t.object.value == WITHDRAWN for t in own)
     why = next((t.object.value for t in own if t.predicate.value == DCT_DESCRIPTION), None) if withdrawn else None
     live = bool(own) or store.ask(f"ASK {{ ?s ?p {node} }}")
-    return Status(live=live, moved_to=same, gone=why)
+    return Status(live=live, moved_to=same, gone=why, own=tuple(own))
 
 
 def retired_response(stem: str, st: Status, fmt: MediaFormat | None, document: bool) -> Response | None:
@@ -143,7 +144,8 @@ def etag_for(path: str, fmt: MediaFormat, page: int) -> str:
 def document(stem: str, iri: str, fmt: MediaFormat, page: int) -> Response:
     key = document_key(stem, fmt, page)
     hit = doccache.lookup(current_app, key)  # a kept 200 of this build: not retired, no query needed
-    if hit is None and (retired := retired_response(stem, status(iri), fmt, document=True)) is not None:
+    st = status(iri) if hit is None else Status()
+    if hit is None and (retired := retired_response(stem, st, fmt, document=True)) is not None:
         return retired
     etag = etag_for(stem, fmt, page)
     if request.if_none_match.contains_weak(etag) or request.if_none_match.star_tag:
@@ -152,7 +154,8 @@ def document(stem: str, iri: str, fmt: MediaFormat, page: int) -> Response:
         return kept_response(hit)
     else:
         try:
-            d = describe(get_store(), iri, page, get_settings().page_size, current_app.extensions[LABELS])
+            d = describe(get_store(), iri, page, get_settings().page_size, current_app.extensions[LABELS],
+                         own_triples=list(st.own))
         except ValueError:
             raise Refused(404, f"not an IRI: {iri}") from None
         if not d.exists:
