@@ -20,11 +20,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 WRK_TIMEOUT = "30s"  # wrk's default 2 s counts slow answers as socket timeouts
+# Each wrk thread runs its own Lua state: without `setup`, every thread would walk the same paths from the
+# start, so each "distinct" document would be asked once per thread (the second time often answered from what
+# the first request kept). Thread k of t asks paths k, k + t, k + 2t, ...: each path once until all are asked.
 LUA = """
 paths = {%s}
-n = 0
+nthreads = %d
+local threads = {}
+setup = function(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+init = function(args)
+  n = id - nthreads
+end
 request = function()
-  n = n + 1
+  n = n + nthreads
   return wrk.format(%s, paths[(n %% #paths) + 1], {["Accept"] = "%s"}%s)
 end
 """
@@ -56,11 +67,12 @@ def wrk(url: str, paths: list[str], accept: str, connections: int, seconds: floa
     quoted = ",".join('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in paths)
     method = '"POST"' if body is not None else '"GET"'
     extra = ', "' + body.replace('"', '\\"') + '"' if body is not None else ""
+    threads = min(2, connections)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
-        fh.write(LUA % (quoted, method, accept, extra))
+        fh.write(LUA % (quoted, threads, method, accept, extra))
     try:
         duration = f"-d{max(1, round(seconds))}s"
-        cmd = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", duration, "--latency", "--timeout", WRK_TIMEOUT]
+        cmd = ["wrk", f"-t{threads}", f"-c{connections}", duration, "--latency", "--timeout", WRK_TIMEOUT]
         done = subprocess.run([*cmd, "-s", fh.name, url], capture_output=True, text=True, timeout=seconds + 90)
     finally:
         os.unlink(fh.name)
