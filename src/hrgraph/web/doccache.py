@@ -39,6 +39,7 @@ FAST = "hrgraph_fast_documents"  # app.extensions key
 DOCUMENT = "document"  # kind of the documents in the build's kept file
 Key = tuple[str, str, str, int]  # build id, path without extension, format name, page
 MARK = "hrgraph.document_key"  # environ slot where the document route leaves the key of a cacheable 200
+MISSED = "hrgraph.document_missed"  # environ slot where the fast path leaves a key it found nowhere kept
 PAGE_QUERY = re.compile(r"(?:page=([1-9][0-9]{0,8}))?")
 ENTRY_OVERHEAD = 512  # bytes per entry beyond the body (key, headers, bookkeeping), for the byte bound
 NOT_IN_304 = {"content-length", "content-type", "link"}  # what the document route's 304 does not carry
@@ -165,8 +166,10 @@ class FastDocuments:
         key = self.key(environ) if self.cache.max_bytes else None
         if key is None:
             return self.app(environ, start_response)
-        if self.exempt(environ) and (hit := self.lookup(key)) is not None:
-            return self.serve(hit, environ, start_response)
+        if self.exempt(environ):
+            if (hit := self.lookup(key)) is not None:
+                return self.serve(hit, environ, start_response)
+            environ[MISSED] = key  # the route need not read the kept file again
         return self.capture(key, environ, start_response)
 
     def lookup(self, key: Key) -> Cached | None:
@@ -239,6 +242,9 @@ def of(app: Flask) -> DocumentCache:
     return app.extensions[CACHE]  # type: ignore[no-any-return]
 
 
-def lookup(app: Flask, key: Key) -> Cached | None:
-    """A kept 200 of `key` (memory, else the build's kept file)."""
+def lookup(app: Flask, key: Key, environ: dict[str, Any]) -> Cached | None:
+    """A kept 200 of `key` (memory, else the build's kept file), unless the fast path in front of this request
+    just found none."""
+    if environ.get(MISSED) == key:
+        return None
     return app.extensions[FAST].lookup(key)  # type: ignore[no-any-return]

@@ -143,7 +143,7 @@ def etag_for(path: str, fmt: MediaFormat, page: int) -> str:
 
 def document(stem: str, iri: str, fmt: MediaFormat, page: int) -> Response:
     key = document_key(stem, fmt, page)
-    hit = doccache.lookup(current_app, key)  # a kept 200 of this build: not retired, no query needed
+    hit = doccache.lookup(current_app, key, request.environ)  # a kept 200 of this build: not retired, no query needed
     st = status(iri) if hit is None else Status()
     if hit is None and (retired := retired_response(stem, st, fmt, document=True)) is not None:
         return retired
