@@ -14,6 +14,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -23,6 +24,7 @@ import requests
 from hrgraph.config import Settings
 from hrgraph.store.backends import open_store
 from hrgraph.web import create_app
+from hrgraph.web import kept as kept_module
 from hrgraph.web.kept import FILE, Kept, read_through
 from hrgraph.web.warmup import warm
 
@@ -141,17 +143,18 @@ def test_kept_answers_are_bounded_and_survive_a_broken_folder(tmp_path: Path) ->
     assert kept.get("b1", blocked / "kept", "document", "a") is None
 
 
-def test_kept_values_are_written_by_a_writer_thread_and_read_back_meanwhile(tmp_path: Path, monkeypatch) -> None:
+def kept_writers() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "hrgraph-kept-writer"]
+
+
+def test_kept_values_are_written_by_a_writer_thread_and_read_back_meanwhile(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """A request only queues what it keeps: one writer thread writes the queue in batches (one transaction),
     the queued values are answered until then, and the writer ends when idle."""
-    import threading
-
-    from hrgraph.web import kept as kept_module
     monkeypatch.setattr(kept_module, "WRITER_IDLE_S", 0.2)
     folder = tmp_path / "build" / "kept"
     folder.parent.mkdir()
     kept = Kept(max_bytes=64 << 20)
-    writers = lambda: [t for t in threading.enumerate() if t.name == "hrgraph-kept-writer"]  # noqa: E731
     for n in range(500):
         kept.put("b1", folder, "document", f"k{n}", b"v%d" % n)
         assert kept.get("b1", folder, "document", f"k{n}") == b"v%d" % n  # queued or written: read back
@@ -159,9 +162,9 @@ def test_kept_values_are_written_by_a_writer_thread_and_read_back_meanwhile(tmp_
     other = Kept(64 << 20)  # another process, or a restart
     assert [other.get("b1", folder, "document", f"k{n}") for n in (0, 250, 499)] == [b"v0", b"v250", b"v499"]
     deadline = time.monotonic() + 10
-    while writers() and time.monotonic() < deadline:
+    while kept_writers() and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not writers()  # idle: ended; the next put starts another
+    assert not kept_writers()  # idle: ended; the next put starts another
     kept.put("b1", folder, "document", "late", b"x")
     assert kept.flush() and other.get("b1", folder, "document", "late") == b"x"
 

@@ -51,8 +51,9 @@ class Kept:
     does not wait for the file's write lock (held by the other server processes and the warm-up in turn: with
     SQLite's busy handler a waiting writer sleeps 1, 2, 5, 10 ms...), and does not release the GIL for each of
     an insert's statements (each release under load meant a wait for the GIL to come back). Measured on
-    claims rendered on demand at 1M triples, c=8, beside the warm-up: p99 94 ms with writes made by the
-    request, 41 without them. A queued value is read back from the queue until written."""
+    claims rendered on demand at 1M triples, c=8, beside the warm-up: HTML p99 107-128 ms with writes made by
+    the request, 44-59 ms queued. A value is read back from the queue (or the batch being written) until it
+    is in the file."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
@@ -65,13 +66,14 @@ class Kept:
         self._queued: dict[tuple[Path, str, str], bytes] = {}  # to be written, in order of arrival
         self._queued_bytes = 0
         self._changed = threading.Condition()  # guards `_queued`; notified on a put and after each batch
-        self._writing = 0  # values taken from the queue by the writer and not yet written
+        self._batch: dict[tuple[Path, str, str], bytes] = {}  # taken from the queue, being written
         self._writer: threading.Thread | None = None
 
     def get(self, build: str, folder: Path | None, kind: str, key: str) -> bytes | None:
         if folder is None:
             return self._memory.get(build, {}).get((kind, key))
-        if self._queued and (queued := self._queued.get((folder, kind, key))) is not None:
+        if (self._queued or self._batch) and (queued := self._queued.get((folder, kind, key),
+                                                                     self._batch.get((folder, kind, key)))):
             return queued
         db = self._connection(folder)
         if db is None:
@@ -103,7 +105,7 @@ class Kept:
     def flush(self, timeout_s: float = 30.0) -> bool:
         """Wait until every value put so far is written (or given up); False when `timeout_s` passed first."""
         with self._changed:
-            return self._changed.wait_for(lambda: not self._queued and not self._writing, timeout_s)
+            return self._changed.wait_for(lambda: not self._queued and not self._batch, timeout_s)
 
     def _write_queued(self) -> None:
         """The writer thread: writes what is queued, and ends once nothing was queued for `WRITER_IDLE_S`
@@ -113,15 +115,14 @@ class Kept:
                 if not self._changed.wait_for(lambda: bool(self._queued), WRITER_IDLE_S):
                     self._writer = None
                     return
-                batch, self._queued, self._queued_bytes = self._queued, {}, 0
-                self._writing = len(batch)
+                self._batch, self._queued, self._queued_bytes = self._queued, {}, 0
             by_folder: dict[Path, list[tuple[str, str, bytes]]] = {}
-            for (folder, kind, key), value in batch.items():
+            for (folder, kind, key), value in self._batch.items():
                 by_folder.setdefault(folder, []).append((kind, key, value))
             for folder, rows in by_folder.items():
                 self._write(folder, rows)
             with self._changed:
-                self._writing = 0
+                self._batch = {}
                 self._changed.notify_all()
 
     def _write(self, folder: Path, rows: list[tuple[str, str, bytes]]) -> None:
