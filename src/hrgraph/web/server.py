@@ -22,9 +22,7 @@ the place for per-client limits at scale; the README says so.
 
 from __future__ import annotations
 
-import ctypes
 import logging
-import os
 import resource
 import socket
 import time
@@ -34,15 +32,13 @@ from typing import Any
 from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
 
-from hrgraph.config import Settings
+from hrgraph.config import Settings, limit_malloc_arenas
 from hrgraph.web.limits import is_loopback
 
 IDLE_TIMEOUT_S = 60  # between two requests of a kept-alive connection
 CHECK_EVERY_S = 1  # how often connections are checked against the timeouts
 THREADS = 8
 ACCEPT_YIELD_S = 0.002  # see `GuardedServer.handle_accept`
-MALLOC_ARENAS = 2  # see `limit_malloc_arenas`
-_M_ARENA_MAX = -8  # glibc's mallopt parameter
 
 
 class GuardedChannel(HTTPChannel):
@@ -126,20 +122,6 @@ def make_server(app: Any, settings: Settings, sock: socket.socket | None = None)
         raise cannot_listen(settings, exc) from None
     server.shared = sock is not None
     return server
-
-
-def limit_malloc_arenas() -> None:
-    """At most `MALLOC_ARENAS` malloc arenas in this process and in every process it starts (server processes,
-    query workers, warmers inherit the environment). glibc gives each thread that allocates its own arena, up
-    to 8 per core, and memory freed in one is not reused by the others: at 10M triples, after the bench's
-    first requests and a day's mix of traffic, each server process held ~780 MiB (1,630 MiB for the server
-    in all); with 2 arenas 240-670 MiB (930-1,020 MiB in all), for no measured loss of speed (the GIL already
-    lets one thread at a time allocate). An operator's own `MALLOC_ARENA_MAX` wins; not glibc: nothing."""
-    arenas = os.environ.setdefault("MALLOC_ARENA_MAX", str(MALLOC_ARENAS))
-    try:
-        ctypes.CDLL(None).mallopt(_M_ARENA_MAX, int(arenas))  # this process: set before its threads allocate
-    except (OSError, AttributeError, ValueError):
-        pass
 
 
 def serve(settings: Settings) -> None:
