@@ -320,8 +320,10 @@ def limit_malloc_arenas(wanted: int = MALLOC_ARENAS) -> None:
     query workers, warmers inherit the environment). glibc gives each thread that allocates its own arena, up
     to 8 per core, and memory freed in one is not reused by the others: at 10M triples, after the bench's
     first requests and a day's mix of traffic, each server process held ~780 MiB (1,630 MiB for the server
-    in all); with 2 arenas 240-670 MiB (930-1,020 MiB in all), for no measured loss of speed (the GIL already
-    lets one thread at a time allocate). An operator's own `MALLOC_ARENA_MAX` wins; not glibc: nothing."""
+    in all); with 2 arenas 240-680 MiB (930-1,020 MiB in all; `make bench-10m` 1,004). First requests at 10M
+    stayed within one run's noise (persons 97 vs 117 req/s, claims HTML 380 vs 347, Turtle 435 vs 527): the
+    GIL already lets one thread at a time allocate. An operator's own `MALLOC_ARENA_MAX` wins; not glibc:
+    nothing."""
     arenas = os.environ.setdefault("MALLOC_ARENA_MAX", str(wanted))
     try:
         ctypes.CDLL(None).mallopt(_M_ARENA_MAX, int(arenas))  # this process: set before its threads allocate
