@@ -72,8 +72,9 @@ class Kept:
     def get(self, build: str, folder: Path | None, kind: str, key: str) -> bytes | None:
         if folder is None:
             return self._memory.get(build, {}).get((kind, key))
-        if (self._queued or self._batch) and (queued := self._queued.get((folder, kind, key),
-                                                                     self._batch.get((folder, kind, key)))):
+        item = (folder, kind, key)
+        # Without the lock: a dict lookup is atomic, and the writer swaps the queue for a new dict, whole.
+        if (queued := self._queued.get(item) or self._batch.get(item)) is not None:
             return queued
         db = self._connection(folder)
         if db is None:
