@@ -38,7 +38,6 @@ from hrgraph.web.limits import is_loopback
 IDLE_TIMEOUT_S = 60  # between two requests of a kept-alive connection
 CHECK_EVERY_S = 1  # how often connections are checked against the timeouts
 THREADS = 8
-ACCEPT_YIELD_S = 0.002  # see `GuardedServer.handle_accept`
 
 
 class GuardedChannel(HTTPChannel):
@@ -63,21 +62,11 @@ class GuardedChannel(HTTPChannel):
 
 class GuardedServer(TcpWSGIServer):
     channel_class = GuardedChannel
-    shared = False  # the listening socket is shared with other server processes (`web.processes`)
 
     def __init__(self, app: Any, request_timeout_s: float, per_client: int, exempt_loopback: bool,
                  **adjustments: Any) -> None:
         self.request_timeout_s, self.per_client, self.exempt_loopback = request_timeout_s, per_client, exempt_loopback
         super().__init__(app, **adjustments)
-
-    def handle_accept(self) -> None:
-        """Accept one connection; on a shared socket, one already holding others then yields a moment before
-        its loop accepts again, so connections arriving together spread over the processes. Every process is
-        woken by a new connection, and the first to run took them all: 8 connections opened at once went 8:0 or
-        6:2 in 4 of 10 runs here, one core idle while the other queued."""
-        super().handle_accept()
-        if self.shared and len(self.active_channels) > 1:
-            time.sleep(ACCEPT_YIELD_S)
 
     def over_client_limit(self, addr: Any) -> bool:
         if self.per_client <= 0 or self.adj.trusted_proxy or not addr:
@@ -112,16 +101,14 @@ def make_server(app: Any, settings: Settings, sock: socket.socket | None = None)
     shared = {} if sock is None else {"_sock": sock, "bind_socket": False,
                                       "sockinfo": (sock.family, sock.type, sock.proto, sock.getsockname())}
     try:
-        server = GuardedServer(app, settings.request_timeout_s, settings.connections_per_client,
-                               not settings.rate_limit_loopback, host=settings.host, port=settings.port,
-                               threads=THREADS, ident="hrgraph", connection_limit=settings.connection_limit,
-                               channel_timeout=IDLE_TIMEOUT_S, cleanup_interval=CHECK_EVERY_S, asyncore_use_poll=True,
-                               **shared, **behind_proxy)
+        return GuardedServer(app, settings.request_timeout_s, settings.connections_per_client,
+                             not settings.rate_limit_loopback, host=settings.host, port=settings.port,
+                             threads=THREADS, ident="hrgraph", connection_limit=settings.connection_limit,
+                             channel_timeout=IDLE_TIMEOUT_S, cleanup_interval=CHECK_EVERY_S, asyncore_use_poll=True,
+                             **shared, **behind_proxy)
     except OSError as exc:  # the port in use (one process: waitress binds it here)
         from hrgraph.web.processes import cannot_listen
         raise cannot_listen(settings, exc) from None
-    server.shared = sock is not None
-    return server
 
 
 def serve(settings: Settings) -> None:
