@@ -99,7 +99,7 @@ def warm_row(root: Path, persons: int, args: argparse.Namespace) -> list[str]:
         done = kept_documents(root)
     took = time.monotonic() - started
     verdict = "all rendered ahead" if done >= wanted else f"{wanted - done} not yet (waited {args.warm_wait:g} s)"
-    return ["warm-up after a publish: the persons' HTML + Turtle rendered ahead (nice 19; then the rest)",
+    return ["warm-up after a publish: the persons' HTML + Turtle rendered ahead (idle priority; then the rest)",
             f"{done} of {wanted} documents in {took:.0f} s ({done / max(took, 1e-9):.0f}/s)", "—", verdict]
 
 

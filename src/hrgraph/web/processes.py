@@ -4,11 +4,11 @@ pyoxigraph holds the GIL while it evaluates, and rendering a page is Python: one
 server runs `HRGRAPH_PROCESSES` processes (0: one per core the process may run on). The parent binds the
 socket, then starts each child as a fresh interpreter (never a fork of a threaded process) with the socket's
 descriptor and its settings; every child runs the whole app (its own handles on the read-only store, its own
-query workers, its own follower of publishes) and accepts from the shared socket, where the kernel hands each
-new connection to one waiting child. The parent only watches: a child that dies is started again, and
+query workers, its own follower of publishes) and accepts from the shared socket, each taking an even share of
+the connections (`web.balance`). The parent only watches: a child that dies is started again, and
 SIGTERM or SIGINT stops them all.
 
-Per-client limits across processes (decision): no state is shared between children, so each limit is set
+Per-client limits across processes (decision): no client's state is shared between children, so each limit is set
 so that the whole server never lets a client past it:
 - the request rate and burst are divided among the processes (`rate_limit_per_s / N`, `ceil(burst / N)`),
   so a client's total is never above the configured rate; a client holding one kept-alive connection
@@ -36,9 +36,10 @@ from dataclasses import dataclass
 
 from hrgraph.config import Settings
 from hrgraph.errors import HrgraphError
+from hrgraph.web import balance
 
 _ENTRY = ("import sys; from hrgraph.web.processes import child_main; "
-          "child_main(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))")
+          "child_main(*map(int, sys.argv[1:]))")
 RESTART_PAUSE_S = 1.0
 
 
@@ -101,11 +102,12 @@ class _Child:
         return self.ready
 
 
-def _start_child(sock: socket.socket, settings: Settings) -> _Child:
+def _start_child(sock: socket.socket, settings: Settings, region: int, slot: int, processes: int) -> _Child:
+    """Child `slot` of `processes`, given the shared socket and the balance's shared region (`web.balance`)."""
     ready_r, ready_w = os.pipe()
     os.set_blocking(ready_r, False)
-    argv = [sys.executable, "-c", _ENTRY, str(sock.fileno()), str(ready_w), str(os.getpid())]
-    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, pass_fds=[sock.fileno(), ready_w])
+    argv = [sys.executable, "-c", _ENTRY, *map(str, (sock.fileno(), ready_w, os.getpid(), region, slot, processes))]
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, pass_fds=[sock.fileno(), ready_w, region])
     os.close(ready_w)
     assert proc.stdin is not None
     proc.stdin.write(pickle.dumps(settings))
@@ -118,6 +120,7 @@ def supervise(settings: Settings, processes: int) -> None:
     SIGINT. A child that dies before it was ready (no store, a corrupt one: it said why on stderr) stops the
     server with its exit code rather than being restarted for ever."""
     sock = bind(settings)
+    region = balance.shared_region(processes)  # where each child says how many connections it holds
     child_settings = share(settings, processes)
     stopping = False
 
@@ -127,7 +130,7 @@ def supervise(settings: Settings, processes: int) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    children = [_start_child(sock, child_settings) for _ in range(processes)]
+    children = [_start_child(sock, child_settings, region, n, processes) for n in range(processes)]
     announced = False
     try:
         while not stopping:
@@ -142,7 +145,7 @@ def supervise(settings: Settings, processes: int) -> None:
                       "starting another", file=sys.stderr, flush=True)
                 os.close(child.ready_fd)
                 time.sleep(RESTART_PAUSE_S)
-                children[n] = _start_child(sock, child_settings)
+                children[n] = _start_child(sock, child_settings, region, n, processes)
             if not announced and all(c.ready for c in children):
                 announced = True
                 print(f"hrgraph: serving on http://{settings.host}:{sock.getsockname()[1]}/ with {processes} "
@@ -158,10 +161,12 @@ def supervise(settings: Settings, processes: int) -> None:
                 child.process.kill()
             os.close(child.ready_fd)
         sock.close()
+        os.close(region)
 
 
-def child_main(fd: int, ready_fd: int, parent: int) -> None:
-    """One child: its settings from stdin, the app over the shared socket, until SIGTERM."""
+def child_main(fd: int, ready_fd: int, parent: int, region: int, slot: int, processes: int) -> None:
+    """One child: its settings from stdin, the app over the shared socket (accepting its share of connections,
+    `web.balance`), until SIGTERM."""
     die_with_parent(parent)
     settings: Settings = pickle.loads(sys.stdin.buffer.read())
     sock = socket.socket(fileno=fd)
@@ -173,7 +178,7 @@ def child_main(fd: int, ready_fd: int, parent: int) -> None:
         os.close(ready_fd)
 
     try:
-        run_server(settings, sock, ready)
+        run_server(settings, sock, ready, balance.AcceptBalance(region, slot, processes))
     except HrgraphError as exc:  # said as `hrgraph serve` says it; the parent then exits with this code
         print(f"hrgraph serve: {exc}", file=sys.stderr, flush=True)
         raise SystemExit(2) from None

@@ -33,6 +33,7 @@ from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
 
 from hrgraph.config import Settings, limit_malloc_arenas
+from hrgraph.web.balance import AcceptBalance
 from hrgraph.web.limits import is_loopback
 
 IDLE_TIMEOUT_S = 60  # between two requests of a kept-alive connection
@@ -64,9 +65,18 @@ class GuardedServer(TcpWSGIServer):
     channel_class = GuardedChannel
 
     def __init__(self, app: Any, request_timeout_s: float, per_client: int, exempt_loopback: bool,
-                 **adjustments: Any) -> None:
+                 balance: AcceptBalance | None = None, **adjustments: Any) -> None:
         self.request_timeout_s, self.per_client, self.exempt_loopback = request_timeout_s, per_client, exempt_loopback
+        self.balance = balance
         super().__init__(app, **adjustments)
+
+    def readable(self) -> bool:
+        """Whether the loop polls the socket for new connections: waitress's answer (below its connection
+        limit), and among several processes, only while this one holds no more than its share (`web.balance`)."""
+        ready = bool(super().readable())
+        if self.balance is None:
+            return ready
+        return self.balance.accepting(len(self.active_channels)) and ready
 
     def over_client_limit(self, addr: Any) -> bool:
         if self.per_client <= 0 or self.adj.trusted_proxy or not addr:
@@ -92,9 +102,10 @@ def _raise_open_files(wanted: int) -> None:
                                                     hard))
 
 
-def make_server(app: Any, settings: Settings, sock: socket.socket | None = None) -> GuardedServer:
+def make_server(app: Any, settings: Settings, sock: socket.socket | None = None,
+                balance: AcceptBalance | None = None) -> GuardedServer:
     """The guarded server on the configured host and port, or on `sock` (bound by `web.processes` and shared
-    by every server process)."""
+    by every server process, each taking its share of the connections by `balance`)."""
     _raise_open_files(settings.connection_limit + 256)  # + the store's files, the workers' pipes
     behind_proxy = {"trusted_proxy": settings.trusted_proxy, "trusted_proxy_headers": {"x-forwarded-for"},
                     "clear_untrusted_proxy_headers": True} if settings.trusted_proxy else {}
@@ -102,7 +113,7 @@ def make_server(app: Any, settings: Settings, sock: socket.socket | None = None)
                                       "sockinfo": (sock.family, sock.type, sock.proto, sock.getsockname())}
     try:
         return GuardedServer(app, settings.request_timeout_s, settings.connections_per_client,
-                             not settings.rate_limit_loopback, host=settings.host, port=settings.port,
+                             not settings.rate_limit_loopback, balance, host=settings.host, port=settings.port,
                              threads=THREADS, ident="hrgraph", connection_limit=settings.connection_limit,
                              channel_timeout=IDLE_TIMEOUT_S, cleanup_interval=CHECK_EVERY_S, asyncore_use_poll=True,
                              **shared, **behind_proxy)
@@ -127,7 +138,7 @@ def serve(settings: Settings) -> None:
 
 
 def run_server(settings: Settings, sock: socket.socket | None = None,
-               ready: Callable[[], None] | None = None) -> None:
+               ready: Callable[[], None] | None = None, balance: AcceptBalance | None = None) -> None:
     """One server process: the app over the opened stores, on `sock` (shared with the other processes) or on
     the configured host and port; `ready` is called once the app is ready to serve."""
     from hrgraph.store.backends import open_store
@@ -138,7 +149,7 @@ def run_server(settings: Settings, sock: socket.socket | None = None,
         app = create_app(settings, stores)
         if settings.warmup:
             warmup.start(app)  # the saved queries and documents of each build answered before anyone asks
-        server = make_server(app, settings, sock)
+        server = make_server(app, settings, sock, balance)
         logging.basicConfig()  # waitress's own warnings (a growing task queue) reach the log
         if sock is None:
             print(f"hrgraph: serving build {stores.build_id} on http://{settings.host}:{server.effective_port}/",

@@ -1,0 +1,123 @@
+"""Server processes sharing one socket take even shares of the connections (`web.balance`), and the document
+warmers run only on CPU time the servers leave (SCHED_IDLE)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from hrgraph.web import balance
+from hrgraph.web.balance import AcceptBalance
+
+from conftest import children, serving
+
+CONNECTIONS = 16
+linux_only = pytest.mark.skipif(sys.platform != "linux", reason="memfd, /proc")
+
+
+def settle() -> None:
+    time.sleep(balance.RECHECK_S * 2)  # past the time an answer is kept
+
+
+@linux_only
+def test_a_process_holding_more_than_its_sibling_leaves_new_connections_to_it() -> None:
+    fd = balance.shared_region(2)
+    try:
+        first, second = AcceptBalance(fd, 0, 2), AcceptBalance(fd, 1, 2)
+        assert first.accepting(3)  # the sibling has not said anything yet: not waited for
+        assert second.accepting(1)
+        settle()
+        assert not first.accepting(3)  # 3 against 1: the sibling takes the next
+        assert second.accepting(1)
+        settle()
+        assert first.accepting(1) and second.accepting(1)  # even: both poll, either may take it
+        settle()
+        assert not first.accepting(2)
+        time.sleep(balance.GRACE_S + 0.01)
+        assert first.accepting(2)  # the sibling did not take it in time: taken here, not left waiting
+    finally:
+        os.close(fd)
+
+
+@linux_only
+def test_a_silent_sibling_is_not_waited_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sibling that stopped saying how many connections it holds (dead, stuck) is ignored after STALE_S."""
+    fd = balance.shared_region(3)
+    try:
+        live, silent, me = AcceptBalance(fd, 0, 3), AcceptBalance(fd, 1, 3), AcceptBalance(fd, 2, 3)
+        silent.accepting(0)
+        live.accepting(5)
+        settle()
+        assert not me.accepting(4)  # the silent one holds 0
+        monkeypatch.setattr(balance, "STALE_S", 0.05)
+        time.sleep(0.06)
+        live.accepting(5)
+        settle()
+        assert me.accepting(4)  # only the live one counts: 4 against 5
+    finally:
+        os.close(fd)
+
+
+def established(pid: int, port: int) -> int:
+    """Connections to `port` that process `pid` holds (its socket descriptors, matched in /proc/net/tcp)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    count = 0
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local_port, state, inode = int(fields[1].rsplit(":", 1)[1], 16), fields[3], fields[9]
+        count += local_port == port and state == "01" and inode in inodes
+    return count
+
+
+@linux_only
+def test_connections_opened_one_after_another_are_spread_over_the_processes(built_root: Path) -> None:
+    """Without the balance, each new connection went to whichever process the kernel woke first, and 8 opened
+    one after another all went to one of the two (measured: 8/0); now each process takes its share."""
+    with serving(built_root, env={"HRGRAPH_PROCESSES": "2", "HRGRAPH_WARMUP": "0"}) as live:
+        port = int(live.url.rsplit(":", 1)[1])
+        held = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(CONNECTIONS)]  # a burst
+        try:
+            for sock in held:
+                sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            for sock in held:
+                assert sock.recv(65536).startswith(b"HTTP/1.1 200")  # accepted and answered, kept open
+            time.sleep(0.2)  # the loops publish their counts
+            spread = sorted(established(pid, port) for pid in children(live.process.pid))
+        finally:
+            for sock in held:
+                sock.close()
+    assert sum(spread) == CONNECTIONS, spread
+    assert spread[-1] - spread[0] <= 2, spread
+
+
+@linux_only
+def test_document_warmers_run_only_on_idle_cpu(built_root: Path, tmp_path: Path) -> None:
+    """At nice 19 the two warmers still took 15-25% of the cores from servers under load; SCHED_IDLE yields."""
+    import shutil
+
+    root = tmp_path / "site"
+    shutil.copytree(built_root, root, symlinks=True)
+    shutil.rmtree((root / "var/store/current").resolve() / "kept", ignore_errors=True)  # so there is work
+    with serving(root, env={"HRGRAPH_PROCESSES": "1", "HRGRAPH_WARMUP": "1"}) as live:
+        deadline, policies = time.monotonic() + 60, set()
+        while os.SCHED_IDLE not in policies and time.monotonic() < deadline:
+            for pid in children(live.process.pid):
+                try:
+                    if b"documents_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                        policies.add(os.sched_getscheduler(pid))  # set first thing once it runs
+                except (OSError, ProcessLookupError):
+                    pass  # it has just ended
+            time.sleep(0.02)
+    assert os.SCHED_IDLE in policies, policies
