@@ -15,6 +15,10 @@ sockets made every normal request wait: 101 sockets trickling headers made every
   `HRGRAPH_TRUSTED_PROXY`: there every connection comes from the proxy, which should limit its clients; and
   loopback clients are exempt unless `HRGRAPH_RATE_LIMIT_LOOPBACK` is set, as from the rate limit).
 
+It also keeps waitress's event loop from spinning on a connection whose output a task thread is sending
+(`GuardedChannel.writable`), and among several processes accepts only its share of new connections
+(`web.balance`).
+
 Decision: waitress with these bounds, not a front server we would have to ship and configure. Behind a load
 balancer or on the open internet, a front server (nginx: `client_header_timeout`, `limit_conn`) is still
 the place for per-client limits at scale; the README says so.
@@ -50,6 +54,20 @@ class GuardedChannel(HTTPChannel):
         super().__init__(server, sock, addr, adj, map=map)
         if server.over_client_limit(addr):
             self.will_close = True  # closed by the loop before anything is read
+
+    def writable(self) -> bool:
+        """Waitress's answer, except while a task thread holds the output lock (it is writing and sending this
+        very moment, and pulls the trigger if it leaves bytes unsent): waitress's loop asked for POLLOUT then,
+        got it at once, found the lock taken and asked again, 47-80 times per page rendered at c=8, holding
+        the GIL the task thread needed to finish."""
+        if not super().writable():
+            return False
+        if not self.requests or self.will_close or self.close_when_flushed:
+            return True
+        if self.outbuf_lock.acquire(False):
+            self.outbuf_lock.release()
+            return True
+        return False
 
     def received(self, data: bytes) -> bool:
         between = self.request is None

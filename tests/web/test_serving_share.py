@@ -1,11 +1,13 @@
-"""Server processes sharing one socket take even shares of the connections (`web.balance`), and the document
-warmers run only on CPU time the servers leave (SCHED_IDLE)."""
+"""The server's share of the machine: processes sharing one socket take even shares of the connections
+(`web.balance`), the event loop does not spin on output a task thread is sending (`web.server`), and the
+document warmers run only on CPU time the servers leave (SCHED_IDLE)."""
 
 from __future__ import annotations
 
 import os
 import socket
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -13,6 +15,7 @@ import pytest
 
 from hrgraph.web import balance
 from hrgraph.web.balance import AcceptBalance
+from hrgraph.web.server import GuardedChannel, GuardedServer
 
 from conftest import children, serving
 
@@ -121,3 +124,43 @@ def test_document_warmers_run_only_on_idle_cpu(built_root: Path, tmp_path: Path)
                     pass  # it has just ended
             time.sleep(0.02)
     assert os.SCHED_IDLE in policies, policies
+
+
+def test_the_loop_leaves_output_to_the_task_thread_that_is_sending_it() -> None:
+    """Waitress's loop polled for POLLOUT while a task thread held a connection's output lock (writing, then
+    sending, then waiting for the GIL), got it at once and polled again: 47-80 turns per page rendered at c=8,
+    each holding the GIL the task thread needed. Now the connection is not polled for output until the lock is
+    free; the task thread pulls the trigger when it leaves bytes unsent."""
+    server = GuardedServer(lambda environ, start: [], 30, 0, True, host="127.0.0.1", port=0, threads=1)
+    client = socket.create_connection(server.socket.getsockname()[:2], timeout=10)
+    accepted, addr = server.socket.accept()
+    try:
+        channel = GuardedChannel(server, accepted, addr, server.adj, map=server._map)
+        assert not channel.writable()  # nothing to send
+        channel.outbufs[-1].append(b"HTTP/1.1 200 OK\r\n\r\n")
+        channel.total_outbufs_len = 19
+        assert channel.writable()  # left over, no task running: the loop sends it
+        channel.requests.append(object())  # a task is running on this connection
+        assert channel.writable()  # and is not writing just now: the loop may send
+        held, release = threading.Event(), threading.Event()
+
+        def task_thread() -> None:
+            with channel.outbuf_lock:
+                held.set()
+                release.wait(10)
+
+        writer = threading.Thread(target=task_thread)
+        writer.start()
+        held.wait(10)
+        assert not channel.writable()  # the task thread is sending: the loop does not spin on it
+        channel.will_close = True
+        assert channel.writable()  # but a connection to close is always flushed and closed
+        channel.will_close = False
+        release.set()
+        writer.join(10)
+        assert channel.writable()
+    finally:
+        for sock in (client, accepted):
+            sock.close()
+        server.close()
+        server.task_dispatcher.shutdown()
