@@ -1,6 +1,7 @@
 """The server's share of the machine: processes sharing one socket take even shares of the connections
 (`web.balance`), the event loop does not spin on output a task thread is sending (`web.server`), and the
-document warmers run only on CPU time the servers leave (SCHED_IDLE)."""
+document warmers run only on CPU time the servers leave (SCHED_IDLE), and templates are compiled before a page
+asks."""
 
 from __future__ import annotations
 
@@ -9,13 +10,17 @@ import socket
 import sys
 import threading
 import time
+import weakref
 from pathlib import Path
 
 import pytest
 
-from hrgraph.web import balance
+from hrgraph import web
+from hrgraph.config import Settings
+from hrgraph.web import balance, create_app
 from hrgraph.web.balance import AcceptBalance
 from hrgraph.web.server import GuardedChannel, GuardedServer
+from hrgraph.web.warmup import compile_templates
 
 from conftest import children, serving
 
@@ -164,3 +169,14 @@ def test_the_loop_leaves_output_to_the_task_thread_that_is_sending_it() -> None:
             sock.close()
         server.close()
         server.task_dispatcher.shutdown()
+
+
+def test_the_warm_up_compiles_every_template_before_a_page_asks() -> None:
+    class NoStore:
+        build_id = "none"
+
+    app = create_app(Settings(), NoStore())  # type: ignore[arg-type]
+    shipped = sorted(p.name for p in (Path(web.__file__).parent / "templates").glob("*.html"))
+    assert compile_templates(app) == len(shipped)
+    loaded = [app.jinja_env.cache.get((weakref.ref(app.jinja_env.loader), n)) for n in shipped]  # Jinja's own key
+    assert all(t is not None for t in loaded)

@@ -73,6 +73,7 @@ class Description:
     # Indexes built once per page render (templates ask for them per claim); see `_indexes`.
     _grouped: dict[str, dict[str, list[Term]]] | None = field(default=None, repr=False, compare=False)
     _by_type: dict[str, set[str]] | None = field(default=None, repr=False, compare=False)
+    _types: list[str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def exists(self) -> bool:
@@ -80,8 +81,11 @@ class Description:
 
     @property
     def types(self) -> list[str]:
-        return [t.object.value for t in self.triples if t.subject.value == self.iri and
-                t.predicate.value == RDF_TYPE]
+        """The resource's classes, read once (a page asks five times) from `triples`, which are set before."""
+        if self._types is None:
+            self._types = [t.object.value for t in self.triples if t.subject.value == self.iri and
+                           t.predicate.value == RDF_TYPE]
+        return self._types
 
     @property
     def is_person(self) -> bool:
