@@ -199,7 +199,8 @@ def idle_priority() -> None:
     """Run this process only on CPU time nobody else wants: Linux's SCHED_IDLE, else nice 19. At nice 19 the
     two warmers still took 15-25% of both cores from servers under load (measured here: whenever a server
     thread blocked for a moment, a warmer ran its whole time slice before the server got the core back);
-    a SCHED_IDLE process is preempted as soon as any other wakes."""
+    a SCHED_IDLE process is preempted as soon as any other wakes. Starved, it holds up no request: servers
+    read the kept file in WAL mode, which never waits for a writer, and queue their own writes to a thread."""
     try:
         os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
     except (AttributeError, OSError):  # not Linux, or not allowed
