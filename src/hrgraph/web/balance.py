@@ -7,14 +7,15 @@ core's rate while the other core idled. Connections are long-lived and stay wher
 spread is decided at accept time.
 
 So each process publishes how many connections it holds in a slot of a small shared memory region (one slot
-per process, written from its event loop before each poll), and a process holding more than the least loaded
-live sibling stops polling the socket for new connections: the sibling takes them. Two bounds keep a client
-from being stranded by a sibling that cannot accept (stuck, dying): a slot not written for `STALE_S` is
-ignored (an idle loop writes at least once a second, waitress's poll timeout), and a process that has
-declined for `GRACE_S` accepts again. Nothing sleeps: a connection is always accepted by someone as soon as a
-loop turns. (Rejected: `SO_REUSEPORT`, which hashes each connection to one socket and so splits 8 connections
-as unevenly as chance does and strands those hashed to a stuck process; a pause after each accept, which
-throttled clients that open a connection per request 4,241 -> 880 req/s.)
+per process, written from its event loop when the count changes, else at most once a millisecond), and a
+process holding more than the least loaded live sibling stops polling the socket for new connections: the
+sibling takes them. Two bounds keep a client from being stranded by a sibling that cannot accept (stuck,
+dying): a slot not written for `STALE_S` is ignored (an idle loop writes at least once a second, waitress's
+poll timeout), and a process that has declined for `GRACE_S` accepts again. Nothing sleeps: a connection is
+always accepted by someone as soon as a loop turns. (Rejected: `SO_REUSEPORT`, which hashes each connection
+to one socket and so splits 8 connections as unevenly as chance does and strands those hashed to a stuck
+process; a pause after each accept, which throttled clients that open a connection per request 4,241 -> 880
+req/s.)
 """
 
 from __future__ import annotations
