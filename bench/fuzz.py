@@ -1,4 +1,4 @@
-"""Fuzz, long form: the properties of tests/test_fuzz.py with many more examples (default 5000 each).
+"""Fuzz, long form: the properties of tests/web/test_fuzz.py with many more examples (default 5000 each).
 
     .venv/bin/python bench/fuzz.py [EXAMPLES]
 
@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def main() -> int:
     examples = sys.argv[1] if len(sys.argv) > 1 else "5000"
     env = {**os.environ, "HRGRAPH_FUZZ_EXAMPLES": examples}
-    cmd = [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", str(ROOT / "tests" / "test_fuzz.py")]
+    tests = ROOT / "tests" / "web" / "test_fuzz.py"
+    cmd = [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", str(tests)]
     return subprocess.run(cmd, cwd=ROOT, env=env, check=False).returncode
 
 
