@@ -14,6 +14,7 @@ import weakref
 from pathlib import Path
 
 import pytest
+from jinja2 import DictLoader
 
 from hrgraph import web
 from hrgraph.config import Settings
@@ -25,15 +26,18 @@ from hrgraph.web.warmup import compile_templates
 from conftest import children, serving
 
 CONNECTIONS = 16
-linux_only = pytest.mark.skipif(sys.platform != "linux", reason="memfd, /proc")
+linux_only = pytest.mark.skipif(sys.platform != "linux", reason="/proc, SCHED_IDLE")
 
 
 def settle() -> None:
     time.sleep(balance.RECHECK_S * 2)  # past the time an answer is kept
 
 
-@linux_only
-def test_a_process_holding_more_than_its_sibling_leaves_new_connections_to_it() -> None:
+@pytest.mark.parametrize("memfd", [True, False], ids=["memfd", "temporary file"])
+def test_a_process_holding_more_than_its_sibling_leaves_new_connections_to_it(memfd: bool,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    if not memfd:  # as where there is no memfd (not Linux)
+        monkeypatch.delattr(os, "memfd_create", raising=False)
     fd = balance.shared_region(2)
     try:
         first, second = AcceptBalance(fd, 0, 2), AcceptBalance(fd, 1, 2)
@@ -52,7 +56,6 @@ def test_a_process_holding_more_than_its_sibling_leaves_new_connections_to_it() 
         os.close(fd)
 
 
-@linux_only
 def test_a_silent_sibling_is_not_waited_for(monkeypatch: pytest.MonkeyPatch) -> None:
     """A sibling that stopped saying how many connections it holds (dead, stuck) is ignored after STALE_S."""
     fd = balance.shared_region(3)
@@ -183,3 +186,12 @@ def test_the_warm_up_compiles_every_template_before_a_page_asks() -> None:
     assert compile_templates(app) == len(shipped)
     loaded = [app.jinja_env.cache.get((weakref.ref(app.jinja_env.loader), n)) for n in shipped]  # Jinja's own key
     assert all(t is not None for t in loaded)
+
+
+def test_a_template_that_does_not_compile_does_not_stop_the_warm_up() -> None:
+    class NoStore:
+        build_id = "none"
+
+    app = create_app(Settings(), NoStore())  # type: ignore[arg-type]
+    app.jinja_env.loader = DictLoader({"good.html": "{{ 1 }}", "broken.html": "{% if %}"})
+    assert compile_templates(app) == 1  # the broken one is left to its page, which says why

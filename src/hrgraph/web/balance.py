@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import mmap
 import os
+import tempfile
 import time
 
 STALE_S = 3.0  # a slot older than this is a process that is gone or stuck: not waited for
@@ -30,8 +31,13 @@ RECHECK_S = 0.001  # the loop asks before every poll (thousands of times a secon
 
 
 def shared_region(processes: int) -> int:
-    """A zeroed memory region with a slot per process, as a descriptor the children inherit (Linux memfd)."""
-    fd = os.memfd_create("hrgraph-balance", 0)
+    """A zeroed memory region with a slot per process, as a descriptor the children inherit: a Linux memfd,
+    elsewhere an unlinked temporary file (mapped the same way)."""
+    try:
+        fd = os.memfd_create("hrgraph-balance", 0)
+    except AttributeError:  # not Linux
+        with tempfile.TemporaryFile() as held:
+            fd = os.dup(held.fileno())  # the file lives on in this descriptor once its name is gone
     os.ftruncate(fd, 16 * processes)
     os.set_inheritable(fd, True)
     return fd

@@ -87,7 +87,6 @@ def table(props: dict[str, list[Term]], p: Presenter) -> Markup:
 
 
 def install(app: Flask) -> None:
-    """The table's rows and names for every template (`readable_rows(props, p)`, `readable_name(iri, p)`,
-    `readable_table(props, p)`)."""
-    app.jinja_env.globals.update(readable_rows=rows, readable_name=property_name, readable_kinds=kinds,
-                                 readable_table=table)
+    """The property table, the names of properties and the kinds of a resource for every template
+    (`readable_table(props, p)`, `readable_name(iri, p)`, `readable_kinds(types, p)`)."""
+    app.jinja_env.globals.update(readable_table=table, readable_name=property_name, readable_kinds=kinds)

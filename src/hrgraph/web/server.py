@@ -94,7 +94,7 @@ class GuardedServer(TcpWSGIServer):
         ready = bool(super().readable())
         if self.balance is None:
             return ready
-        return self.balance.accepting(len(self.active_channels)) and ready
+        return self.balance.accepting(len(self.active_channels)) and ready  # asked first: its count is published
 
     def over_client_limit(self, addr: Any) -> bool:
         if self.per_client <= 0 or self.adj.trusted_proxy or not addr:
