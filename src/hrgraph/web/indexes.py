@@ -156,7 +156,7 @@ def persons(kind: Kind, q: str, page: int, media: str) -> Response:
 
     def item(i: int) -> Item:
         hit = found.get(index.persons[i])
-        return Item(index.persons[i], index.names[i], index.of[i], hit.spelling if hit else "",
+        return Item(index.persons[i], index.names[i], index.of(i), hit.spelling if hit else "",
                     hit.score if hit and hit.score else None)
 
     if media == lists.CSV:

@@ -2,7 +2,8 @@
 when the store serves another build: the catalogue of names (xref/catalogue.py) and the facet index of persons
 (xref/facets.py). Each is built under its own lock, so concurrent first requests wait for one build instead of
 each making its own. At 10,000 persons the catalogue takes a few seconds, the facet index about four
-(README, Cross-referencing)."""
+(README, Cross-referencing); an embedded build's facet index is made by a process of its own and read from
+the build's folder (web/offload.py)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from typing import Generic, Protocol, TypeVar
 from flask import current_app
 
 from hrgraph.store.base import Store
+from hrgraph.web import offload
 from hrgraph.web.context import get_settings as settings
 from hrgraph.web.context import get_store as store
 from hrgraph.xref import catalogue as catalogues
-from hrgraph.xref import facets
 from hrgraph.xref.catalogue import Catalogue
 from hrgraph.xref.facets import FacetIndex
 
@@ -58,4 +59,4 @@ def catalogue() -> Catalogue:
 
 def facet_index() -> FacetIndex:
     """The facet index of the persons of the store's current build."""
-    return _held("hrgraph_facets", facets.load)
+    return _held("hrgraph_facets", lambda s: offload.facet_index(s, settings()))

@@ -1,8 +1,9 @@
-"""Answers ready before anyone asks: when a server starts serving a build, it runs each saved query (with its
-default parameters) once in the background and keeps the result for the build (`web.kept`), then renders the
-documents of every resource (HTML and Turtle, the formats people and crawlers ask for most: persons first,
-then organisations and statements, claims and events, evidence annotations last) in processes of their own
-at the lowest CPU priority, through the app itself, so the first request for any of them is answered from
+"""Answers ready before anyone asks: when a server starts serving a build, it has the persons' facet index
+made (the home page's and `/persons`'s: `web.offload`), runs each saved query (with its default parameters)
+once in the background and keeps the result for the build (`web.kept`), then renders the documents of every
+resource (HTML and Turtle, the formats people and crawlers ask for most: persons first, then organisations
+and statements, claims and events, evidence annotations last) in processes of their own at the lowest CPU
+priority, through the app itself, so the first request for any of them is answered from
 the kept file like any later one.
 
 A saved query over the whole graph takes seconds at a million triples; its answer is fixed until the next
@@ -46,7 +47,7 @@ from hrgraph.config import Settings
 from hrgraph.errors import HrgraphError
 from hrgraph.model.vocab import HR, OA
 from hrgraph.store.base import Dataset, Limits, Store
-from hrgraph.web import kept, processes, saved
+from hrgraph.web import kept, lookup, processes, saved
 from hrgraph.web.context import SETTINGS, STORES
 from hrgraph.web.terms import sparql_string
 
@@ -81,12 +82,23 @@ def _follow(app: Flask) -> None:
             try:
                 done = store.build_id
                 resident.follow(store.cache_dir)
+                lists_ready(app)
                 warm(app, store)
                 start_documents(settings, store.cache_dir)
             finally:
                 stores.checkin(store)
         resident.keep()
         time.sleep(max(1.0, settings.follow_s))
+
+
+def lists_ready(app: Flask) -> None:
+    """Have the persons' facet index (the home page and `/persons`) before their first visitor asks: at 10M
+    triples it takes ~20 s to make (web/offload.py); a failure is left to that visitor, who is told why."""
+    with app.app_context():
+        try:
+            lookup.facet_index()
+        except HrgraphError:
+            pass
 
 
 def compile_templates(app: Flask) -> int:

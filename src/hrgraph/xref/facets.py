@@ -21,9 +21,11 @@ Decisions:
 
 from __future__ import annotations
 
+import marshal
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from pyoxigraph import NamedNode
 from rdflib.namespace import RDFS
@@ -78,7 +80,11 @@ class FacetIndex:
     names: list[str] = field(default_factory=list)
     position: dict[str, int] = field(default_factory=dict)
     bits: dict[str, dict[str, int]] = field(default_factory=dict)  # facet -> value -> bitmap of persons
-    of: list[dict[str, tuple[str, ...]]] = field(default_factory=list)  # person -> facet -> values
+    # Each person's values, compact (a dict per person was most of the index's memory at 10M triples):
+    # person i's are table[ids[starts[i]:starts[i + 1]]], (facet, value) pairs in facet order.
+    table: list[tuple[str, str]] = field(default_factory=list)
+    ids: array = field(default_factory=lambda: array("I"))
+    starts: array = field(default_factory=lambda: array("I", [0]))
     labels: dict[str, str] = field(default_factory=dict)  # value (an IRI) -> label
     groups: dict[str, str] = field(default_factory=dict)  # article -> its code's label
     short: dict[str, str] = field(default_factory=dict)  # article -> "Art. 342 (what it is about)", under its code
@@ -89,6 +95,14 @@ class FacetIndex:
 
     def label(self, value: str) -> str:
         return self.labels.get(value, value)
+
+    def of(self, i: int) -> dict[str, tuple[str, ...]]:
+        """Person i's values by facet."""
+        out: dict[str, list[str]] = {}
+        for n in self.ids[self.starts[i]:self.starts[i + 1]]:
+            facet, value = self.table[n]
+            out.setdefault(facet, []).append(value)
+        return {facet: tuple(values) for facet, values in out.items()}
 
     def mask(self, chosen: Mapping[str, Sequence[str]], skip: str = "") -> int:
         """The persons every facet's choice allows (values of one facet: any of them), except facet `skip`."""
@@ -234,9 +248,10 @@ def _text(row: Row, var: str) -> str:
 
 def _fill(index: FacetIndex, values: dict[str, dict[str, set[str]]]) -> None:
     """Bitmaps from the values of each person (built as bytes: OR-ing one bit at a time into a growing int
-    would copy the int per person)."""
+    would copy the int per person), and each person's values (`FacetIndex.of`)."""
     size = (len(index.persons) + 7) // 8
-    index.of = [{} for _ in index.persons]
+    of: list[list[int]] = [[] for _ in index.persons]
+    ids: dict[tuple[str, str], int] = {}
     for facet in FACETS:
         members: dict[str, bytearray] = {}
         by_person = values.get(facet.name, {})
@@ -246,11 +261,45 @@ def _fill(index: FacetIndex, values: dict[str, dict[str, set[str]]]) -> None:
             i = index.position.get(p)
             if i is None:
                 continue
-            index.of[i][facet.name] = tuple(sorted(vs))
-            for v in vs:
+            for v in sorted(vs):
+                of[i].append(ids.setdefault((facet.name, v), len(ids)))
                 buf = members.setdefault(v, bytearray(size))
                 buf[i >> 3] |= 1 << (i & 7)
         index.bits[facet.name] = {v: int.from_bytes(buf, "little") for v, buf in members.items()}
+    index.table = list(ids)
+    index.ids, index.starts = array("I"), array("I", [0])
+    for person in of:
+        index.ids.extend(person)
+        index.starts.append(len(index.ids))
+
+
+# --- kept between processes -------------------------------------------------------------------------------
+# marshal, not pickle: the file is read back by the server, and marshal builds values, never calls code.
+
+_FORMAT = 1
+
+
+def dumps(index: FacetIndex) -> bytes:
+    """The index as bytes for `loads` (by a process of the same Python)."""
+    state = {f.name: getattr(index, f.name) for f in fields(index) if f.name != "position"}
+    state["ids"], state["starts"] = index.ids.tobytes(), index.starts.tobytes()
+    return marshal.dumps((_FORMAT, state))
+
+
+def loads(data: bytes) -> FacetIndex:
+    """The index `dumps` wrote; ValueError when `data` is not one (another format, damaged)."""
+    try:
+        version, state = marshal.loads(data)
+        if version != _FORMAT:
+            raise ValueError(f"facet index format {version}, expected {_FORMAT}")
+        ids, starts = array("I"), array("I")
+        ids.frombytes(state.pop("ids"))
+        starts.frombytes(state.pop("starts"))
+        index = FacetIndex(**state, ids=ids, starts=starts)
+    except (EOFError, TypeError, KeyError) as exc:
+        raise ValueError(f"not a facet index: {exc}") from exc
+    index.position = {p: i for i, p in enumerate(index.persons)}
+    return index
 
 
 def _codes(store: Store, provisions: list[str]) -> tuple[dict[str, str], dict[str, str]]:

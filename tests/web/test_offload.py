@@ -1,0 +1,126 @@
+"""The persons' facet index made once per build by a process of its own and read back by the servers
+(web/offload.py): the same index as one made in place, kept in the build's folder across restarts, never taken
+from another build, and made in place when its process fails."""
+
+from __future__ import annotations
+
+import logging
+import marshal
+import shutil
+from pathlib import Path
+
+import pytest
+import requests
+
+from hrgraph.config import Settings
+from hrgraph.store.embedded import open_current
+from hrgraph.web import offload
+from hrgraph.xref import facets
+from hrgraph.xref.facets import FACETS, FacetIndex
+
+from conftest import children, serving
+
+
+@pytest.fixture
+def root(built_root: Path, tmp_path: Path) -> Path:
+    """A copy of the built site with nothing kept for its build yet."""
+    site = tmp_path / "site"
+    shutil.copytree(built_root, site, symlinks=True)
+    shutil.rmtree(kept_folder(site), ignore_errors=True)
+    return site
+
+
+def kept_folder(site: Path) -> Path:
+    return (site / "var/store/current").resolve() / "kept"
+
+
+def same(a: FacetIndex, b: FacetIndex) -> None:
+    assert (a.build_id, a.persons, a.names, a.position) == (b.build_id, b.persons, b.names, b.position)
+    assert (a.bits, a.labels, a.groups, a.short) == (b.bits, b.labels, b.groups, b.short)
+    assert [a.of(i) for i in range(len(a.persons))] == [b.of(i) for i in range(len(b.persons))]
+
+
+def test_the_index_read_back_is_the_index_made(root: Path) -> None:
+    store = open_current(Settings(root=root))
+    try:
+        made = facets.load(store)
+    finally:
+        store.close()
+    assert len(made.persons) > 10 and sum(bool(made.of(i)) for i in range(len(made.persons))) == len(made.persons)
+    somebody = next(i for i in range(len(made.persons)) if len(made.of(i)) > 2)
+    for facet, values in made.of(somebody).items():  # each value of a person is a bit of theirs in that facet
+        assert all(made.has(made.bits[facet][v], somebody) for v in values), facet
+    assert [f.name for f in FACETS if f.name in made.of(somebody)] == list(made.of(somebody))
+    same(facets.loads(facets.dumps(made)), made)
+
+
+@pytest.mark.parametrize("data", [b"", b"not an index", marshal.dumps((2, {})), marshal.dumps((1, {"x": 1})),
+                                  marshal.dumps([1, 2, 3])])
+def test_what_is_not_an_index_is_refused(data: bytes) -> None:
+    with pytest.raises(ValueError):
+        facets.loads(data)
+
+
+def test_servers_read_one_index_made_apart_and_kept_across_restarts(root: Path) -> None:
+    env = {"HRGRAPH_PROCESSES": "2"}
+    with serving(root, env=env) as live:
+        listed = requests.get(f"{live.url}/persons", headers={"Accept": "application/json"}, timeout=60).json()
+        kept = kept_folder(root) / offload.FILE
+        assert kept.is_file()
+        made_at = kept.stat().st_mtime_ns
+        for pid in children(live.process.pid):  # the process that made it has ended
+            assert b"hrgraph.web.offload" not in Path(f"/proc/{pid}/cmdline").read_bytes()
+    store = open_current(Settings(root=root))
+    try:
+        in_place = facets.load(store)
+        same(offload.read(kept.parent, store.build_id), in_place)  # type: ignore[arg-type]
+    finally:
+        store.close()
+    assert listed["total"] == len(in_place.persons)
+    with serving(root, env=env) as live:
+        again = requests.get(f"{live.url}/persons", headers={"Accept": "application/json"}, timeout=60).json()
+    assert again == listed
+    assert kept.stat().st_mtime_ns == made_at  # read, not made again
+
+
+def test_an_index_of_another_build_is_made_again(root: Path) -> None:
+    settings = Settings(root=root)
+    store = open_current(settings)
+    try:
+        folder = store.cache_dir
+        assert folder is not None
+        folder.mkdir()
+        other = facets.load(store)
+        other.build_id = "another-build"
+        offload.write(folder, other)
+        index = offload.facet_index(store, settings)
+        assert index.build_id == store.build_id
+        assert offload.read(folder, store.build_id) is not None
+    finally:
+        store.close()
+
+
+def test_a_failed_index_process_leaves_the_index_made_in_place(root: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(offload, "_ENTRY", "import sys; sys.exit('no room for the index')")
+    settings = Settings(root=root)
+    store = open_current(settings)
+    try:
+        with caplog.at_level(logging.WARNING, logger=offload.__name__):
+            index = offload.facet_index(store, settings)
+        same(index, facets.load(store))
+    finally:
+        store.close()
+    assert "no room for the index" in caplog.text
+
+
+def test_a_build_folder_with_no_room_for_the_index_leaves_it_made_in_place(root: Path) -> None:
+    settings = Settings(root=root)
+    store = open_current(settings)
+    try:
+        assert store.cache_dir is not None
+        store.cache_dir.write_text("a file where the kept folder would be")  # no folder can be made (root too)
+        index = offload.facet_index(store, settings)
+        assert index.build_id == store.build_id and index.persons
+    finally:
+        store.close()
