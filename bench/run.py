@@ -182,12 +182,14 @@ def saved_rows(url: str, files: Path, work: Path, args: argparse.Namespace) -> l
 
 
 def exercise(url: str, persons: int) -> None:
-    """Touch what a day of traffic touches: person documents in both formats, the home and persons pages, and
-    every saved query once with a 3 s limit (so the query workers have run the heavy ones too)."""
+    """Touch what a day of traffic touches: person documents in both formats, the home and persons pages, name
+    searches (each server process then holds the catalogue of names), and every saved query once with a 3 s
+    limit (so the query workers have run the heavy ones too)."""
     step = max(1, persons // 100)
     paths = [f"/id/person/p{n:06d}.{ext}" for n in range(0, persons, step) for ext in ("ttl", "html")]
-    paths += ["/", "/persons", *(f"/queries/{name}{q.args}{'&' if q.args else '?'}timeout=3"
-                                 for name, q in saved_queries().items())]
+    searches = [f"/search.json?q={urllib.parse.quote(q)}" for q in ("Bahdanovich", "Iryna Bahdanovich", "statement")]
+    paths += ["/", "/persons", *searches * 4, *(f"/queries/{name}{q.args}{'&' if q.args else '?'}timeout=3"
+                                               for name, q in saved_queries().items())]
     for path in paths:
         try:
             urllib.request.urlopen(url + path, timeout=120).read()

@@ -1,12 +1,14 @@
-"""The persons' facet index made once per build by a process of its own and read back by the servers
-(web/offload.py): the same index as one made in place, kept in the build's folder across restarts, never taken
-from another build, and made in place when its process fails."""
+"""The persons' facet index and the catalogue of names, made once per build by a process of their own and
+read back by the servers (web/offload.py): the same as made in place, kept in the build's folder across
+restarts, never taken from another build (or base), and made in place when their process fails."""
 
 from __future__ import annotations
 
 import logging
 import marshal
+import pickle
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -15,10 +17,12 @@ import requests
 from hrgraph.config import Settings
 from hrgraph.store.embedded import open_current
 from hrgraph.web import offload
-from hrgraph.xref import facets
+from hrgraph.xref import catalogue, facets
 from hrgraph.xref.facets import FACETS, FacetIndex
 
 from conftest import children, serving
+
+NAME = "Kazak Zinaida"  # a person of the curated data
 
 
 @pytest.fixture
@@ -65,7 +69,7 @@ def test_servers_read_one_index_made_apart_and_kept_across_restarts(root: Path) 
     env = {"HRGRAPH_PROCESSES": "2"}
     with serving(root, env=env) as live:
         listed = requests.get(f"{live.url}/persons", headers={"Accept": "application/json"}, timeout=60).json()
-        kept = kept_folder(root) / offload.FILE
+        kept = kept_folder(root) / "facets.bin"
         assert kept.is_file()
         made_at = kept.stat().st_mtime_ns
         for pid in children(live.process.pid):  # the process that made it has ended
@@ -73,7 +77,7 @@ def test_servers_read_one_index_made_apart_and_kept_across_restarts(root: Path) 
     store = open_current(Settings(root=root))
     try:
         in_place = facets.load(store)
-        same(offload.read(kept.parent, store.build_id), in_place)  # type: ignore[arg-type]
+        same(offload.read(offload.FACETS, kept.parent, store.build_id, Settings(root=root)), in_place)
     finally:
         store.close()
     assert listed["total"] == len(in_place.persons)
@@ -92,10 +96,10 @@ def test_an_index_of_another_build_is_made_again(root: Path) -> None:
         folder.mkdir()
         other = facets.load(store)
         other.build_id = "another-build"
-        offload.write(folder, other)
+        offload.write(offload.FACETS, folder, other)
         index = offload.facet_index(store, settings)
         assert index.build_id == store.build_id
-        assert offload.read(folder, store.build_id) is not None
+        assert offload.read(offload.FACETS, folder, store.build_id, settings) is not None
     finally:
         store.close()
 
@@ -124,3 +128,49 @@ def test_a_build_folder_with_no_room_for_the_index_leaves_it_made_in_place(root:
         assert index.build_id == store.build_id and index.persons
     finally:
         store.close()
+
+
+def test_searches_read_the_catalogue_made_apart_and_the_warm_up_only_has_it_made(root: Path) -> None:
+    """The warm-up has the catalogue's file made without reading it in (a server nobody searches need not hold
+    it); a search then reads it, and finds what the catalogue made in place finds."""
+    path = kept_folder(root) / "catalogue.bin"
+    with serving(root, env={"HRGRAPH_PROCESSES": "1", "HRGRAPH_WARMUP": "1"}) as live:
+        deadline = time.monotonic() + 60
+        while not path.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert path.is_file(), "the warm-up did not have the catalogue made"
+        made_at = path.stat().st_mtime_ns
+        found = requests.get(f"{live.url}/search.json", params={"q": NAME}, timeout=60)
+        assert found.status_code == 200, found.text[:300]
+    store = open_current(Settings(root=root))
+    try:
+        in_place = catalogue.load(store, Settings(root=root).base)
+        kept = offload.read(offload.CATALOGUE, path.parent, store.build_id, Settings(root=root))
+    finally:
+        store.close()
+    assert path.stat().st_mtime_ns == made_at
+    assert kept is not None and kept.entities == in_place.entities
+    assert [h.entity.iri for h in kept.search(NAME)] == [h.entity.iri for h in in_place.search(NAME)]
+    served = [r["id"] for r in found.json()["results"]]
+    assert served and served == [h.entity.iri for h in in_place.search(NAME)][:len(served)]
+
+
+def test_a_catalogue_made_for_another_base_is_made_again(root: Path) -> None:
+    settings = Settings(root=root)
+    store = open_current(settings)
+    try:
+        folder = store.cache_dir
+        assert folder is not None
+        folder.mkdir()
+        offload.write(offload.CATALOGUE, folder, catalogue.load(store, "https://elsewhere.example/"))
+        made = offload.catalogue(store, settings)
+        assert made.base == settings.base
+        assert offload.read(offload.CATALOGUE, folder, store.build_id, settings) is not None
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("data", [b"", b"not a pickle", pickle.dumps({"build_id": "x"}), pickle.dumps(None)])
+def test_what_is_not_a_catalogue_is_refused(data: bytes) -> None:
+    with pytest.raises(ValueError):
+        offload.CATALOGUE.loads(data)

@@ -2,8 +2,8 @@
 when the store serves another build: the catalogue of names (xref/catalogue.py) and the facet index of persons
 (xref/facets.py). Each is built under its own lock, so concurrent first requests wait for one build instead of
 each making its own. At 10,000 persons the catalogue takes a few seconds, the facet index about four
-(README, Cross-referencing); an embedded build's facet index is made by a process of its own and read from
-the build's folder (web/offload.py)."""
+(README, Cross-referencing); for an embedded build both are made by a process of their own and read from the
+build's folder (web/offload.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from hrgraph.store.base import Store
 from hrgraph.web import offload
 from hrgraph.web.context import get_settings as settings
 from hrgraph.web.context import get_store as store
-from hrgraph.xref import catalogue as catalogues
 from hrgraph.xref.catalogue import Catalogue
 from hrgraph.xref.facets import FacetIndex
 
@@ -54,7 +53,7 @@ def _held(key: str, make: Callable[[Store], V]) -> V:
 
 def catalogue() -> Catalogue:
     """The catalogue of the store's current build."""
-    return _held("hrgraph_catalogue", lambda s: catalogues.load(s, settings().base))
+    return _held("hrgraph_catalogue", lambda s: offload.catalogue(s, settings()))
 
 
 def facet_index() -> FacetIndex:

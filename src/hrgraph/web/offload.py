@@ -1,15 +1,20 @@
-"""The persons' facet index (xref/facets.py) of an embedded build, computed once per build in a short-lived
-process of its own and kept as a file in the build's kept folder, which every server process (and a restart)
-reads.
+"""What the lists of an embedded build are answered from — the persons' facet index (xref/facets.py) and the
+catalogue of names (xref/catalogue.py) — made once per build by a short-lived process of its own and kept as
+a file in the build's kept folder, which every server process (and a restart) reads.
 
-Why a process of its own: the index takes seven scans of the store. At 10M triples, made in a server process,
-it took 18 s and left ~450 MiB behind in each of the two server processes (99 MiB of it the index's Python
-objects, the rest the engine's caches from the scans, which `malloc_trim` did not give back). Made apart, that
-memory goes with the process; a server holds only the compact index it reads back (`facets.dumps`).
+Why a process of its own: each is made from scans of the whole store. At 10M triples, made in a server
+process, the facet index took 18 s and left ~450 MiB behind (99 MiB of it the index, the rest the engine's
+caches from the scans, which `malloc_trim` did not give back), the catalogue 27 s and ~580 MiB (270 MiB of it
+the catalogue) — in each of the two server processes. Made apart, the scans' memory goes with the process;
+a server holds only what it reads back.
 
-One process per build makes it: an exclusive flock on a file beside it; the others wait for the lock and read
-what it wrote. A remote build has no folder and no engine in this process: there the index is made in place.
-Should the process fail (said in the server's log), the index is made in place too, rather than not at all.
+One process per build makes each: an exclusive flock on a file beside it; the others wait for the lock and
+read what it wrote. A remote build has no folder and no engine in this process: there they are made in place.
+Should the process fail (said in the server's log), the value is made in place too, rather than not at all.
+
+Formats: the facet index as marshal (`facets.dumps`: values only, nothing is called when it is read); the
+catalogue, an object graph of name keys, as pickle. Both files live in the build's own folder, beside the
+store they were made from, and are trusted as much as it is.
 """
 
 from __future__ import annotations
@@ -20,85 +25,160 @@ import os
 import pickle
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from hrgraph.config import Settings
 from hrgraph.store.base import Store
+from hrgraph.xref import catalogue as catalogues
 from hrgraph.xref import facets
+from hrgraph.xref.catalogue import Catalogue
 from hrgraph.xref.facets import FacetIndex
 
-FILE = "facets.bin"
-LOCK = "facets.lock"
-TIMEOUT_S = 600.0  # ~18 s at 10M triples
-_ENTRY = "import sys; from hrgraph.web.offload import main; main(int(sys.argv[1]))"
+TIMEOUT_S = 900.0  # the catalogue takes ~27 s at 10M triples
+_ENTRY = "import sys; from hrgraph.web.offload import main; main(int(sys.argv[1]), sys.argv[2])"
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class PerBuild:
+    """One value made per build: how it is made from the store, written and read back."""
+
+    name: str  # its file in the kept folder is `{name}.bin`, its lock `{name}.lock`
+    make: Callable[[Store, Settings], Any]
+    dumps: Callable[[Any], bytes]
+    loads: Callable[[bytes], Any]  # raises ValueError for what is not one
+    fits: Callable[[Any, Settings], bool] = lambda value, settings: True  # made for these settings
+
+
+def _unpickle_catalogue(data: bytes) -> Catalogue:
+    try:
+        value = pickle.loads(data)
+    except Exception as exc:  # noqa: BLE001 - whatever a damaged or foreign pickle raises
+        raise ValueError(f"not a catalogue: {exc}") from exc
+    if not isinstance(value, Catalogue):
+        raise ValueError(f"not a catalogue: {type(value).__name__}")
+    return value
+
+
+FACETS = PerBuild("facets", lambda store, settings: facets.load(store), facets.dumps, facets.loads)
+CATALOGUE = PerBuild("catalogue", lambda store, settings: catalogues.load(store, settings.base),
+                     lambda value: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), _unpickle_catalogue,
+                     fits=lambda value, settings: value.base == settings.base)
+KINDS = {k.name: k for k in (FACETS, CATALOGUE)}
+
+
 def facet_index(store: Store, settings: Settings) -> FacetIndex:
-    """The facet index of `store`'s build: read from its kept folder, made there by a process of its own when
-    missing (waiting for whichever process is making it)."""
+    """The facet index of `store`'s build (see the module docstring)."""
+    return made(FACETS, store, settings)
+
+
+def catalogue(store: Store, settings: Settings) -> Catalogue:
+    """The catalogue of names of `store`'s build (see the module docstring)."""
+    return made(CATALOGUE, store, settings)
+
+
+def made(kind: PerBuild, store: Store, settings: Settings) -> Any:
+    """`kind`'s value for `store`'s build: read from its kept folder, made there by a process of its own when
+    missing (waiting for whichever process is making it), made here without a folder or when that fails."""
+    folder = _kept_folder(kind, store)
+    if folder is None:
+        return kind.make(store, settings)
+    found = []
+
+    def fresh() -> bool:
+        value = read(kind, folder, store.build_id, settings)
+        if value is not None:
+            found.append(value)
+        return value is not None
+
+    if fresh() or _under_lock(kind, settings, folder, fresh):
+        return found[-1]
+    return kind.make(store, settings)
+
+
+def prepare(kind: PerBuild, store: Store, settings: Settings) -> None:
+    """Have `kind`'s file made for `store`'s build, without reading it into this process (the warm-up: the
+    catalogue is only needed by searches, and a server nobody searched need not hold it)."""
+    folder = _kept_folder(kind, store)
+    if folder is not None:
+        path = folder / f"{kind.name}.bin"
+        if not path.exists():
+            _under_lock(kind, settings, folder, path.exists)
+
+
+def _kept_folder(kind: PerBuild, store: Store) -> Path | None:
+    """The build's kept folder, made if need be; None for a remote build or a folder that cannot be made."""
     folder = store.cache_dir
     if folder is None:
-        return facets.load(store)
+        return None
     try:
         folder.mkdir(exist_ok=True)
-        lock = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    except OSError as exc:  # a read-only folder: nobody can keep it for the others
-        log.warning("facet index made in the server: %s", exc)
-        return facets.load(store)
+    except OSError as exc:  # read-only, or something else in its place: nobody can keep it for the others
+        log.warning("%s made in the server: %s", kind.name, exc)
+        return None
+    return folder
+
+
+def _under_lock(kind: PerBuild, settings: Settings, folder: Path, done: Callable[[], bool]) -> bool:
+    """Holding the build's lock for `kind`: `done` already (another process made it meanwhile), or made now by
+    a process of its own; whether it is done."""
     try:
-        index = read(folder, store.build_id)
-        if index is not None:
-            return index
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released by close: another process may be making it
-        index = read(folder, store.build_id)
-        if index is None:
-            index = _make(settings, folder, store.build_id)
+        lock = os.open(folder / f"{kind.name}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        log.warning("%s made in the server: %s", kind.name, exc)
+        return False
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released by close
+        return done() or (_run(kind, settings, folder) and done())
     finally:
         os.close(lock)
-    return index if index is not None else facets.load(store)
 
 
-def read(folder: Path, build_id: str) -> FacetIndex | None:
-    """The index kept in `folder` for `build_id`, None when there is none (or not of this build)."""
+def read(kind: PerBuild, folder: Path, build_id: str, settings: Settings) -> Any:
+    """`kind`'s value kept in `folder` for `build_id` and these settings, None when there is none."""
     try:
-        index = facets.loads((folder / FILE).read_bytes())
+        value = kind.loads((folder / f"{kind.name}.bin").read_bytes())
     except (OSError, ValueError):
         return None
-    return index if index.build_id == build_id else None
+    return value if value.build_id == build_id and kind.fits(value, settings) else None
 
 
-def _make(settings: Settings, folder: Path, build_id: str) -> FacetIndex | None:
-    """Run the process that writes the index into `folder`; what it wrote (None, and a warning, if it failed)."""
+def write(kind: PerBuild, folder: Path, value: Any) -> None:
+    """Keep `value` in `folder` (written beside and renamed into place: a reader sees all of it or nothing)."""
+    tmp = folder / f".{kind.name}.bin.{os.getpid()}"
+    tmp.write_bytes(kind.dumps(value))
+    os.replace(tmp, folder / f"{kind.name}.bin")
+
+
+def _run(kind: PerBuild, settings: Settings, folder: Path) -> bool:
+    """Run the process that writes `kind`'s value into `folder`; whether it did (a warning when not)."""
     try:
-        done = subprocess.run([sys.executable, "-c", _ENTRY, str(os.getpid())], input=pickle.dumps((settings, folder)),
-                              capture_output=True, timeout=TIMEOUT_S, check=False)
+        done = subprocess.run([sys.executable, "-c", _ENTRY, str(os.getpid()), kind.name],
+                              input=pickle.dumps((settings, folder)), capture_output=True, timeout=TIMEOUT_S,
+                              check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        log.warning("facet index process failed: %s; made in the server instead", exc)
-        return None
+        log.warning("%s process failed: %s; made in the server instead", kind.name, exc)
+        return False
     if done.returncode != 0:
-        log.warning("facet index process failed (exit %s): %s; made in the server instead", done.returncode,
+        log.warning("%s process failed (exit %s): %s; made in the server instead", kind.name, done.returncode,
                     done.stderr.decode(errors="replace")[-1000:])
-        return None
-    return read(folder, build_id)
+        return False
+    return True
 
 
-def write(folder: Path, index: FacetIndex) -> None:
-    """Keep `index` in `folder` (written beside and renamed into place: a reader sees all of it or nothing)."""
-    tmp = folder / f".{FILE}.{os.getpid()}"
-    tmp.write_bytes(facets.dumps(index))
-    os.replace(tmp, folder / FILE)
-
-
-def main(server: int) -> None:
-    """The process of `_make`: open the build of the kept folder read from stdin, make its index, keep it."""
+def main(server: int, name: str) -> None:
+    """The process of `_run`: open the build of the kept folder read from stdin, make `name`'s value, keep it."""
     from hrgraph.store.embedded import open_build
     from hrgraph.web.processes import die_with_parent
 
     die_with_parent(server)
     settings, folder = pickle.loads(sys.stdin.buffer.read())
+    kind = KINDS[name]
     store = open_build(folder.parent, settings, workers=False)
     try:
-        write(folder, facets.load(store))
+        write(kind, folder, kind.make(store, settings))
     finally:
         store.close()

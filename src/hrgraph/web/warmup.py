@@ -47,7 +47,7 @@ from hrgraph.config import Settings
 from hrgraph.errors import HrgraphError
 from hrgraph.model.vocab import HR, OA
 from hrgraph.store.base import Dataset, Limits, Store
-from hrgraph.web import kept, lookup, processes, saved
+from hrgraph.web import kept, lookup, offload, processes, saved
 from hrgraph.web.context import SETTINGS, STORES
 from hrgraph.web.terms import sparql_string
 
@@ -82,7 +82,7 @@ def _follow(app: Flask) -> None:
             try:
                 done = store.build_id
                 resident.follow(store.cache_dir)
-                lists_ready(app)
+                lists_ready(app, store)
                 warm(app, store)
                 start_documents(settings, store.cache_dir)
             finally:
@@ -91,14 +91,17 @@ def _follow(app: Flask) -> None:
         time.sleep(max(1.0, settings.follow_s))
 
 
-def lists_ready(app: Flask) -> None:
-    """Have the persons' facet index (the home page and `/persons`) before their first visitor asks: at 10M
-    triples it takes ~20 s to make (web/offload.py); a failure is left to that visitor, who is told why."""
-    with app.app_context():
-        try:
+def lists_ready(app: Flask, store: Store) -> None:
+    """Have the persons' facet index (the home page and `/persons`) in this process, and the catalogue of names
+    (searches) made, before their first visitors ask: at 10M triples they take ~20 and ~30 s to make
+    (web/offload.py). The catalogue is not read in here: a server nobody searches need not hold it. A failure
+    is left to the first visitor, who is told why."""
+    try:
+        with app.app_context():
             lookup.facet_index()
-        except HrgraphError:
-            pass
+        offload.prepare(offload.CATALOGUE, store, app.config[SETTINGS])
+    except HrgraphError:
+        pass
 
 
 def compile_templates(app: Flask) -> int:
