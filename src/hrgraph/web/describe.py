@@ -162,9 +162,10 @@ def describe(store: Store, iri: str, page: int = 1, page_size: int = 50, memo: L
     """The description of `iri`; raises ValueError for a string that is not an IRI. `own_triples`: its own
     triples when the caller has just read them (`resources.status`), not read a second time."""
     node = NamedNode(iri)
-    d = Description(iri, page, own(store, node, own_triples))
+    mine = store.outgoing([node]) if own_triples is None else own_triples
+    d = Description(iri, page, own(store, node, mine))
     if set(d.types) & (AGENT_CLASSES | CLAIM_CLASSES):
-        d.context = context(store, node, about=bool(set(d.types) & AGENT_CLASSES))
+        d.context = context(store, node, mine, about=bool(set(d.types) & AGENT_CLASSES))
     d.incoming = incoming(store, node, page_size + 1, (page - 1) * page_size)
     d.has_next = len(d.incoming) > page_size
     d.incoming = d.incoming[:page_size]
@@ -190,12 +191,14 @@ def own(store: Store, node: NamedNode, triples: list[Triple] | None = None) -> l
     return unique(triples + first + second + store.outgoing(defined))
 
 
-def context(store: Store, node: NamedNode, *, about: bool) -> list[Triple]:
-    """Claims/events about an agent (or the claim itself), their evidence, and the statements involved."""
-    claims = [node]
+def context(store: Store, node: NamedNode, mine: list[Triple], *, about: bool) -> list[Triple]:
+    """Claims/events about an agent (or the claim itself), their evidence, and the statements involved.
+    `mine`: the node's own triples, already read."""
+    triples = list(mine)
     if about:
-        claims += [t.subject for t in store.incoming([node], [HR_PERSON, HR_ORGANISATION])]
-    triples = store.outgoing(dict.fromkeys(claims))
+        claims = dict.fromkeys(t.subject for t in store.incoming([node], [HR_PERSON, HR_ORGANISATION]))
+        claims.pop(node, None)
+        triples += store.outgoing(claims)
     triples += evidence(store, triples)
     statements = {t.object for t in triples if t.predicate.value == HR_STATED_IN and isinstance(t.object, NamedNode)}
     mentions = sorted({t.subject for t in store.incoming([node], [HR_MENTIONS]) if isinstance(t.subject, NamedNode)},

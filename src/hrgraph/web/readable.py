@@ -12,14 +12,14 @@ import re
 from dataclasses import dataclass
 
 from flask import Flask
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from pyoxigraph import Literal
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS
 
 from hrgraph.model.namespaces import HR
 from hrgraph.store.base import Term
 from hrgraph.web.labels import local_name
-from hrgraph.web.present import Presenter
+from hrgraph.web.present import Presenter, html_text
 
 NAMES = {str(k): v for k, v in (
     (RDFS.label, "name"), (SKOS.prefLabel, "preferred name"), (SKOS.altLabel, "other spellings"),
@@ -80,8 +80,8 @@ def kinds(types: list[str], p: Presenter) -> tuple[list[str], list[str]]:
 def table(props: dict[str, list[Term]], p: Presenter) -> Markup:
     """The property table as HTML, in Python rather than a template macro: most pages have one or more, and a
     macro costs several times as much per row."""
-    cells = [f'  <tr><th scope="row"><a href="{escape(p.href(r.property) or r.property)}" '
-             f'title="{escape(r.property)}">{escape(r.name)}</a></th><td>{p.terms(r.values)}</td></tr>\n'
+    cells = [f'  <tr><th scope="row"><a href="{html_text(p.href(r.property) or r.property)}" '
+             f'title="{html_text(r.property)}">{html_text(r.name)}</a></th><td>{p.terms_html(r.values)}</td></tr>\n'
              for r in rows(props, p)]
     return Markup(f'<table class="props">\n{"".join(cells)}</table>')
 
