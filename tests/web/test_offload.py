@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import marshal
+import os
 import pickle
 import shutil
 import time
@@ -58,11 +59,23 @@ def test_the_index_read_back_is_the_index_made(root: Path) -> None:
     same(facets.loads(facets.dumps(made)), made)
 
 
+def short_of_one_person(index: FacetIndex) -> bytes:
+    index.starts = index.starts[:-1]
+    return facets.dumps(index)
+
+
 @pytest.mark.parametrize("data", [b"", b"not an index", marshal.dumps((2, {})), marshal.dumps((1, {"x": 1})),
-                                  marshal.dumps([1, 2, 3])])
-def test_what_is_not_an_index_is_refused(data: bytes) -> None:
+                                  marshal.dumps([1, 2, 3]), marshal.dumps((1, "x")), marshal.dumps((1, 5)),
+                                  marshal.dumps((1, None)), "short"])
+def test_what_is_not_an_index_is_refused(data: bytes | str, root: Path) -> None:
+    if data == "short":
+        store = open_current(Settings(root=root))
+        try:
+            data = short_of_one_person(facets.load(store))
+        finally:
+            store.close()
     with pytest.raises(ValueError):
-        facets.loads(data)
+        facets.loads(data)  # type: ignore[arg-type]
 
 
 def test_servers_read_one_index_made_apart_and_kept_across_restarts(root: Path) -> None:
@@ -170,7 +183,47 @@ def test_a_catalogue_made_for_another_base_is_made_again(root: Path) -> None:
         store.close()
 
 
-@pytest.mark.parametrize("data", [b"", b"not a pickle", pickle.dumps({"build_id": "x"}), pickle.dumps(None)])
-def test_what_is_not_a_catalogue_is_refused(data: bytes) -> None:
+@pytest.mark.parametrize("data", [b"", b"not a pickle", pickle.dumps({"build_id": "x"}), pickle.dumps(None),
+                                  pickle.dumps(os.system), pickle.dumps(shutil.rmtree)])
+def test_what_is_not_a_catalogue_is_refused_without_running_anything(data: bytes) -> None:
     with pytest.raises(ValueError):
         offload.CATALOGUE.loads(data)
+
+
+def test_a_file_of_another_version_or_damaged_is_made_again(root: Path) -> None:
+    settings = Settings(root=root)
+    store = open_current(settings)
+    try:
+        folder = store.cache_dir
+        assert folder is not None
+        folder.mkdir()
+        path = folder / "facets.bin"
+        in_place = facets.load(store)
+        good = offload._header(offload.FACETS) + facets.dumps(in_place)
+        for bad in (good.replace(b"hrgraph ", b"hrgraph 0.0.0-older ", 1),  # another version wrote it
+                    offload._header(offload.FACETS) + b"damaged"):
+            path.write_bytes(bad)
+            assert offload.read(offload.FACETS, folder, store.build_id, settings) is None
+            same(offload.facet_index(store, settings), in_place)
+            assert path.read_bytes() != bad  # made again, by its own process
+            same(offload.read(offload.FACETS, folder, store.build_id, settings), in_place)
+    finally:
+        store.close()
+
+
+def test_a_failed_process_is_not_run_again_by_every_caller(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    runs = root / "runs"
+    monkeypatch.setattr(offload, "_ENTRY", f"import sys; open({str(runs)!r}, 'a').write('x'); sys.exit(1)")
+    settings = Settings(root=root)
+    store = open_current(settings)
+    try:
+        for _ in range(3):
+            assert offload.facet_index(store, settings).build_id == store.build_id  # made in place
+        assert runs.read_text() == "x"
+        assert store.cache_dir is not None
+        old = time.time() - offload.RETRY_S - 1
+        os.utime(store.cache_dir / "facets.failed", (old, old))
+        offload.facet_index(store, settings)
+        assert runs.read_text() == "xx"  # tried again once the failure is old
+    finally:
+        store.close()

@@ -54,8 +54,8 @@ class Token:
 @dataclass(frozen=True, slots=True)
 class Name:
     """A person's name taken apart: the keys of its given name and surname, and the initials it allows.
-    Slotted, its key sets shared (`_shared`): a catalogue holds one per spelling of every person (160,000 at
-    80,000 persons), and these made most of its memory."""
+    Slotted, and its key sets shared within an index (`NameIndex.add`): a catalogue holds one per spelling of
+    every person (160,000 at 80,000 persons), and these made most of its memory."""
 
     spelling: str
     surname: str
@@ -111,21 +111,10 @@ def parse(name: str) -> Name | None:
     elif len(words) == 3 and not given_groups(first) and given_groups(words[1]):
         first, last = words[1], words[0]
     if len(first) == 1 or (len(first) == 2 and first.endswith(".")):
-        return Name(name, surname_key(last), frozenset(), _shared(frozenset({initial(first)})))
+        return Name(name, surname_key(last), frozenset(), frozenset({initial(first)}))
     groups = given_groups(first)
     inits = set().union(*(group_initials(g) for g in groups)) | {initial(first)}
-    return Name(name, surname_key(last), _shared(given_keys(first, of_name=True)), _shared(frozenset(inits - {""})))
-
-
-_SHARED: dict[frozenset[str], frozenset[str]] = {}
-_MAX_SHARED = 65_536  # queries are parsed too: what strangers type must not grow it without end
-
-
-def _shared(keys: frozenset[str]) -> frozenset[str]:
-    """One object per distinct set of keys (a few hundred given names and initials among thousands of names)."""
-    if len(_SHARED) >= _MAX_SHARED:
-        return _SHARED.get(keys, keys)
-    return _SHARED.setdefault(keys, keys)
+    return Name(name, surname_key(last), given_keys(first, of_name=True), frozenset(inits - {""}))
 
 
 @dataclass
@@ -135,12 +124,14 @@ class NameIndex:
     names: dict[str, list[Name]] = field(default_factory=dict)
     by_surname: dict[str, set[str]] = field(default_factory=dict)
     by_given: dict[str, set[str]] = field(default_factory=dict)
+    keys: dict[frozenset[str], frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, entity: str, spellings: Iterable[str]) -> None:
         for spelling in (v for s in spellings for v in _double_surnames(s)):
             name = parse(spelling)
             if name is None or not name.surname:
                 continue
+            name = Name(name.spelling, name.surname, self._shared(name.given), self._shared(name.initials))
             self.names.setdefault(entity, []).append(name)
             self.by_surname.setdefault(name.surname, set()).add(entity)
             for key in name.given:
@@ -148,6 +139,11 @@ class NameIndex:
 
     def __contains__(self, entity: str) -> bool:
         return entity in self.names
+
+    def _shared(self, keys: frozenset[str]) -> frozenset[str]:
+        """One object per distinct set of keys in this index (a few hundred given names and initials among
+        thousands of names)."""
+        return self.keys.setdefault(keys, keys)
 
     def _fits(self, entity: str, surname_keys: frozenset[str], given: Token | None) -> bool:
         """The entity has a name with one of these surname keys whose given name (if any) fits `given`."""

@@ -13,24 +13,30 @@ read what it wrote. A remote build has no folder and no engine in this process: 
 Should the process fail (said in the server's log), the value is made in place too, rather than not at all.
 
 Formats: the facet index as marshal (`facets.dumps`: values only, nothing is called when it is read); the
-catalogue, an object graph of name keys, as pickle. Both files live in the build's own folder, beside the
-store they were made from, and are trusted as much as it is.
+catalogue, an object graph of name keys, as pickle read by an unpickler that builds only the catalogue's own
+classes (so a file written by someone else cannot run code in the server). Each file starts with a line
+naming hrgraph's version, Python's and `FORMAT`: a file of another version (a build folder outlives an
+upgrade) is made again rather than read into classes that changed. A file that cannot be read is made again
+too; a process that failed is not run again for `RETRY_S` (the value is made in place meanwhile).
 """
 
 from __future__ import annotations
 
 import fcntl
+import io
 import logging
 import os
 import pickle
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from hrgraph.config import Settings
+from hrgraph.model.dataset import version
 from hrgraph.store.base import Store
 from hrgraph.xref import catalogue as catalogues
 from hrgraph.xref import facets
@@ -38,6 +44,8 @@ from hrgraph.xref.catalogue import Catalogue
 from hrgraph.xref.facets import FacetIndex
 
 TIMEOUT_S = 900.0  # the catalogue takes ~27 s at 10M triples
+RETRY_S = 600.0  # after a failed process, the others make the value in place for this long
+FORMAT = 1  # bump when FacetIndex's or the catalogue's classes change shape
 _ENTRY = "import sys; from hrgraph.web.offload import main; main(int(sys.argv[1]), sys.argv[2])"
 log = logging.getLogger(__name__)
 
@@ -53,9 +61,22 @@ class PerBuild:
     fits: Callable[[Any, Settings], bool] = lambda value, settings: True  # made for these settings
 
 
+class _CatalogueUnpickler(pickle.Unpickler):
+    """Builds the classes of a catalogue and nothing else."""
+
+    ALLOWED = {("hrgraph.xref.catalogue", "Catalogue"), ("hrgraph.xref.catalogue", "Entity"),
+               ("hrgraph.xref.catalogue", "Kind"), ("hrgraph.names.index", "NameIndex"),
+               ("hrgraph.names.index", "Name"), ("hrgraph.names.titles", "TitleIndex")}
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in self.ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is no part of a catalogue")
+        return super().find_class(module, name)
+
+
 def _unpickle_catalogue(data: bytes) -> Catalogue:
     try:
-        value = pickle.loads(data)
+        value = _CatalogueUnpickler(io.BytesIO(data)).load()
     except Exception as exc:  # noqa: BLE001 - whatever a damaged or foreign pickle raises
         raise ValueError(f"not a catalogue: {exc}") from exc
     if not isinstance(value, Catalogue):
@@ -130,18 +151,42 @@ def _under_lock(kind: PerBuild, settings: Settings, folder: Path, done: Callable
     except OSError as exc:
         log.warning("%s made in the server: %s", kind.name, exc)
         return False
+    failed = folder / f"{kind.name}.failed"
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released by close
-        return done() or (_run(kind, settings, folder) and done())
+        if done():
+            return True
+        if _recent(failed):  # it failed a moment ago: do not make every process wait for it again
+            return False
+        if _run(kind, settings, folder) and done():
+            return True
+        failed.touch()
+        return False
     finally:
         os.close(lock)
 
 
-def read(kind: PerBuild, folder: Path, build_id: str, settings: Settings) -> Any:
-    """`kind`'s value kept in `folder` for `build_id` and these settings, None when there is none."""
+def _recent(path: Path) -> bool:
     try:
-        value = kind.loads((folder / f"{kind.name}.bin").read_bytes())
-    except (OSError, ValueError):
+        return time.time() - path.stat().st_mtime < RETRY_S
+    except OSError:
+        return False
+
+
+def read(kind: PerBuild, folder: Path, build_id: str, settings: Settings) -> Any:
+    """`kind`'s value kept in `folder` for `build_id` and these settings, None when there is none (or it was
+    written by another version, or cannot be read)."""
+    header = _header(kind)
+    try:
+        data = (folder / f"{kind.name}.bin").read_bytes()
+    except OSError:
+        return None
+    if not data.startswith(header):
+        return None
+    try:
+        value = kind.loads(data[len(header):])
+    except ValueError as exc:
+        log.warning("%s in %s cannot be read (%s): made again", kind.name, folder, exc)
         return None
     return value if value.build_id == build_id and kind.fits(value, settings) else None
 
@@ -149,8 +194,15 @@ def read(kind: PerBuild, folder: Path, build_id: str, settings: Settings) -> Any
 def write(kind: PerBuild, folder: Path, value: Any) -> None:
     """Keep `value` in `folder` (written beside and renamed into place: a reader sees all of it or nothing)."""
     tmp = folder / f".{kind.name}.bin.{os.getpid()}"
-    tmp.write_bytes(kind.dumps(value))
-    os.replace(tmp, folder / f"{kind.name}.bin")
+    try:
+        tmp.write_bytes(_header(kind) + kind.dumps(value))
+        os.replace(tmp, folder / f"{kind.name}.bin")
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _header(kind: PerBuild) -> bytes:
+    return f"hrgraph {version()} python {sys.version_info[0]}.{sys.version_info[1]} {kind.name} {FORMAT}\n".encode()
 
 
 def _run(kind: PerBuild, settings: Settings, folder: Path) -> bool:

@@ -32,6 +32,7 @@ serves that build.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import pickle
 import subprocess
@@ -62,6 +63,7 @@ RESOURCES = ("SELECT DISTINCT ?s WHERE {{ ?s a ?c "
              "FILTER(isIRI(?s) && STRSTARTS(STR(?s), {base}) && !CONTAINS(STR(?s), '#')) }}")
 FIRST = (HR.Person, HR.Organisation, HR.Statement, HR.SourceDocument)
 LAST = OA.Annotation
+log = logging.getLogger(__name__)
 _ENTRY = "import sys; from hrgraph.web.warmup import documents_main; documents_main(int(sys.argv[1]))"
 
 
@@ -100,8 +102,8 @@ def lists_ready(app: Flask, store: Store) -> None:
         with app.app_context():
             lookup.facet_index()
         offload.prepare(offload.CATALOGUE, store, app.config[SETTINGS])
-    except HrgraphError:
-        pass
+    except Exception:  # noqa: BLE001 - whatever it is, the warm-up goes on (saved queries, documents)
+        log.warning("the lists of build %s were not made ahead", store.build_id, exc_info=True)
 
 
 def compile_templates(app: Flask) -> int:

@@ -4,7 +4,7 @@ One query reads every label, preferred label, alternative label and title of the
 name (persons, organisations, statements, legal provisions, mechanisms); persons go into a `NameIndex`
 (word order, script, transliteration system, case endings), everything — persons too, for completion of
 typed starts — into a `TitleIndex` (folded words). A build never changes, so the catalogue is built once
-per build by whoever serves it (web/lookup.py) and shared by all requests.
+per build (for an embedded build by a process of its own, web/offload.py) and shared by all requests.
 
 Identifiers: entities are their IRIs; a key (`andrei-aliaksandrau`), a path (`/id/person/andrei-aliaksandrau`)
 or the IRI under another base finds the entity too, with score 100.

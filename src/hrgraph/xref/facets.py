@@ -273,35 +273,6 @@ def _fill(index: FacetIndex, values: dict[str, dict[str, set[str]]]) -> None:
         index.starts.append(len(index.ids))
 
 
-# --- kept between processes -------------------------------------------------------------------------------
-# marshal, not pickle: the file is read back by the server, and marshal builds values, never calls code.
-
-_FORMAT = 1
-
-
-def dumps(index: FacetIndex) -> bytes:
-    """The index as bytes for `loads` (by a process of the same Python)."""
-    state = {f.name: getattr(index, f.name) for f in fields(index) if f.name != "position"}
-    state["ids"], state["starts"] = index.ids.tobytes(), index.starts.tobytes()
-    return marshal.dumps((_FORMAT, state))
-
-
-def loads(data: bytes) -> FacetIndex:
-    """The index `dumps` wrote; ValueError when `data` is not one (another format, damaged)."""
-    try:
-        version, state = marshal.loads(data)
-        if version != _FORMAT:
-            raise ValueError(f"facet index format {version}, expected {_FORMAT}")
-        ids, starts = array("I"), array("I")
-        ids.frombytes(state.pop("ids"))
-        starts.frombytes(state.pop("starts"))
-        index = FacetIndex(**state, ids=ids, starts=starts)
-    except (EOFError, TypeError, KeyError) as exc:
-        raise ValueError(f"not a facet index: {exc}") from exc
-    index.position = {p: i for i, p in enumerate(index.persons)}
-    return index
-
-
 def _codes(store: Store, provisions: list[str]) -> tuple[dict[str, str], dict[str, str]]:
     """Each provision's code (the top of `eli:is_part_of`) by label, and its short label under that code."""
     if not provisions:
@@ -318,3 +289,36 @@ def _codes(store: Store, provisions: list[str]) -> tuple[dict[str, str], dict[st
             about = f" ({r['about'].value})" if "about" in r else ""
             short[r["a"].value] = f"Art. {r['n'].value}{about}"
     return {a: named.get(code, code) for a, code in codes.items()}, short
+
+
+# --- kept between processes -------------------------------------------------------------------------------
+# marshal, not pickle: the file is read back by the server, and marshal builds values, never calls code.
+
+_FORMAT = 1
+
+
+def dumps(index: FacetIndex) -> bytes:
+    """The index as bytes for `loads` (by a process of the same Python)."""
+    state = {f.name: getattr(index, f.name) for f in fields(index) if f.name != "position"}
+    state["ids"], state["starts"] = index.ids.tobytes(), index.starts.tobytes()
+    return marshal.dumps((_FORMAT, state))
+
+
+def loads(data: bytes) -> FacetIndex:
+    """The index `dumps` wrote; ValueError when `data` is not one (another format, damaged, inconsistent)."""
+    try:
+        version, state = marshal.loads(data)
+        if version != _FORMAT:
+            raise ValueError(f"facet index format {version}, expected {_FORMAT}")
+        ids, starts = array("I"), array("I")
+        ids.frombytes(state.pop("ids"))
+        starts.frombytes(state.pop("starts"))
+        index = FacetIndex(**state, ids=ids, starts=starts)
+    except ValueError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever damaged data makes marshal or the constructor raise
+        raise ValueError(f"not a facet index: {exc!r}") from exc
+    if len(starts) != len(index.persons) + 1 or starts[-1] != len(ids) or max(ids, default=-1) >= len(index.table):
+        raise ValueError("not a facet index: its persons' values do not add up")
+    index.position = {p: i for i, p in enumerate(index.persons)}
+    return index
