@@ -10,13 +10,14 @@ import os
 import pickle
 import shutil
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 
 from hrgraph.config import Settings
-from hrgraph.store.embedded import open_current
+from hrgraph.store.embedded import EmbeddedStore, open_current
 from hrgraph.web import offload
 from hrgraph.xref import catalogue, facets
 from hrgraph.xref.facets import FACETS, FacetIndex
@@ -33,6 +34,20 @@ def root(built_root: Path, tmp_path: Path) -> Path:
     shutil.copytree(built_root, site, symlinks=True)
     shutil.rmtree(kept_folder(site), ignore_errors=True)
     return site
+
+
+@pytest.fixture
+def opened(root: Path) -> Iterator[tuple[Settings, EmbeddedStore, Path]]:
+    """The copied site's settings, its published build opened read-only, and that build's kept folder (made)."""
+    settings = Settings(root=root)
+    store = open_current(settings)
+    try:
+        folder = store.cache_dir
+        assert folder is not None
+        folder.mkdir()
+        yield settings, store, folder
+    finally:
+        store.close()
 
 
 def kept_folder(site: Path) -> Path:
@@ -100,21 +115,13 @@ def test_servers_read_one_index_made_apart_and_kept_across_restarts(root: Path) 
     assert kept.stat().st_mtime_ns == made_at  # read, not made again
 
 
-def test_an_index_of_another_build_is_made_again(root: Path) -> None:
-    settings = Settings(root=root)
-    store = open_current(settings)
-    try:
-        folder = store.cache_dir
-        assert folder is not None
-        folder.mkdir()
-        other = facets.load(store)
-        other.build_id = "another-build"
-        offload.write(offload.FACETS, folder, other)
-        index = offload.facet_index(store, settings)
-        assert index.build_id == store.build_id
-        assert offload.read(offload.FACETS, folder, store.build_id, settings) is not None
-    finally:
-        store.close()
+def test_an_index_of_another_build_is_made_again(opened: tuple[Settings, EmbeddedStore, Path]) -> None:
+    settings, store, folder = opened
+    other = facets.load(store)
+    other.build_id = "another-build"
+    offload.write(offload.FACETS, folder, other)
+    assert offload.facet_index(store, settings).build_id == store.build_id
+    assert offload.read(offload.FACETS, folder, store.build_id, settings) is not None
 
 
 def test_a_failed_index_process_leaves_the_index_made_in_place(root: Path, monkeypatch: pytest.MonkeyPatch,
@@ -168,19 +175,11 @@ def test_searches_read_the_catalogue_made_apart_and_the_warm_up_only_has_it_made
     assert served and served == [h.entity.iri for h in in_place.search(NAME)][:len(served)]
 
 
-def test_a_catalogue_made_for_another_base_is_made_again(root: Path) -> None:
-    settings = Settings(root=root)
-    store = open_current(settings)
-    try:
-        folder = store.cache_dir
-        assert folder is not None
-        folder.mkdir()
-        offload.write(offload.CATALOGUE, folder, catalogue.load(store, "https://elsewhere.example/"))
-        made = offload.catalogue(store, settings)
-        assert made.base == settings.base
-        assert offload.read(offload.CATALOGUE, folder, store.build_id, settings) is not None
-    finally:
-        store.close()
+def test_a_catalogue_made_for_another_base_is_made_again(opened: tuple[Settings, EmbeddedStore, Path]) -> None:
+    settings, store, folder = opened
+    offload.write(offload.CATALOGUE, folder, catalogue.load(store, "https://elsewhere.example/"))
+    assert offload.catalogue(store, settings).base == settings.base
+    assert offload.read(offload.CATALOGUE, folder, store.build_id, settings) is not None
 
 
 @pytest.mark.parametrize("data", [b"", b"not a pickle", pickle.dumps({"build_id": "x"}), pickle.dumps(None),
@@ -190,25 +189,18 @@ def test_what_is_not_a_catalogue_is_refused_without_running_anything(data: bytes
         offload.CATALOGUE.loads(data)
 
 
-def test_a_file_of_another_version_or_damaged_is_made_again(root: Path) -> None:
-    settings = Settings(root=root)
-    store = open_current(settings)
-    try:
-        folder = store.cache_dir
-        assert folder is not None
-        folder.mkdir()
-        path = folder / "facets.bin"
-        in_place = facets.load(store)
-        good = offload._header(offload.FACETS) + facets.dumps(in_place)
-        for bad in (good.replace(b"hrgraph ", b"hrgraph 0.0.0-older ", 1),  # another version wrote it
-                    offload._header(offload.FACETS) + b"damaged"):
-            path.write_bytes(bad)
-            assert offload.read(offload.FACETS, folder, store.build_id, settings) is None
-            same(offload.facet_index(store, settings), in_place)
-            assert path.read_bytes() != bad  # made again, by its own process
-            same(offload.read(offload.FACETS, folder, store.build_id, settings), in_place)
-    finally:
-        store.close()
+def test_a_file_of_another_version_or_damaged_is_made_again(opened: tuple[Settings, EmbeddedStore, Path]) -> None:
+    settings, store, folder = opened
+    path = folder / "facets.bin"
+    in_place = facets.load(store)
+    good = offload._header(offload.FACETS) + facets.dumps(in_place)
+    for bad in (good.replace(b"hrgraph ", b"hrgraph 0.0.0-older ", 1),  # another version wrote it
+                offload._header(offload.FACETS) + b"damaged"):
+        path.write_bytes(bad)
+        assert offload.read(offload.FACETS, folder, store.build_id, settings) is None
+        same(offload.facet_index(store, settings), in_place)
+        assert path.read_bytes() != bad  # made again, by its own process
+        same(offload.read(offload.FACETS, folder, store.build_id, settings), in_place)
 
 
 def test_a_failed_process_is_not_run_again_by_every_caller(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -145,16 +145,19 @@ def test_kept_answers_are_bounded_and_survive_a_broken_folder(tmp_path: Path) ->
 
 @linux_only
 @pytest.mark.parametrize("given", [None, "4"])
-def test_server_processes_run_with_few_malloc_arenas(site: Path, given: str | None) -> None:
-    """Each server process and what it starts allocate from at most 2 malloc arenas (an operator's own
-    MALLOC_ARENA_MAX wins): with glibc's default of one per thread, each process held ~780 MiB at 10M triples."""
-    env = {"HRGRAPH_PROCESSES": "2", "HRGRAPH_WARMUP": "0", **({"MALLOC_ARENA_MAX": given} if given else {})}
+def test_server_processes_run_with_few_malloc_arenas_and_hand_big_blocks_back(site: Path, given: str | None) -> None:
+    """Each server process and what it starts allocate from at most 2 malloc arenas, and take blocks of 128 KiB
+    and more from the OS, handed back when freed (an operator's own values win): with glibc's defaults each
+    process held ~780 MiB at 10M triples, and kept the pages of a saved query's big answer after it was sent."""
+    mine = {"MALLOC_ARENA_MAX": given, "MALLOC_MMAP_THRESHOLD_": f"{given}00000"} if given else {}
+    env = {"HRGRAPH_PROCESSES": "2", "HRGRAPH_WARMUP": "0", **mine}
     with serving(site, env=env) as live:
         servers = children(live.process.pid)
         assert len(servers) == 2
         for pid in servers:
             environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
             assert f"MALLOC_ARENA_MAX={given or 2}".encode() in environ
+            assert f"MALLOC_MMAP_THRESHOLD_={f'{given}00000' if given else 131072}".encode() in environ
 
 
 def kept_writers() -> list[threading.Thread]:

@@ -140,6 +140,14 @@ class NameIndex:
     def __contains__(self, entity: str) -> bool:
         return entity in self.names
 
+    def freeze(self) -> None:
+        """Done adding: each key's people and each person's names as tuples (a set or a list each cost 150
+        bytes more, at 80,000 persons 20 MiB a catalogue). Nothing can be added after."""
+        self.names = {e: tuple(ns) for e, ns in self.names.items()}  # type: ignore[misc]
+        self.by_surname = {k: tuple(es) for k, es in self.by_surname.items()}  # type: ignore[misc]
+        self.by_given = {k: tuple(es) for k, es in self.by_given.items()}  # type: ignore[misc]
+        self.keys = {}
+
     def _shared(self, keys: frozenset[str]) -> frozenset[str]:
         """One object per distinct set of keys in this index (a few hundred given names and initials among
         thousands of names)."""

@@ -51,18 +51,24 @@ def words(text: str) -> list[str]:
 class TitleIndex:
     """Entities (opaque strings) by the folded words of their spellings."""
 
-    spellings: dict[str, list[str]] = field(default_factory=dict)
-    by_word: dict[str, set[str]] = field(default_factory=dict)
+    spellings: dict[str, list[str] | tuple[str, ...]] = field(default_factory=dict)
+    by_word: dict[str, set[str] | tuple[str, ...]] = field(default_factory=dict)
     _sorted: list[str] | None = field(default=None, repr=False)
+
+    def freeze(self) -> None:
+        """Done adding: each word's entities and each entity's spellings as tuples (a set or a list each was a
+        sixth of a catalogue's memory at 80,000 persons). Nothing can be added after."""
+        self.spellings = {e: tuple(s) for e, s in self.spellings.items()}
+        self.by_word = {w: tuple(es) for w, es in self.by_word.items()}
 
     def add(self, entity: str, spellings: Iterable[str]) -> None:
         for spelling in spellings:
             ws = words(spelling)
             if not ws:
                 continue
-            self.spellings.setdefault(entity, []).append(spelling)
+            self.spellings.setdefault(entity, []).append(spelling)  # type: ignore[union-attr]
             for w in ws:
-                self.by_word.setdefault(w, set()).add(entity)
+                self.by_word.setdefault(w, set()).add(entity)  # type: ignore[union-attr]
         self._sorted = None
 
     def _starting(self, start: str) -> set[str]:
@@ -72,7 +78,7 @@ class TitleIndex:
         out: set[str] = set()
         i = bisect_left(self._sorted, start)
         while i < len(self._sorted) and self._sorted[i].startswith(start):
-            out |= self.by_word[self._sorted[i]]
+            out.update(self.by_word[self._sorted[i]])
             i += 1
         return out
 

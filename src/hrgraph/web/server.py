@@ -36,7 +36,7 @@ from typing import Any
 from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
 
-from hrgraph.config import Settings, limit_malloc_arenas
+from hrgraph.config import Settings, limit_malloc_arenas, return_large_blocks
 from hrgraph.web.balance import AcceptBalance
 from hrgraph.web.limits import is_loopback
 
@@ -147,6 +147,7 @@ def serve(settings: Settings) -> None:
     from hrgraph.web import processes
 
     limit_malloc_arenas()
+    return_large_blocks()
     reconcile_unless_building(settings)  # finish a publish a kill interrupted
     count = processes.count(settings)
     if count > 1:

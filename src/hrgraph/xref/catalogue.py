@@ -139,6 +139,8 @@ def load(store: Store, base: str) -> Catalogue:
         spellings = _spellings(names[iri])
         if spellings:
             catalogue.add(Entity(iri, kinds[iri], spellings[0], spellings, _description(described.get(iri, {}))))
+    catalogue.people.freeze()
+    catalogue.titles.freeze()
     return catalogue
 
 
