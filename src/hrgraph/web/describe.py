@@ -173,17 +173,17 @@ def describe(store: Store, iri: str, page: int = 1, page_size: int = 50, memo: L
     return d
 
 
-def own(store: Store, node: NamedNode, triples: list[Triple] | None = None) -> list[Triple]:
-    """The resource's triples and its fragments' (`{iri}#…`): those it links to, those its fragments link to,
-    and those defined by it (`rdfs:isDefinedBy`, the terms of `/ontology`). Lookups, not a query: a query
-    costs the engine 0.2-1 ms to parse and plan before it reads anything, a lookup 10-20 µs in memory."""
+def own(store: Store, node: NamedNode, triples: list[Triple]) -> list[Triple]:
+    """The resource's triples (`triples`, read by the caller) and its fragments' (`{iri}#…`): those it links
+    to, those its fragments link to, and those defined by it (`rdfs:isDefinedBy`, the terms of `/ontology`).
+    Lookups, not a query: a query costs the engine 0.2-1 ms to parse and plan before it reads anything, a lookup
+    10-20 µs in memory."""
     prefix = node.value + "#"
 
     def fragments(triples: Iterable[Triple]) -> list[NamedNode]:
         return list(dict.fromkeys(t.object for t in triples if isinstance(t.object, NamedNode)
                                   and t.object.value.startswith(prefix)))
 
-    triples = store.outgoing([node]) if triples is None else triples
     first = store.outgoing(fragments(triples))
     second = store.outgoing(fragments(first))
     defined = [t.subject for t in store.incoming([node], [RDFS_IS_DEFINED_BY])
