@@ -292,30 +292,24 @@ def _codes(store: Store, provisions: list[str]) -> tuple[dict[str, str], dict[st
 
 
 # --- kept between processes -------------------------------------------------------------------------------
-# marshal, not pickle: the file is read back by the server, and marshal builds values, never calls code.
-
-_FORMAT = 1
-
+# marshal, not pickle: the file is read back by the server, and marshal builds values, never calls code. Which
+# version wrote it is said by the file around it (web/offload.py).
 
 def dumps(index: FacetIndex) -> bytes:
     """The index as bytes for `loads` (by a process of the same Python)."""
     state = {f.name: getattr(index, f.name) for f in fields(index) if f.name != "position"}
     state["ids"], state["starts"] = index.ids.tobytes(), index.starts.tobytes()
-    return marshal.dumps((_FORMAT, state))
+    return marshal.dumps(state)
 
 
 def loads(data: bytes) -> FacetIndex:
-    """The index `dumps` wrote; ValueError when `data` is not one (another format, damaged, inconsistent)."""
+    """The index `dumps` wrote; ValueError when `data` is not one (damaged, inconsistent)."""
     try:
-        version, state = marshal.loads(data)
-        if version != _FORMAT:
-            raise ValueError(f"facet index format {version}, expected {_FORMAT}")
+        state = marshal.loads(data)
         ids, starts = array("I"), array("I")
         ids.frombytes(state.pop("ids"))
         starts.frombytes(state.pop("starts"))
         index = FacetIndex(**state, ids=ids, starts=starts)
-    except ValueError:
-        raise
     except Exception as exc:  # noqa: BLE001 - whatever damaged data makes marshal or the constructor raise
         raise ValueError(f"not a facet index: {exc!r}") from exc
     if len(starts) != len(index.persons) + 1 or starts[-1] != len(ids) or max(ids, default=-1) >= len(index.table):
