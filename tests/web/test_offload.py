@@ -203,6 +203,18 @@ def test_a_file_of_another_version_or_damaged_is_made_again(opened: tuple[Settin
         same(offload.read(offload.FACETS, folder, store.build_id, settings), in_place)
 
 
+def test_the_warm_up_has_a_file_of_another_version_made_again(opened: tuple[Settings, EmbeddedStore, Path]) -> None:
+    """`prepare` (the warm-up) reads only the file's first line, and makes a file another version wrote again."""
+    settings, store, folder = opened
+    path = folder / "catalogue.bin"
+    path.write_bytes(b"hrgraph 0.0.0-older python 3.0 catalogue 1\nwhatever it held")
+    offload.prepare(offload.CATALOGUE, store, settings)
+    assert path.read_bytes().startswith(offload._header(offload.CATALOGUE))
+    made_at = path.stat().st_mtime_ns
+    offload.prepare(offload.CATALOGUE, store, settings)
+    assert path.stat().st_mtime_ns == made_at  # this version's: left as it is
+
+
 def test_a_failed_process_is_not_run_again_by_every_caller(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     runs = root / "runs"
     monkeypatch.setattr(offload, "_ENTRY", f"import sys; open({str(runs)!r}, 'a').write('x'); sys.exit(1)")

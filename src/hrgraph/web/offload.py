@@ -22,6 +22,7 @@ too; a process that failed is not run again for `RETRY_S` (the value is made in 
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import io
 import logging
@@ -124,10 +125,8 @@ def prepare(kind: PerBuild, store: Store, settings: Settings) -> None:
     """Have `kind`'s file made for `store`'s build, without reading it into this process (the warm-up: the
     catalogue is only needed by searches, and a server nobody searched need not hold it)."""
     folder = _kept_folder(kind, store)
-    if folder is not None:
-        path = folder / f"{kind.name}.bin"
-        if not path.exists():
-            _under_lock(kind, settings, folder, path.exists)
+    if folder is not None and not _written_here(kind, folder):
+        _under_lock(kind, settings, folder, lambda: _written_here(kind, folder))
 
 
 def _kept_folder(kind: PerBuild, store: Store) -> Path | None:
@@ -160,7 +159,8 @@ def _under_lock(kind: PerBuild, settings: Settings, folder: Path, done: Callable
             return False
         if _run(kind, settings, folder) and done():
             return True
-        failed.touch()
+        with contextlib.suppress(OSError):  # unmarked, the next caller runs it again: slower, nothing worse
+            failed.touch()
         return False
     finally:
         os.close(lock)
@@ -169,6 +169,16 @@ def _under_lock(kind: PerBuild, settings: Settings, folder: Path, done: Callable
 def _recent(path: Path) -> bool:
     try:
         return time.time() - path.stat().st_mtime < RETRY_S
+    except OSError:
+        return False
+
+
+def _written_here(kind: PerBuild, folder: Path) -> bool:
+    """`kind`'s file is in `folder`, written by this version (its first line read, not the rest)."""
+    header = _header(kind)
+    try:
+        with (folder / f"{kind.name}.bin").open("rb") as f:
+            return f.read(len(header)) == header
     except OSError:
         return False
 
