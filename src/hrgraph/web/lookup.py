@@ -11,10 +11,12 @@ import threading
 from collections.abc import Callable
 from typing import Generic, Protocol, TypeVar
 
-from flask import current_app
+from flask import Flask, current_app
 
+from hrgraph.config import Settings
 from hrgraph.store.base import Store
 from hrgraph.web import offload
+from hrgraph.web.context import SETTINGS
 from hrgraph.web.context import get_settings as settings
 from hrgraph.web.context import get_store as store
 from hrgraph.xref.catalogue import Catalogue
@@ -45,17 +47,21 @@ class _Holder(Generic[V]):
             return self.value
 
 
-def _held(key: str, make: Callable[[Store], V]) -> V:
-    holder: _Holder[V] = current_app.extensions.setdefault(key, _Holder())
-    build = store()  # the request's build (web/context.py), so both lists come from the same one
-    return holder.get(build.build_id, lambda: make(build))
+def _held(app: Flask, key: str, build: Store, make: Callable[[Store, Settings], V]) -> V:
+    holder: _Holder[V] = app.extensions.setdefault(key, _Holder())
+    return holder.get(build.build_id, lambda: make(build, app.config[SETTINGS]))
 
 
 def catalogue() -> Catalogue:
-    """The catalogue of the store's current build."""
-    return _held("hrgraph_catalogue", lambda s: offload.catalogue(s, settings()))
+    """The catalogue of the request's build (web/context.py: both lists come from the same one)."""
+    return _held(current_app, "hrgraph_catalogue", store(), offload.catalogue)
 
 
 def facet_index() -> FacetIndex:
-    """The facet index of the persons of the store's current build."""
-    return _held("hrgraph_facets", lambda s: offload.facet_index(s, settings()))
+    """The facet index of the persons of the request's build."""
+    return facet_index_of(current_app, store())
+
+
+def facet_index_of(app: Flask, build: Store) -> FacetIndex:
+    """The facet index of `build` as `app` holds it, outside a request too (the warm-up)."""
+    return _held(app, "hrgraph_facets", build, offload.facet_index)

@@ -3,8 +3,8 @@ made (the home page's and `/persons`'s: `web.offload`), runs each saved query (w
 once in the background and keeps the result for the build (`web.kept`), then renders the documents of every
 resource (HTML and Turtle, the formats people and crawlers ask for most: persons first, then organisations
 and statements, claims and events, evidence annotations last) in processes of their own at the lowest CPU
-priority, through the app itself, so the first request for any of them is answered from
-the kept file like any later one.
+priority, through the app itself, so the first request for any of them is answered from the kept file like
+any later one.
 
 A saved query over the whole graph takes seconds at a million triples; its answer is fixed until the next
 publish, so its first visitor should not pay for it. One process per build does the work (an exclusive
@@ -99,8 +99,7 @@ def lists_ready(app: Flask, store: Store) -> None:
     (web/offload.py). The catalogue is not read in here: a server nobody searches need not hold it. A failure
     is left to the first visitor, who is told why."""
     try:
-        with app.app_context():
-            lookup.facet_index()
+        lookup.facet_index_of(app, store)
         offload.prepare(offload.CATALOGUE, store, app.config[SETTINGS])
     except Exception:  # noqa: BLE001 - whatever it is, the warm-up goes on (saved queries, documents)
         log.warning("the lists of build %s were not made ahead", store.build_id, exc_info=True)
