@@ -23,9 +23,9 @@ import requests
 
 from hrgraph.config import Settings
 from hrgraph.store.backends import open_store
-from hrgraph.web import create_app
+from hrgraph.web import create_app, pagecache
 from hrgraph.web import kept as kept_module
-from hrgraph.web.kept import FILE, Kept, read_through
+from hrgraph.web.kept import FILE, Kept
 from hrgraph.web.warmup import warm
 
 from conftest import Backend, children, embedded_only, load_into_virtuoso, remote_env, remote_only, serving
@@ -213,10 +213,22 @@ def test_read_through_brings_back_what_the_kernel_dropped(tmp_path: Path) -> Non
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # every page in the main file
     path = folder / FILE
     drop_from_ram(path)
-    assert read_through(folder) >= path.stat().st_size
+    assert pagecache.read_through([kept_module.files(folder)]) >= path.stat().st_size
     assert resident_share(path) > 0.95
     assert kept.get("b1", folder, "document", "id/person/p7|html|1") is not None  # read, not changed
-    assert read_through(tmp_path / "gone") == 0  # a build deleted meanwhile: nothing, no error
+    assert pagecache.read_through([kept_module.files(tmp_path / "gone"), [tmp_path / "gone.sst"]]) == 0  # deleted
+
+
+def test_read_through_stops_at_the_files_that_would_not_fit_in_memory(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    small, big, after = tmp_path / "small", tmp_path / "big", tmp_path / "after"
+    small.write_bytes(b"s" * 1000)
+    big.write_bytes(b"b" * 5000)
+    after.write_bytes(b"a" * 10)
+    monkeypatch.setattr(pagecache, "_available_memory", lambda: 3000)
+    assert pagecache.read_through([[small], [big], [after]]) == 1000  # the first groups matter most
+    monkeypatch.setattr(pagecache, "_available_memory", lambda: 10_000)
+    assert pagecache.read_through([[small], [big, after]]) == 6010
 
 
 def warmers(server: int) -> list[int]:
@@ -234,20 +246,26 @@ def warmers(server: int) -> list[int]:
 
 @linux_only
 @embedded_only("the kept file is inside the embedded build's folder")
-def test_the_served_builds_kept_file_stays_in_ram(site: Path) -> None:
-    """Pages of the kept file the kernel drops are read back by the server within seconds, before a visitor
-    asks for them (the warm-up stops early here: a 1 MiB kept file is full after a few documents)."""
+def test_the_served_builds_kept_file_and_store_stay_in_ram(site: Path) -> None:
+    """Pages of the kept file and of the store's own files that the kernel drops are read back by the server
+    within seconds, before a visitor asks for them (the warm-up stops early here: a 1 MiB kept file is full
+    after a few documents)."""
     env = {"HRGRAPH_PROCESSES": "2", "HRGRAPH_WARMUP": "1", "HRGRAPH_KEPT_MB": "1"}
-    path = (site / "var/store/current").resolve() / "kept" / FILE
+    build = (site / "var/store/current").resolve()
+    path = build / "kept" / FILE
+    tables = sorted(build.glob("*.sst"))
+    assert tables  # what `EmbeddedStore.disk_files` names
     with serving(site, env=env) as live:
         deadline = time.monotonic() + 120
         while (not path.is_file() or warmers(live.process.pid)) and time.monotonic() < deadline:
             time.sleep(0.5)  # until the warmers found the file full and stopped writing
         assert path.is_file() and not warmers(live.process.pid)
-        drop_from_ram(path)
-        while resident_share(path) < 0.95 and time.monotonic() < deadline + 60:
+        for dropped in (path, *tables):
+            drop_from_ram(dropped)
+        while min(map(resident_share, (path, *tables))) < 0.95 and time.monotonic() < deadline + 60:
             time.sleep(1)
         assert resident_share(path) > 0.95
+        assert min(map(resident_share, tables)) > 0.95
     assert not children(live.process.pid)
 
 

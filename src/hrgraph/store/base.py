@@ -99,6 +99,12 @@ class Store(Protocol):
         back-end without a local build folder."""
         ...
 
+    @property
+    def disk_files(self) -> list[Path]:
+        """The files the engine looks this build up in, which a server keeps in the OS page cache
+        (`web.pagecache`); none for a back-end without a local build folder."""
+        ...
+
     def select(self, query: str) -> list[Row]:
         """Rows of a SELECT the web layer itself runs (labels, incoming links, counts)."""
         ...

@@ -87,6 +87,17 @@ class EmbeddedStore:
         """`KEPT` inside the build folder: deleted with the build, once nobody holds it."""
         return self._folder / KEPT if self._folder is not None else None
 
+    @property
+    def disk_files(self) -> list[Path]:
+        """RocksDB's sorted tables: what a lookup reads (its write-ahead log and manifest are read once, on open).
+        Those of the read-only store, which the query workers use even when the web layer has a copy in memory."""
+        if self._folder is None:
+            return []
+        try:
+            return sorted(self._folder.glob("*.sst"))
+        except OSError:  # the build was deleted under us
+            return []
+
     def select(self, query: str) -> list[Row]:
         solutions = evaluate(self._local, query)
         if not isinstance(solutions, ox.QuerySolutions):

@@ -165,6 +165,10 @@ class RemoteStore:
     def cache_dir(self) -> Path | None:
         return None  # the build lives in the endpoint: answers are kept in memory (web.kept)
 
+    @property
+    def disk_files(self) -> list[Path]:
+        return []  # the endpoint's own files, on its own machine
+
     def select(self, query: str) -> list[Row]:
         solutions = self.endpoint.results(query, self.view)
         if not isinstance(solutions, ox.QuerySolutions):

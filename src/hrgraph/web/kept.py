@@ -12,20 +12,11 @@ atomic writes, concurrent readers and writers across processes, a read in tens o
 best-effort: a full disk or a locked file only means the answer is computed again next time. The total
 size is bounded (`HRGRAPH_KEPT_MB`); beyond it nothing more is added for that build.
 
-Tens of microseconds only while the file's pages are in the OS page cache. A document rendered ahead is
-written once and then not read until its first visitor, often minutes later, and the kernel drops file pages
-nobody touched (here a proactive reclaim pages out what was not used for about a minute: a kept file left
-alone for 150 s lost 4-11% of its pages). Such a first request then waits for the disk: measured at 1M
-triples, persons' HTML at c=8 went from p99 8 ms (file in RAM) to 265-300 ms (after 150 s untouched), and
-every request of a file wholly dropped took tens of milliseconds. So the warm-up reads the served build's
-file through the page cache every few seconds (`read_through`, from `web.warmup`): what the kernel dropped
-comes back before a visitor asks for it, at the cost of a pass over pages already there (about 10 ms of
-kernel time per 400 MB, nothing copied into Python).
+Tens of microseconds only while the file's pages are in the OS page cache: `web.pagecache` keeps them there.
 """
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import sys
 import threading
@@ -182,51 +173,9 @@ class Kept:
                   file=sys.stderr, flush=True)
 
 
-def read_through(folder: Path) -> int:
-    """Read the kept file in `folder` (and its WAL) through the OS page cache, discarding the bytes (sendfile
-    to /dev/null: nothing is copied into this process), so pages the kernel dropped are back in RAM; how many
-    bytes were read. Nothing where the files are larger than the memory available (reading them would only
-    push out something else), nor where sendfile cannot write to a file (not Linux)."""
-    paths = [p for p in (folder / FILE, folder / f"{FILE}-wal") if p.is_file()]
-    try:
-        if sum(p.stat().st_size for p in paths) > _available_memory():
-            return 0
-        sink = os.open(os.devnull, os.O_WRONLY)
-    except OSError:
-        return 0
-    try:
-        return sum(_send(path, sink) for path in paths)
-    finally:
-        os.close(sink)
-
-
-def _send(path: Path, sink: int) -> int:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:  # deleted with its build meanwhile
-        return 0
-    done = 0
-    try:
-        size = os.fstat(fd).st_size
-        while done < size and (sent := os.sendfile(sink, fd, done, size - done)) > 0:
-            done += sent
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-    return done
-
-
-def _available_memory() -> int:
-    """MemAvailable of /proc/meminfo in bytes (unbounded where there is none)."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return sys.maxsize
+def files(folder: Path) -> list[Path]:
+    """The kept file in `folder` and its WAL, those that exist (what `web.pagecache` keeps in RAM)."""
+    return [p for p in (folder / FILE, folder / f"{FILE}-wal") if p.is_file()]
 
 
 # --- in the app: one `Kept` per app; saved-query results by query text ------------------------------------

@@ -22,11 +22,12 @@ build's kept file is full (`HRGRAPH_KEPT_MB`), and when its server dies. Only wh
 (embedded): a remote build has no file the processes share. Why not at build time: README "Serving on every
 core".
 
-What is kept must also stay in RAM: the kernel drops file pages nobody read for a while, and a first request
-would then wait for the disk (`web.kept` says how much). So one server process per build (an exclusive flock
-on `resident.lock`, taken over by another process if it dies) reads the build's kept file through the page
-cache every `RESIDENT_EVERY_S` seconds from its warm-up thread (`kept.read_through`), for as long as it
-serves that build.
+What is read on every request must also stay in RAM: the kernel drops file pages nobody read for a while, and
+a first request would then wait for the disk (`web.pagecache` says how much). So one server process per build
+(an exclusive flock on `resident.lock`, taken over by another process if it dies) reads the build's kept file
+and the store's own files through the page cache every `RESIDENT_EVERY_S` seconds from its warm-up thread,
+for as long as it serves that build: the first pass as soon as it serves it, before the lists and the saved
+queries, which read the store too.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ from hrgraph.config import Settings
 from hrgraph.errors import HrgraphError
 from hrgraph.model.vocab import HR, OA
 from hrgraph.store.base import Dataset, Limits, Store
-from hrgraph.web import kept, lookup, offload, processes, saved
+from hrgraph.web import kept, lookup, offload, pagecache, processes, saved
 from hrgraph.web.context import SETTINGS, STORES
 from hrgraph.web.terms import sparql_string
 
@@ -83,7 +84,8 @@ def _follow(app: Flask) -> None:
             store = stores.checkout()
             try:
                 done = store.build_id
-                resident.follow(store.cache_dir)
+                resident.follow(store)
+                resident.keep()
                 lists_ready(app, store)
                 warm(app, store)
                 start_documents(settings, store.cache_dir)
@@ -120,22 +122,26 @@ def compile_templates(app: Flask) -> int:
 
 
 class Resident:
-    """Keeps one build's kept file in the page cache, from whichever server process holds its resident lock."""
+    """Keeps one build's kept file and store files in the page cache, from whichever server process holds its
+    resident lock."""
 
     def __init__(self) -> None:
         self.folder: Path | None = None
+        self.store_files: list[Path] = []
         self.lock: int | None = None  # fd holding the lock of `folder`, once this process has it
         self.due = 0.0
 
-    def follow(self, folder: Path | None) -> None:
-        """From now on, the build whose kept folder is `folder` (None: a remote build, nothing to keep)."""
+    def follow(self, store: Store) -> None:
+        """From now on, `store`'s build (a remote one has no folder: nothing to keep)."""
         if self.lock is not None:
             os.close(self.lock)
-        self.folder, self.lock, self.due = folder, None, 0.0
+        self.folder, self.store_files = store.cache_dir, store.disk_files
+        self.lock, self.due = None, 0.0
 
     def keep(self) -> int:
-        """Read the file through (`kept.read_through`) when due and this process holds the lock (taken here, or
-        tried again next time); how many bytes were read."""
+        """Read the files through (`pagecache.read_through`: the kept file first, it answers most requests)
+        when due and this process holds the lock (taken here, or tried again next time); how many bytes were
+        read."""
         if self.folder is None or time.monotonic() < self.due:
             return 0
         self.due = time.monotonic() + RESIDENT_EVERY_S
@@ -144,7 +150,7 @@ class Resident:
             if isinstance(lock, bool):  # another process keeps it, or no lock can be had: nobody to share with
                 return 0
             self.lock = lock
-        return kept.read_through(self.folder)
+        return pagecache.read_through([kept.files(self.folder), self.store_files])
 
 
 def warm(app: Flask, store: Store) -> int:
