@@ -269,6 +269,20 @@ def test_the_served_builds_kept_file_and_store_stay_in_ram(site: Path) -> None:
     assert not children(live.process.pid)
 
 
+@linux_only
+@embedded_only("the store's files are inside the embedded build's folder")
+def test_the_store_stays_in_ram_without_the_warm_up(site: Path) -> None:
+    tables = sorted((site / "var/store/current").resolve().glob("*.sst"))
+    with serving(site, env={"HRGRAPH_PROCESSES": "1", "HRGRAPH_WARMUP": "0"}) as live:
+        deadline = time.monotonic() + 60
+        for table in tables:
+            drop_from_ram(table)
+        while min(map(resident_share, tables)) < 0.95 and time.monotonic() < deadline:
+            time.sleep(1)
+        assert min(map(resident_share, tables)) > 0.95
+    assert not children(live.process.pid)
+
+
 @remote_only("a remote build has no folder: nothing to elect a warming process with")
 def test_warming_a_remote_build_leaves_the_output_open(built_root: Path, backend: Backend,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:

@@ -166,6 +166,7 @@ def run_server(settings: Settings, sock: socket.socket | None = None,
     stores = open_store(settings)
     try:
         app = create_app(settings, stores)
+        warmup.keep_resident(app)  # the build's kept file and store files stay in RAM (web.pagecache)
         if settings.warmup:
             warmup.start(app)  # the saved queries and documents of each build answered before anyone asks
         server = make_server(app, settings, sock, balance)
