@@ -6,8 +6,6 @@ Embedded store only where the kept file is looked at (a remote build has no fold
 
 from __future__ import annotations
 
-import ctypes
-import mmap
 import os
 import shutil
 import socket
@@ -26,6 +24,7 @@ from hrgraph.store.backends import open_store
 from hrgraph.web import create_app, pagecache
 from hrgraph.web import kept as kept_module
 from hrgraph.web.kept import FILE, Kept
+from hrgraph.web.pagecache import resident_share
 from hrgraph.web.warmup import warm
 
 from conftest import Backend, children, embedded_only, load_into_virtuoso, remote_env, remote_only, serving
@@ -41,25 +40,6 @@ def kept_rows(root: Path) -> dict[str, int]:
         return dict(db.execute("SELECT kind, COUNT(*) FROM kept GROUP BY kind").fetchall())
 
 
-def resident_share(path: Path) -> float:
-    """The share of `path`'s pages in the OS page cache (mincore over a mapping that is never read)."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.mmap.restype = ctypes.c_void_p
-    libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
-    libc.mincore.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p]
-    libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
-    size = path.stat().st_size
-    pages = (ctypes.c_ubyte * -(-size // mmap.PAGESIZE))()
-    with path.open("rb") as f:
-        address = libc.mmap(None, size, mmap.PROT_READ, mmap.MAP_SHARED, f.fileno(), 0)
-        assert address not in (None, ctypes.c_void_p(-1).value), os.strerror(ctypes.get_errno())
-        try:
-            assert libc.mincore(address, size, pages) == 0, os.strerror(ctypes.get_errno())
-        finally:
-            libc.munmap(address, size)
-    return sum(p & 1 for p in pages) / len(pages)
-
-
 def drop_from_ram(path: Path) -> None:
     """What the kernel does to pages nobody read for a while: written back, then dropped from the page cache."""
     fd = os.open(path, os.O_RDONLY)
@@ -68,6 +48,11 @@ def drop_from_ram(path: Path) -> None:
         os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
     finally:
         os.close(fd)
+
+
+def skip_where_nothing_drops(path: Path) -> None:
+    """Before anything could read `path` back: a folder held in memory (tmpfs) has nothing to bring back."""
+    drop_from_ram(path)
     if resident_share(path) > 0.5:
         pytest.skip(f"{path.parent} keeps files in memory (tmpfs?): nothing to bring back")
 
@@ -212,13 +197,14 @@ def test_read_through_brings_back_what_the_kernel_dropped(tmp_path: Path) -> Non
     with sqlite3.connect(folder / FILE) as db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # every page in the main file
     path = folder / FILE
-    drop_from_ram(path)
+    skip_where_nothing_drops(path)
     assert pagecache.read_through([kept_module.files(folder)]) >= path.stat().st_size
     assert resident_share(path) > 0.95
     assert kept.get("b1", folder, "document", "id/person/p7|html|1") is not None  # read, not changed
     assert pagecache.read_through([kept_module.files(tmp_path / "gone"), [tmp_path / "gone.sst"]]) == 0  # deleted
 
 
+@linux_only
 def test_read_through_stops_at_the_files_that_would_not_fit_in_memory(tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     small, big, after = tmp_path / "small", tmp_path / "big", tmp_path / "after"
@@ -255,6 +241,7 @@ def test_the_served_builds_kept_file_and_store_stay_in_ram(site: Path) -> None:
     path = build / "kept" / FILE
     tables = sorted(build.glob("*.sst"))
     assert tables  # what `EmbeddedStore.disk_files` names
+    skip_where_nothing_drops(tables[0])
     with serving(site, env=env) as live:
         deadline = time.monotonic() + 120
         while (not path.is_file() or warmers(live.process.pid)) and time.monotonic() < deadline:
@@ -269,10 +256,23 @@ def test_the_served_builds_kept_file_and_store_stay_in_ram(site: Path) -> None:
     assert not children(live.process.pid)
 
 
+def test_a_containers_memory_limit_bounds_what_is_read_through(tmp_path: Path) -> None:
+    cgroup = tmp_path / "cgroup"
+    cgroup.mkdir()
+    (cgroup / "memory.max").write_text("1000000\n")
+    (cgroup / "memory.current").write_text("900000\n")
+    (cgroup / "memory.stat").write_text("anon 700000\nfile 150000\nkernel 50000\n")
+    assert pagecache._cgroup_headroom(cgroup) == 250_000  # the limit less what is used, its file cache room
+    (cgroup / "memory.max").write_text("max\n")
+    assert pagecache._cgroup_headroom(cgroup) == sys.maxsize
+    assert pagecache._cgroup_headroom(tmp_path / "none") == sys.maxsize  # no cgroup v2 here: no bound
+
+
 @linux_only
 @embedded_only("the store's files are inside the embedded build's folder")
 def test_the_store_stays_in_ram_without_the_warm_up(site: Path) -> None:
     tables = sorted((site / "var/store/current").resolve().glob("*.sst"))
+    skip_where_nothing_drops(tables[0])
     with serving(site, env={"HRGRAPH_PROCESSES": "1", "HRGRAPH_WARMUP": "0"}) as live:
         deadline = time.monotonic() + 60
         for table in tables:

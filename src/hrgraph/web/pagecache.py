@@ -17,10 +17,14 @@ kernel dropped comes back before a visitor asks for it, at the cost of a pass ov
 
 from __future__ import annotations
 
+import ctypes
+import mmap
 import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+
+CGROUP = Path("/sys/fs/cgroup")  # this process's cgroup, where cgroup v2 is mounted as in a container
 
 
 def read_through(groups: Iterable[Sequence[Path]]) -> int:
@@ -69,7 +73,13 @@ def _send(path: Path, sink: int) -> int:
 
 
 def _available_memory() -> int:
-    """MemAvailable of /proc/meminfo in bytes (unbounded where there is none)."""
+    """The memory files may take here, in bytes: MemAvailable of /proc/meminfo, bounded by this cgroup's
+    headroom where it has a limit (a container's `memory.max`; its own file cache counts as room, the kernel
+    gives it back first); unbounded where neither can be read."""
+    return min(_meminfo_available(), _cgroup_headroom())
+
+
+def _meminfo_available() -> int:
     try:
         with open("/proc/meminfo", encoding="ascii") as meminfo:
             for line in meminfo:
@@ -78,3 +88,45 @@ def _available_memory() -> int:
     except (OSError, ValueError, IndexError):
         pass
     return sys.maxsize
+
+
+def _cgroup_headroom(folder: Path = CGROUP) -> int:
+    """`memory.max - memory.current + file` of the cgroup v2 at `folder`; unbounded without a limit."""
+    try:
+        limit = (folder / "memory.max").read_text(encoding="ascii").strip()
+        if limit == "max":
+            return sys.maxsize
+        used = int((folder / "memory.current").read_text(encoding="ascii"))
+        stat = dict(line.split() for line in (folder / "memory.stat").read_text(encoding="ascii").splitlines())
+        return max(0, int(limit) - used + int(stat.get("file", 0)))
+    except (OSError, ValueError):
+        return sys.maxsize
+
+
+def resident_share(path: Path) -> float:
+    """The share of `path`'s pages in the OS page cache (mincore over a mapping that is never read); 0 for an
+    empty or unreadable file. For the tests and the bench, which drop pages and watch them come back."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mmap.restype = ctypes.c_void_p
+    libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+    libc.mincore.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p]
+    libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    try:
+        size = path.stat().st_size
+        handle = path.open("rb")
+    except OSError:
+        return 0.0
+    if not size:
+        handle.close()
+        return 0.0
+    pages = (ctypes.c_ubyte * -(-size // mmap.PAGESIZE))()
+    with handle:
+        address = libc.mmap(None, size, mmap.PROT_READ, mmap.MAP_SHARED, handle.fileno(), 0)
+        if address in (None, ctypes.c_void_p(-1).value):
+            return 0.0
+        try:
+            if libc.mincore(address, size, pages) != 0:
+                return 0.0
+        finally:
+            libc.munmap(address, size)
+    return sum(b & 1 for b in pages) / len(pages)

@@ -101,15 +101,24 @@ def _follow(app: Flask) -> None:
 
 
 def _keep_resident(app: Flask) -> None:
+    """Follow the served build by its folder (a rebuild of the same content is a new folder with the same id),
+    and read its files through while holding it (its folder cannot be deleted meanwhile). Nothing stops this
+    loop but a back-end without files: a failure is logged, and tried again a pass later."""
     stores, resident = app.extensions[STORES], Resident()
     while True:
-        if stores.build_id != resident.build_id:
+        try:
             store = stores.checkout()
             try:
-                resident.follow(store)
+                if store.cache_dir is None and not store.disk_files:
+                    return  # a remote build: its files are the endpoint's, on its own machine
+                if store.cache_dir != resident.folder:
+                    resident.follow(store)
+                resident.keep()
             finally:
                 stores.checkin(store)
-        resident.keep()
+        except Exception:  # noqa: BLE001 - the next pass may well succeed (a build switched, a disk back)
+            log.warning("the served build's files were not read through the page cache", exc_info=True)
+            time.sleep(RESIDENT_EVERY_S)
         time.sleep(1.0)  # `keep` reads only every RESIDENT_EVERY_S; a new build is followed within a second
 
 
@@ -144,7 +153,6 @@ class Resident:
     resident lock."""
 
     def __init__(self) -> None:
-        self.build_id = ""
         self.folder: Path | None = None
         self.store_files: list[Path] = []
         self.lock: int | None = None  # fd holding the lock of `folder`, once this process has it
@@ -154,7 +162,7 @@ class Resident:
         """From now on, `store`'s build (a remote one has no folder: nothing to keep)."""
         if self.lock is not None:
             os.close(self.lock)
-        self.build_id, self.folder, self.store_files = store.build_id, store.cache_dir, store.disk_files
+        self.folder, self.store_files = store.cache_dir, store.disk_files
         self.lock, self.due = None, 0.0
 
     def keep(self) -> int:
@@ -166,9 +174,10 @@ class Resident:
         self.due = time.monotonic() + RESIDENT_EVERY_S
         if self.lock is None:
             lock = _claim(self.folder, RESIDENT_LOCK)
-            if isinstance(lock, bool):  # another process keeps it, or no lock can be had: nobody to share with
+            if lock is False:  # another process keeps them
                 return 0
-            self.lock = lock
+            if lock is not True:  # True: no lock can be had here, so every process reads them
+                self.lock = lock
         return pagecache.read_through([kept.files(self.folder), self.store_files])
 
 
@@ -211,6 +220,9 @@ def _claim(folder: Path | None, name: str = LOCK) -> int | bool:
     except BlockingIOError:
         os.close(fd)
         return False
+    except OSError:  # no locks on this file system (ENOLCK): nobody to share with
+        os.close(fd)
+        return True
     return fd
 
 
