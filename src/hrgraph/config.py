@@ -71,8 +71,11 @@ class Settings:
                                    "machine formats are capped by `HRGRAPH_QUERY_MAX_ROWS`)", minimum=1)
     index_sort_limit: int = setting(1000, "HRGRAPH_INDEX_SORT_LIMIT", "an index page sorts at most this many "
                                     "matches by name; beyond, pages come in the store's order and say so")
-    document_cache_mb: int = setting(256, "HRGRAPH_DOCUMENT_CACHE_MB", "MiB of rendered resource documents kept "
-                                     "per build (least recently used out first; 0 turns the cache off)")
+    # 32, not more: every document is also in the build's kept file, read in tens of microseconds, so more
+    # only grows each process (256 grew each by ~380 MiB over 100,000 documents, at the same speed).
+    document_cache_mb: int = setting(32, "HRGRAPH_DOCUMENT_CACHE_MB", "MiB of rendered resource documents kept "
+                                     "in each server process's memory (least recently used out first; 0 turns the "
+                                     "cache off), in front of the build's kept file")
     kept_mb: int = setting(4096, "HRGRAPH_KEPT_MB", "MiB of answers computed from a build (saved-query results, "
                            "rendered documents) kept on disk inside the build's folder, shared by the server's "
                            "processes and across restarts, deleted with the build (0: none kept)")
