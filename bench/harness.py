@@ -138,16 +138,6 @@ def _signal_group(proc: subprocess.Popen, sig: int) -> None:
         pass
 
 
-def drop_from_page_cache(paths: list[Path]) -> None:
-    """What the kernel does to file pages nobody read for a while: dropped from the page cache."""
-    for path in paths:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-        finally:
-            os.close(fd)
-
-
 def rss_mib(pid: int) -> float:
     """RSS of a process and all its descendants (the server and its query workers)."""
     total = 0

@@ -229,7 +229,8 @@ def later_rows(url: str, root: Path, label: str, args: argparse.Namespace) -> li
     store's tables; the server is then given up to a minute to read them back, and the rows say how much of
     them was in RAM when they began and after how long."""
     tables = sorted((root / "var/store/current").resolve().glob("*.sst"))
-    harness.drop_from_page_cache(tables)
+    for table in tables:
+        pagecache.drop(table)
     dropped, deadline = time.monotonic(), time.monotonic() + 60
     while (share := resident_share(tables)) < 0.95 and time.monotonic() < deadline:
         time.sleep(1)

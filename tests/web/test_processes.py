@@ -24,7 +24,7 @@ from hrgraph.store.backends import open_store
 from hrgraph.web import create_app, pagecache
 from hrgraph.web import kept as kept_module
 from hrgraph.web.kept import FILE, Kept
-from hrgraph.web.pagecache import resident_share
+from hrgraph.web.pagecache import drop, resident_share
 from hrgraph.web.warmup import warm
 
 from conftest import Backend, children, embedded_only, load_into_virtuoso, remote_env, remote_only, serving
@@ -40,19 +40,9 @@ def kept_rows(root: Path) -> dict[str, int]:
         return dict(db.execute("SELECT kind, COUNT(*) FROM kept GROUP BY kind").fetchall())
 
 
-def drop_from_ram(path: Path) -> None:
-    """What the kernel does to pages nobody read for a while: written back, then dropped from the page cache."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-    finally:
-        os.close(fd)
-
-
 def skip_where_nothing_drops(path: Path) -> None:
     """Before anything could read `path` back: a folder held in memory (tmpfs) has nothing to bring back."""
-    drop_from_ram(path)
+    drop(path)
     if resident_share(path) > 0.5:
         pytest.skip(f"{path.parent} keeps files in memory (tmpfs?): nothing to bring back")
 
@@ -248,7 +238,7 @@ def test_the_served_builds_kept_file_and_store_stay_in_ram(site: Path) -> None:
             time.sleep(0.5)  # until the warmers found the file full and stopped writing
         assert path.is_file() and not warmers(live.process.pid)
         for dropped in (path, *tables):
-            drop_from_ram(dropped)
+            drop(dropped)
         while min(map(resident_share, (path, *tables))) < 0.95 and time.monotonic() < deadline + 60:
             time.sleep(1)
         assert resident_share(path) > 0.95
@@ -268,6 +258,17 @@ def test_a_containers_memory_limit_bounds_what_is_read_through(tmp_path: Path) -
     assert pagecache._cgroup_headroom(tmp_path / "none") == sys.maxsize  # no cgroup v2 here: no bound
 
 
+def test_the_memory_limits_that_count_are_this_processs_cgroup_and_those_above_it(tmp_path: Path) -> None:
+    own = tmp_path / "cgroup"
+    own.write_text("4:memory:/v1/ignored\n0::/system.slice/hrgraph.service\n")
+    root = tmp_path / "fs"
+    assert pagecache._cgroups(root, own) == [root / "system.slice/hrgraph.service", root / "system.slice", root]
+    own.write_text("0::/\n")  # in a container of its own
+    assert pagecache._cgroups(root, own) == [root]
+    own.write_text("4:memory:/only/v1\n")
+    assert pagecache._cgroups(root, own) == []
+
+
 @linux_only
 @embedded_only("the store's files are inside the embedded build's folder")
 def test_the_store_stays_in_ram_without_the_warm_up(site: Path) -> None:
@@ -276,7 +277,7 @@ def test_the_store_stays_in_ram_without_the_warm_up(site: Path) -> None:
     with serving(site, env={"HRGRAPH_PROCESSES": "1", "HRGRAPH_WARMUP": "0"}) as live:
         deadline = time.monotonic() + 60
         for table in tables:
-            drop_from_ram(table)
+            drop(table)
         while min(map(resident_share, tables)) < 0.95 and time.monotonic() < deadline:
             time.sleep(1)
         assert min(map(resident_share, tables)) > 0.95

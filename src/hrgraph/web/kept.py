@@ -17,6 +17,8 @@ Tens of microseconds only while the file's pages are in the OS page cache: `web.
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 import sys
 import threading
@@ -176,6 +178,29 @@ class Kept:
 def files(folder: Path) -> list[Path]:
     """The kept file in `folder` and its WAL, those that exist (what `web.pagecache` keeps in RAM)."""
     return [p for p in (folder / FILE, folder / f"{FILE}-wal") if p.is_file()]
+
+
+def claim(folder: Path | None, name: str) -> int | bool:
+    """An fd holding the exclusive flock `name` in a build's kept `folder` (which process of the server warms,
+    renders a share or keeps the files in RAM: released when the fd is closed or the process dies); True
+    without a folder or where no lock can be had (nobody to share with: do it here); False when another
+    process holds it."""
+    if folder is None:
+        return True
+    try:
+        folder.mkdir(exist_ok=True)
+        fd = os.open(folder / name, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return False
+    except OSError:  # no locks on this file system (ENOLCK)
+        os.close(fd)
+        return True
+    return fd
 
 
 # --- in the app: one `Kept` per app; saved-query results by query text ------------------------------------

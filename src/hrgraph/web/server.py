@@ -161,12 +161,12 @@ def run_server(settings: Settings, sock: socket.socket | None = None,
     """One server process: the app over the opened stores, on `sock` (shared with the other processes) or on
     the configured host and port; `ready` is called once the app is ready to serve."""
     from hrgraph.store.backends import open_store
-    from hrgraph.web import create_app, warmup
+    from hrgraph.web import create_app, pagecache, warmup
 
     stores = open_store(settings)
     try:
         app = create_app(settings, stores)
-        warmup.keep_resident(app)  # the build's kept file and store files stay in RAM (web.pagecache)
+        pagecache.keep_resident(stores)  # the build's kept file and store files stay in RAM
         if settings.warmup:
             warmup.start(app)  # the saved queries and documents of each build answered before anyone asks
         server = make_server(app, settings, sock, balance)

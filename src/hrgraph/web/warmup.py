@@ -22,17 +22,12 @@ build's kept file is full (`HRGRAPH_KEPT_MB`), and when its server dies. Only wh
 (embedded): a remote build has no file the processes share. Why not at build time: README "Serving on every
 core".
 
-What is read on every request must also stay in RAM: the kernel drops file pages nobody read for a while, and
-a first request would then wait for the disk (`web.pagecache` says how much). So one server process per build
-(an exclusive flock on `resident.lock`, taken over by another process if it dies) reads the build's kept file
-and the store's own files through the page cache every `RESIDENT_EVERY_S` seconds, from a thread of its own
-(`keep_resident`, started by every server, with or without the warm-up), for as long as it serves that build:
-the first pass within a second of serving it.
+What the warm-up keeps must also stay in RAM to be fast: `web.pagecache` sees to it, with or without the
+warm-up.
 """
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import pickle
@@ -49,14 +44,12 @@ from hrgraph.config import Settings
 from hrgraph.errors import HrgraphError
 from hrgraph.model.vocab import HR, OA
 from hrgraph.store.base import Dataset, Limits, Store
-from hrgraph.web import kept, lookup, offload, pagecache, processes, saved
+from hrgraph.web import kept, lookup, offload, processes, saved
 from hrgraph.web.context import SETTINGS, STORES
 from hrgraph.web.terms import sparql_string
 
 LOCK = "warmup.lock"
 DOCUMENTS_LOCK = "documents.lock"
-RESIDENT_LOCK = "resident.lock"
-RESIDENT_EVERY_S = 10.0  # the reclaim measured here takes pages untouched for about a minute
 DOCUMENT_EXTENSIONS = ("html", "ttl")
 # Every typed resource with a document of its own (no fragment); those of these classes first, in this order
 # (the most visited first), then all others (claims, events, ...), then those of LAST (evidence annotations).
@@ -71,14 +64,6 @@ _ENTRY = "import sys; from hrgraph.web.warmup import documents_main; documents_m
 def start(app: Flask) -> threading.Thread:
     """A daemon thread warming each build the app serves, looking for a new one every `follow_s`."""
     thread = threading.Thread(target=_follow, args=(app,), name="hrgraph-warmup", daemon=True)
-    thread.start()
-    return thread
-
-
-def keep_resident(app: Flask) -> threading.Thread:
-    """A daemon thread keeping the served build's files in RAM (`Resident`), warm-up or not, on its own clock:
-    at 10M triples the warm-up's saved queries alone take minutes."""
-    thread = threading.Thread(target=_keep_resident, args=(app,), name="hrgraph-resident", daemon=True)
     thread.start()
     return thread
 
@@ -98,28 +83,6 @@ def _follow(app: Flask) -> None:
             finally:
                 stores.checkin(store)
         time.sleep(max(1.0, settings.follow_s))
-
-
-def _keep_resident(app: Flask) -> None:
-    """Follow the served build by its folder (a rebuild of the same content is a new folder with the same id),
-    and read its files through while holding it (its folder cannot be deleted meanwhile). Nothing stops this
-    loop but a back-end without files: a failure is logged, and tried again a pass later."""
-    stores, resident = app.extensions[STORES], Resident()
-    while True:
-        try:
-            store = stores.checkout()
-            try:
-                if store.cache_dir is None and not store.disk_files:
-                    return  # a remote build: its files are the endpoint's, on its own machine
-                if store.cache_dir != resident.folder:
-                    resident.follow(store)
-                resident.keep()
-            finally:
-                stores.checkin(store)
-        except Exception:  # noqa: BLE001 - the next pass may well succeed (a build switched, a disk back)
-            log.warning("the served build's files were not read through the page cache", exc_info=True)
-            time.sleep(RESIDENT_EVERY_S)
-        time.sleep(1.0)  # `keep` reads only every RESIDENT_EVERY_S; a new build is followed within a second
 
 
 def lists_ready(app: Flask, store: Store) -> None:
@@ -148,43 +111,10 @@ def compile_templates(app: Flask) -> int:
     return compiled
 
 
-class Resident:
-    """Keeps one build's kept file and store files in the page cache, from whichever server process holds its
-    resident lock."""
-
-    def __init__(self) -> None:
-        self.folder: Path | None = None
-        self.store_files: list[Path] = []
-        self.lock: int | None = None  # fd holding the lock of `folder`, once this process has it
-        self.due = 0.0
-
-    def follow(self, store: Store) -> None:
-        """From now on, `store`'s build (a remote one has no folder: nothing to keep)."""
-        if self.lock is not None:
-            os.close(self.lock)
-        self.folder, self.store_files = store.cache_dir, store.disk_files
-        self.lock, self.due = None, 0.0
-
-    def keep(self) -> int:
-        """Read the files through (`pagecache.read_through`: the kept file first, it answers most requests)
-        when due and this process holds the lock (taken here, or tried again next time); how many bytes were
-        read."""
-        if self.folder is None or time.monotonic() < self.due:
-            return 0
-        self.due = time.monotonic() + RESIDENT_EVERY_S
-        if self.lock is None:
-            lock = _claim(self.folder, RESIDENT_LOCK)
-            if lock is False:  # another process keeps them
-                return 0
-            if lock is not True:  # True: no lock can be had here, so every process reads them
-                self.lock = lock
-        return pagecache.read_through([kept.files(self.folder), self.store_files])
-
-
 def warm(app: Flask, store: Store) -> int:
     """Run and keep each saved query `store`'s build has no result for; how many were run (0 when another
     process is warming this build)."""
-    lock = _claim(store.cache_dir)
+    lock = kept.claim(store.cache_dir, LOCK)
     if lock is False:
         return 0
     settings, memory, ran = app.config[SETTINGS], kept.of(app), 0
@@ -203,27 +133,6 @@ def warm(app: Flask, store: Store) -> int:
         if not isinstance(lock, bool):  # True (nothing to share) is an int too: it must not close fd 1
             os.close(lock)
     return ran
-
-
-def _claim(folder: Path | None, name: str = LOCK) -> int | bool:
-    """An fd holding the build's warm-up lock `name`; True without a folder (nothing to share); False when
-    another process holds it."""
-    if folder is None:
-        return True
-    try:
-        folder.mkdir(exist_ok=True)
-        fd = os.open(folder / name, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    except OSError:
-        return True
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(fd)
-        return False
-    except OSError:  # no locks on this file system (ENOLCK): nobody to share with
-        os.close(fd)
-        return True
-    return fd
 
 
 # --- documents, in a process of their own --------------------------------------------------------------------
@@ -278,7 +187,7 @@ def documents_main(server: int) -> None:
     settings, build_dir = pickle.loads(sys.stdin.buffer.read())
     assert isinstance(settings, Settings)
     slots = processes.count(settings)  # one warmer per server process, each a share of the persons
-    slot = next((n for n in range(slots) if _claim(build_dir / "kept", f"{DOCUMENTS_LOCK}.{n}") is not False), None)
+    slot = next((n for n in range(slots) if kept.claim(build_dir / "kept", f"{DOCUMENTS_LOCK}.{n}") is not False), None)
     if slot is None:
         return  # every share is being rendered (or was: what is kept is served, not rendered again)
     # Nothing to follow, no warm-up of its own, no rate limit on itself, documents kept on disk (not in memory).
