@@ -223,7 +223,7 @@ def rss_row(proc: subprocess.Popen, url: str, triples: float, persons: int) -> l
             f"after, {idle:.0f} idle (server + query workers)", "—", verdict]
 
 
-def later_rows(url: str, root: Path, label: str, args: argparse.Namespace) -> list[list[str]]:
+def later_rows(url: str, root: Path, label: str, claims: list[str], args: argparse.Namespace) -> list[list[str]]:
     """First requests once the store has sat unread for a while: the kernel drops file pages nobody read for
     about a minute (README "The store stays in RAM too"), done here at once with `POSIX_FADV_DONTNEED` on the
     store's tables; the server is then given up to a minute to read them back, and the rows say how much of
@@ -234,7 +234,7 @@ def later_rows(url: str, root: Path, label: str, args: argparse.Namespace) -> li
     dropped, deadline = time.monotonic(), time.monotonic() + 60
     while (share := resident_share(tables)) < 0.95 and time.monotonic() < deadline:
         time.sleep(1)
-    persons, claims = args.rss_persons // 4, claim_paths(url, 9000)[6000:]
+    persons = args.rss_persons // 4
     what = (f"{label}, after the kernel dropped the store's pages ({share:.0%} back in RAM "
             f"{time.monotonic() - dropped:.0f} s later)")
     return [cold_row(url, person_paths(range(persons, 2 * persons)), "html", args, f"distinct persons {what}", root),
@@ -263,7 +263,7 @@ def big_rows(work: Path, args: argparse.Namespace) -> list[list[str]]:
                 cold_row(url, claims[:3000], "html", args, f"distinct claims {label}", root),
                 cold_row(url, claims[3000:6000], "ttl", args, f"distinct claims {label}", root)]
         row = rss_row(proc, url, emit["triples"], args.rss_persons)
-        cold += later_rows(url, root, label, args)  # after the RSS row, whose day of traffic stays as it was
+        cold += later_rows(url, root, label, claims[6000:], args)  # after the RSS row: its day of traffic as before
     finally:
         harness.stop(proc)
     shutil.rmtree(root, ignore_errors=True)
