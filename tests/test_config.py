@@ -68,3 +68,31 @@ def test_the_cli_exits_2_naming_the_variable(tmp_path: Path) -> None:
                           timeout=60)
     assert proc.returncode == 2
     assert "HRGRAPH_PORT='eighty' is not a whole number" in proc.stderr and "Traceback" not in proc.stderr
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.me = self  # a reference cycle: only the cyclic collector frees it
+
+
+def test_freezing_long_lived_objects_keeps_them_from_the_collector_until_the_next_call() -> None:
+    """What is alive at the call leaves the collector's passes (frozen); the next call gives it back first, so
+    what became garbage in between (a build no longer served) is collected then."""
+    import gc
+    import weakref
+
+    from hrgraph.config import freeze_long_lived
+
+    try:
+        dead = weakref.ref(_Node())  # garbage already: collected, not frozen
+        held = _Node()
+        alive = weakref.ref(held)
+        freeze_long_lived()
+        assert dead() is None and gc.get_freeze_count() > 0
+        del held
+        gc.collect()
+        assert alive() is not None  # frozen: the collector does not see the cycle
+        freeze_long_lived()
+        assert alive() is None
+    finally:
+        gc.unfreeze()

@@ -14,6 +14,7 @@ raises `ConfigError` naming the variable; the CLI prints it and exits 2. An empt
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import re
 import sys
@@ -345,6 +346,19 @@ def return_large_blocks(threshold: int = MMAP_THRESHOLD) -> None:
     operator's own `MALLOC_MMAP_THRESHOLD_` wins; not glibc: nothing."""
     value = os.environ.setdefault("MALLOC_MMAP_THRESHOLD_", str(threshold))
     _mallopt(_M_MMAP_THRESHOLD, value)  # fixed: glibc no longer moves it
+
+
+def freeze_long_lived() -> None:
+    """Take the objects alive now (modules, the app, its compiled templates, a build's facet index) out of the
+    cyclic garbage collector's full passes, which otherwise walk all of them a few times a second under load,
+    holding the GIL: measured in a server process at 1M triples (~55,000 objects), each full pass took 13-28 ms
+    of CPU, stalling every request of that process; with them frozen, 1-8 ms. Called once the server is ready
+    and again once each new build's lists are made: what an earlier call froze goes back to the collector
+    first, so a build no longer served is collected like any garbage. Objects frozen are still freed when
+    nothing refers to them; only reference cycles among them wait for the next call."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _mallopt(parameter: int, value: str) -> None:

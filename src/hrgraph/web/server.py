@@ -36,7 +36,7 @@ from typing import Any
 from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
 
-from hrgraph.config import Settings, limit_malloc_arenas, return_large_blocks
+from hrgraph.config import Settings, freeze_long_lived, limit_malloc_arenas, return_large_blocks
 from hrgraph.web.balance import AcceptBalance
 from hrgraph.web.limits import is_loopback
 
@@ -174,6 +174,7 @@ def run_server(settings: Settings, sock: socket.socket | None = None,
         if sock is None:
             print(f"hrgraph: serving build {stores.build_id} on http://{settings.host}:{server.effective_port}/",
                   flush=True)
+        freeze_long_lived()  # what lives as long as the process is not walked by every full GC pass
         if ready is not None:
             ready()
         server.run()  # until SIGINT (waitress then stops its threads) or SIGTERM

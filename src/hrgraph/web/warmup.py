@@ -40,7 +40,7 @@ from pathlib import Path
 from flask import Flask
 from jinja2 import TemplateError
 
-from hrgraph.config import Settings
+from hrgraph.config import Settings, freeze_long_lived
 from hrgraph.errors import HrgraphError
 from hrgraph.model.vocab import HR, OA
 from hrgraph.store.base import Dataset, Limits, Store
@@ -78,6 +78,7 @@ def _follow(app: Flask) -> None:
             try:
                 done = store.build_id
                 lists_ready(app, store)
+                freeze_long_lived()  # the build's facet index, the templates: out of the GC's full passes
                 warm(app, store)
                 start_documents(settings, store.cache_dir)
             finally:
