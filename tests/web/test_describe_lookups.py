@@ -14,6 +14,7 @@ from hrgraph.model.vocab import DCTERMS, HR, OA, RDFS
 from hrgraph.pipeline.synth import synth
 from hrgraph.store.embedded import EmbeddedStore, in_memory, open_build, open_current, open_embedded
 from hrgraph.store.embedded_publish import current_build, load_graph, publish
+from hrgraph.store.recorded import Recorded
 from hrgraph.web.describe import (
     AGENT_CLASSES,
     CLAIM_CLASSES,
@@ -26,6 +27,7 @@ from hrgraph.web.describe import (
 )
 from hrgraph.web.labels import LABEL_PROPERTIES, best_of
 from hrgraph.web.terms import sparql_iri, sparql_string
+from hrgraph.xref.facts import person_facts
 
 REPO = Path(__file__).resolve().parents[2]
 BASE = "https://w3id.org/hrgraph/"
@@ -181,3 +183,50 @@ def test_pages_of_incoming_links_are_the_engines_read_whole_or_cut_by_it(
             monkeypatch.setattr(module, "MAX_INCOMING_READ", 3)
             assert [module.incoming(store, ox.NamedNode(iri), 11, offset) for offset in (0, 10, 20)] == pages
             monkeypatch.undo()
+
+
+class Counting:
+    """A store whose outgoing and incoming count the (node, predicate) patterns asked of it."""
+
+    def __init__(self, store: EmbeddedStore) -> None:
+        self.store, self.patterns = store, 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.store, name)
+
+    def outgoing(self, subjects: list, predicates: tuple[str, ...] = ()) -> list[ox.Triple]:
+        subjects = list(subjects)
+        self.patterns += len(subjects) * max(1, len(predicates))
+        return self.store.outgoing(subjects, predicates)
+
+    def incoming(self, objects: list, predicates: tuple[str, ...] = (), limit: int | None = None) -> list[ox.Triple]:
+        objects = list(objects)
+        self.patterns += len(objects) * max(1, len(predicates))
+        return self.store.incoming(objects, predicates, limit)
+
+
+def test_a_page_read_through_one_recorded_store_reads_each_triple_once_and_gets_what_the_store_says(
+        generated: tuple[EmbeddedStore, ...]) -> None:
+    """A person's description and case facts read through one `Recorded` get exactly what each would get from
+    the store (same triples, same order), and the facts no longer read the claims and names again."""
+    disk, _ = generated
+    persons = [iri for iri in resources(disk) if "/id/person/p0000" in iri]
+    assert len(persons) >= 10
+    direct = person_facts(disk, persons)
+    for iri in persons:
+        counting = Counting(disk)
+        reader = Recorded(counting)
+        d = describe(reader, iri)
+        same(d, describe(disk, iri))
+        before = counting.patterns
+        assert person_facts(reader, [iri])[iri] == direct[iri]
+        again = Counting(disk)
+        person_facts(again, [iri])
+        assert counting.patterns - before < again.patterns  # the claims and the person's names were read already
+        node = ox.NamedNode(iri)
+        claims = [t.subject for t in disk.incoming([node], [str(HR.person)])]
+        for fields in ((), (str(HR.date), str(RDFS.label)), (str(HR.statedIn),)):
+            assert reader.outgoing(claims + [node, node], fields) == disk.outgoing(claims + [node, node], fields)
+        assert reader.incoming([node], [str(HR.person)]) == disk.incoming([node], [str(HR.person)])
+        assert reader.incoming([node], limit=2) == disk.incoming([node], limit=2)
+    assert Recorded(disk).outgoing([]) == [] and Recorded(disk).build_id == disk.build_id

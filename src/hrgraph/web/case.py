@@ -91,7 +91,8 @@ def human_date(value: str) -> str:
 
 def case(d: Description, p: Presenter) -> Case:
     """The case of the person `d` describes."""
-    facts = person_facts(store(), [d.iri])[d.iri]
+    facts = person_facts(d.reader or store(), [d.iri])[d.iri]  # through the description's reader: what it read
+    # (the claims, the person's own triples) is not read again
     nodes = d.nodes()
     claims = []
     for cls, kind in KINDS:

@@ -70,6 +70,7 @@ class Description:
     incoming: list[tuple[str, str]] = field(default_factory=list)  # (subject, predicate), one page
     has_next: bool = False
     labels: dict[str, str] = field(default_factory=dict)
+    reader: Store | None = field(default=None, repr=False, compare=False)  # what it was read from (`describe`)
     # Indexes built once per page render (templates ask for them per claim); see `_indexes`.
     _grouped: dict[str, dict[str, list[Term]]] | None = field(default=None, repr=False, compare=False)
     _by_type: dict[str, set[str]] | None = field(default=None, repr=False, compare=False)
@@ -163,7 +164,7 @@ def describe(store: Store, iri: str, page: int = 1, page_size: int = 50, memo: L
     triples when the caller has just read them (`resources.status`), not read a second time."""
     node = NamedNode(iri)
     mine = store.outgoing([node]) if own_triples is None else own_triples
-    d = Description(iri, page, own(store, node, mine))
+    d = Description(iri, page, own(store, node, mine), reader=store)
     if set(d.types) & (AGENT_CLASSES | CLAIM_CLASSES):
         d.context = context(store, node, mine, about=bool(set(d.types) & AGENT_CLASSES))
     d.incoming = incoming(store, node, page_size + 1, (page - 1) * page_size)

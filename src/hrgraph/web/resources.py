@@ -19,6 +19,7 @@ from pyoxigraph import NamedNode, Triple
 from hrgraph.formats import media
 from hrgraph.formats.media import HTML, RESOURCE_FORMATS, MediaFormat
 from hrgraph.model.vocab import DCTERMS, HR, OWL, RDF
+from hrgraph.store.recorded import Recorded
 from hrgraph.web import conneg, doccache, errors, record_pages
 from hrgraph.web.context import get_settings, get_store
 from hrgraph.web.describe import Description, describe
@@ -154,8 +155,10 @@ def document(stem: str, iri: str, fmt: MediaFormat, page: int) -> Response:
         return kept_response(hit)
     else:
         try:
-            d = describe(get_store(), iri, page, get_settings().page_size, current_app.extensions[LABELS],
-                         own_triples=list(st.own))
+            own = list(st.own)
+            reader = Recorded(get_store(), {NamedNode(iri): own})  # the page's parts read each triple once
+            d = describe(reader, iri, page, get_settings().page_size, current_app.extensions[LABELS],
+                         own_triples=own)
         except ValueError:
             raise Refused(404, f"not an IRI: {iri}") from None
         if not d.exists:
