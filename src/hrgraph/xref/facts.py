@@ -32,7 +32,7 @@ CLAIM_FIELDS = (_TYPE, str(HR.person), str(HR.date), str(HR.former), str(HR.reco
                 str(HR.recognisedBy),
                 str(HR.provision), str(HR.sentence), str(HR.court), str(HR.statedIn), str(HR.hasEvidence),
                 str(PROV.wasDerivedFrom))
-NAMING = (_LABEL, _PREF, str(ELI.number), str(DCTERMS.source), str(HR.date))
+NAMES = (_LABEL, _PREF)  # what names anything linked (`_label`); a provision's number and a statement's date besides
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,8 @@ def _chunk(store: Store, persons: list[str]) -> dict[str, PersonFacts]:
     annotations = {a for c in claims.values() for a in c.get(str(HR.hasEvidence), ())}
     linked = {o for c in claims.values() for p in (HR.criterion, HR.recognisedBy, HR.provision, PROV.wasDerivedFrom)
               for o in c.get(str(p), ())} | statements | {m for ms in addressed.values() for m in ms} | annotations
-    named = _naming(store, linked)
+    provisions = {o for c in claims.values() for o in c.get(str(HR.provision), ())}
+    named = _naming(store, linked, {str(ELI.number): provisions, str(HR.date): statements})
     sources = _evidence_sources(store, annotations)
     by_person: dict[str, list[str]] = defaultdict(list)
     for c, props in claims.items():
@@ -161,8 +162,14 @@ def _addressed(store: Store, statements: set[str]) -> dict[str, set[str]]:
     return out
 
 
-def _naming(store: Store, iris: set[str]) -> dict[str, dict[str, list[str]]]:
-    return _grouped(store.outgoing(_nodes(sorted(iris)), NAMING))
+def _naming(store: Store, iris: set[str],
+            besides: dict[str, set[str]] | None = None) -> dict[str, dict[str, list[str]]]:
+    """The names of `iris`, and for each predicate in `besides` its values on the IRIs given there: only what is
+    shown is read (a lookup per node and predicate: five predicates on every IRI took half a person's lookups)."""
+    triples = store.outgoing(_nodes(sorted(iris)), NAMES)
+    for predicate, which in (besides or {}).items():
+        triples += store.outgoing(_nodes(sorted(which)), [predicate])
+    return _grouped(triples)
 
 
 def labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
