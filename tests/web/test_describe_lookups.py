@@ -188,8 +188,13 @@ def test_pages_of_incoming_links_are_the_engines_read_whole_or_cut_by_it(
 class Counting:
     """A store whose outgoing and incoming count the (node, predicate) patterns asked of it."""
 
-    def __init__(self, store: EmbeddedStore) -> None:
-        self.store, self.patterns = store, 0
+    def __init__(self, store: EmbeddedStore, build_id: str | None = None) -> None:
+        self.store, self.patterns, self.queries = store, 0, 0
+        self.build_id = build_id or store.build_id
+
+    def select(self, query: str) -> list[dict[str, ox.NamedNode]]:
+        self.queries += 1
+        return self.store.select(query)
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.store, name)
@@ -230,3 +235,17 @@ def test_a_page_read_through_one_recorded_store_reads_each_triple_once_and_gets_
         assert reader.incoming([node], [str(HR.person)]) == disk.incoming([node], [str(HR.person)])
         assert reader.incoming([node], limit=2) == disk.incoming([node], limit=2)
     assert Recorded(disk).outgoing([]) == [] and Recorded(disk).build_id == disk.build_id
+
+
+def test_what_statements_were_addressed_to_is_asked_once_per_build(generated: tuple[EmbeddedStore, ...]) -> None:
+    """The mechanisms each statement was raised with are the same on every page naming it within a build: asked
+    once, answered the same from then on, and asked again for another build."""
+    disk, _ = generated
+    persons = [iri for iri in resources(disk) if "/id/person/p0000" in iri]
+    first = Counting(disk, build_id="a-build-of-its-own")
+    facts = person_facts(first, persons)
+    assert first.queries >= 1 and any(f.mechanisms for f in facts.values())
+    again = Counting(disk, build_id="a-build-of-its-own")
+    assert person_facts(again, persons) == facts and again.queries == 0
+    other = Counting(disk, build_id="another-build")
+    assert person_facts(other, persons) == facts and other.queries >= 1
