@@ -96,3 +96,33 @@ def test_freezing_long_lived_objects_keeps_them_from_the_collector_until_the_nex
         assert alive() is None
     finally:
         gc.unfreeze()
+
+
+def test_a_build_let_go_gives_what_was_frozen_back_to_the_collector() -> None:
+    """When the server closes a build it no longer serves, what was frozen (the build's in-memory copy among
+    it) is collected even in a reference cycle, with or without the warm-up that freezes again."""
+    import gc
+    import weakref
+
+    from hrgraph.config import freeze_long_lived
+    from hrgraph.store.follow import Following
+
+    class Build:
+        def __init__(self, name: str) -> None:
+            self.build_id, self.me = name, self  # a cycle: only the collector frees it
+
+        def close(self) -> None:
+            pass
+
+    serving = ["one"]
+    try:
+        stores = Following(lambda: serving[0], Build, interval_s=0)
+        first = weakref.ref(stores.checkout())
+        stores.checkin(first())
+        freeze_long_lived()
+        serving[0] = "two"
+        assert stores.refresh()
+        gc.collect()
+        assert first() is None
+    finally:
+        gc.unfreeze()

@@ -14,6 +14,7 @@ query workers and drops its lease, so the publisher may then delete it.
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 from collections.abc import Callable
@@ -31,6 +32,15 @@ class _Held:
     store: Store
     users: int = 0
     left: bool = False  # no longer current: closed once `users` drops to 0
+
+
+def _let_go(store: Store) -> None:
+    """Close a build no longer served, and give what the server froze out of the garbage collector
+    (`config.freeze_long_lived`, which the warm-up calls again for the next build) back to it: the build's
+    objects, an in-memory copy of the graph among them, are then collected even where they hold reference
+    cycles, with or without the warm-up."""
+    store.close()
+    gc.unfreeze()
 
 
 class Following:
@@ -76,7 +86,7 @@ class Following:
             if done:
                 del self._held[id(store)]
         if done:
-            held.store.close()
+            _let_go(held.store)
 
     @property
     def build_id(self) -> str:
@@ -108,7 +118,7 @@ class Following:
                     del self._held[id(old.store)]
                     closing = [old]
         for held in closing:
-            held.store.close()
+            _let_go(held.store)
         if switched:
             print(f"hrgraph serve: now serving build {fresh.store.build_id}", file=sys.stderr, flush=True)
         return switched

@@ -19,10 +19,10 @@ from rdflib.namespace import DCTERMS, SKOS
 
 from hrgraph.model.namespaces import HR
 from hrgraph.store.base import Term
+from hrgraph.web import lookup
 from hrgraph.web.describe import Description
-from hrgraph.web.lookup import store
 from hrgraph.web.present import Presenter
-from hrgraph.xref.facts import PersonFacts, person_facts
+from hrgraph.xref.facts import PersonFacts
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -91,8 +91,8 @@ def human_date(value: str) -> str:
 
 def case(d: Description, p: Presenter) -> Case:
     """The case of the person `d` describes."""
-    facts = person_facts(d.reader or store(), [d.iri])[d.iri]  # through the description's reader: what it read
-    # (the claims, the person's own triples) is not read again
+    facts = lookup.facts([d.iri], d.reader)[d.iri]  # through the description's reader: what it read (the claims,
+    # the person's own triples) is not read again
     nodes = d.nodes()
     claims = []
     for cls, kind in KINDS:

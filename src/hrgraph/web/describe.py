@@ -158,12 +158,11 @@ def unique(triples: Iterable[Triple]) -> list[Triple]:
     return list(dict.fromkeys(triples))
 
 
-def describe(store: Store, iri: str, page: int = 1, page_size: int = 50, memo: LabelMemo | None = None,
-             own_triples: list[Triple] | None = None) -> Description:
-    """The description of `iri`; raises ValueError for a string that is not an IRI. `own_triples`: its own
-    triples when the caller has just read them (`resources.status`), not read a second time."""
+def describe(store: Store, iri: str, page: int = 1, page_size: int = 50, memo: LabelMemo | None = None) -> Description:
+    """The description of `iri`; raises ValueError for a string that is not an IRI. What the caller has read
+    already comes from `store` when it is a `store.recorded.Recorded` holding it (`resources.document`)."""
     node = NamedNode(iri)
-    mine = store.outgoing([node]) if own_triples is None else own_triples
+    mine = store.outgoing([node])
     d = Description(iri, page, own(store, node, mine), reader=store)
     if set(d.types) & (AGENT_CLASSES | CLAIM_CLASSES):
         d.context = context(store, node, mine, about=bool(set(d.types) & AGENT_CLASSES))

@@ -19,10 +19,12 @@ from hrgraph.web import offload
 from hrgraph.web.context import SETTINGS
 from hrgraph.web.context import get_settings as settings
 from hrgraph.web.context import get_store as store
+from hrgraph.web.memo import per_build
 from hrgraph.xref.catalogue import Catalogue
 from hrgraph.xref.facets import FacetIndex
+from hrgraph.xref.facts import PersonFacts, person_facts
 
-__all__ = ["catalogue", "facet_index", "settings", "store"]
+__all__ = ["catalogue", "facet_index", "facts", "settings", "store"]
 
 
 class _PerBuild(Protocol):
@@ -65,3 +67,9 @@ def facet_index() -> FacetIndex:
 def facet_index_of(app: Flask, build: Store) -> FacetIndex:
     """The facet index of `build` as `app` holds it, outside a request too (the warm-up)."""
     return _held(app, "hrgraph_facets", build, offload.facet_index)
+
+
+def facts(persons: list[str], reader: Store | None = None) -> dict[str, PersonFacts]:
+    """What the graph says of `persons` (xref/facts.py) in the request's build, read through `reader` (a page's
+    remembered reads of it, store/recorded.py) when given; the statements' mechanisms kept per build."""
+    return person_facts(reader or store(), persons, per_build("statement-mechanisms", dict)) if persons else {}

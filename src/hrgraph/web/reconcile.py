@@ -41,13 +41,12 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from hrgraph.formats.media import JSON
 from hrgraph.model.namespaces import HR
-from hrgraph.web import errors
+from hrgraph.web import errors, lookup
 from hrgraph.web.errors import Refused
 from hrgraph.web.lookup import catalogue, facet_index, settings, store
 from hrgraph.web.present import Presenter
 from hrgraph.web.search import checked_query
 from hrgraph.xref.catalogue import KIND_BY_CLASS, KIND_BY_NAME, KINDS, Entity, Kind
-from hrgraph.xref.facts import person_facts
 from hrgraph.xref.matching import Candidate, Query, candidates
 from hrgraph.xref.properties import BY_ID, PROPERTIES, Property, Ref
 
@@ -258,7 +257,7 @@ def extend(query: dict[str, Any]) -> dict[str, Any]:
     cat = catalogue()
     entities = {i: cat.get(i) for i in ids}
     persons = sorted({e.iri for e in entities.values() if e is not None and e.kind.name == "person"})
-    facts = person_facts(store(), persons) if persons else {}
+    facts = lookup.facts(persons)
     rows = {}
     for i, e in entities.items():
         f = facts.get(e.iri) if e is not None else None
@@ -349,7 +348,7 @@ def flyout() -> Response:
 
 
 def _facts(entity: Entity):  # noqa: ANN202 - PersonFacts or None
-    return person_facts(store(), [entity.iri])[entity.iri] if entity.kind.name == "person" else None
+    return lookup.facts([entity.iri])[entity.iri] if entity.kind.name == "person" else None
 
 
 @bp.get("/reconcile/preview")

@@ -155,10 +155,8 @@ def document(stem: str, iri: str, fmt: MediaFormat, page: int) -> Response:
         return kept_response(hit)
     else:
         try:
-            own = list(st.own)
-            reader = Recorded(get_store(), {NamedNode(iri): own})  # the page's parts read each triple once
-            d = describe(reader, iri, page, get_settings().page_size, current_app.extensions[LABELS],
-                         own_triples=own)
+            reader = Recorded(get_store(), {NamedNode(iri): st.own})  # the page's parts read each triple once
+            d = describe(reader, iri, page, get_settings().page_size, current_app.extensions[LABELS])
         except ValueError:
             raise Refused(404, f"not an IRI: {iri}") from None
         if not d.exists:

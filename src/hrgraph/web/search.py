@@ -14,12 +14,11 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, render_template, request
 
-from hrgraph.web import lists
+from hrgraph.web import lists, lookup
 from hrgraph.web.errors import Refused
-from hrgraph.web.lookup import catalogue, settings, store
+from hrgraph.web.lookup import catalogue, settings
 from hrgraph.web.present import Presenter
 from hrgraph.xref.catalogue import KIND_BY_NAME, KINDS, Hit
-from hrgraph.xref.facts import person_facts
 
 bp = Blueprint("search", __name__)
 MAX_HITS = 1000
@@ -77,7 +76,7 @@ def search(ext: str | None = None) -> Response:
 def _descriptions(hits: list[Hit]) -> dict[str, str]:
     """A line per hit: for persons what the graph says of them (status, articles), else the catalogue's."""
     persons = [h.entity.iri for h in hits if h.entity.kind.name == "person"]
-    facts = person_facts(store(), persons) if persons else {}
+    facts = lookup.facts(persons)
     return {h.entity.iri: facts[h.entity.iri].summary() if h.entity.iri in facts else h.entity.description
             for h in hits}
 
