@@ -350,12 +350,12 @@ def return_large_blocks(threshold: int = MMAP_THRESHOLD) -> None:
 
 def freeze_long_lived() -> None:
     """Take the objects alive now (modules, the app, its compiled templates, a build's facet index) out of the
-    cyclic garbage collector's full passes, which otherwise walk all of them a few times a second under load,
+    cyclic garbage collector's full passes, which otherwise walk all of them about once a second under load,
     holding the GIL: measured in a server process at 1M triples (~55,000 objects), each full pass took 13-28 ms
     of CPU, stalling every request of that process; with them frozen, 1-8 ms. Called once the server is ready
     and again once each new build's lists are made: what an earlier call froze goes back to the collector
-    first, so a build no longer served is collected like any garbage. Objects frozen are still freed when
-    nothing refers to them; only reference cycles among them wait for the next call."""
+    first, and a build the server lets go gives it all back (`store.follow`), so a build no longer served is
+    collected like any garbage. Objects frozen are still freed when nothing refers to them."""
     gc.unfreeze()
     gc.collect()
     gc.freeze()
