@@ -11,22 +11,23 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 import requests
-import waitress.server
+from flask import Flask
 from test_resources import BASE, HUB_MENTIONS, site  # noqa: F401  (the shared server fixture)
 
 from hrgraph.config import Settings
 from hrgraph.store.embedded import open_current
 from hrgraph.store.embedded_publish import publish
 from hrgraph.store.follow import Following
-from hrgraph.web import create_app
-from hrgraph.web.doccache import CACHE, Cached, DocumentCache
+from hrgraph.web import create_app, doccache
+from hrgraph.web.doccache import CACHE, Cached, DocumentCache, WsgiApp
+from hrgraph.web.server import AT_ONCE_MAX_BYTES, GuardedServer
 
 from conftest import Backend, LiveServer, serving
 
@@ -50,9 +51,14 @@ def following(sites: dict[str, Path], serving: list[str]) -> Following:
 
 
 @contextmanager
-def app_server(settings: Settings, stores: Following) -> Iterator[tuple[str, object]]:
+def app_server(settings: Settings, stores: Following, threads: int = 4,
+               around: Callable[[WsgiApp], WsgiApp] | None = None) -> Iterator[tuple[str, Flask]]:
+    """The app under `hrgraph serve`'s own server (kept documents answered by its loop) in a thread, on a free
+    port; `around` wraps the app (a test's own route in front of it)."""
     app = create_app(settings, stores)
-    server = waitress.server.create_server(app, host="127.0.0.1", port=0, threads=4)
+    at_once = doccache.at_once(app, AT_ONCE_MAX_BYTES)
+    server = GuardedServer(around(app) if around else app, 30, 0, True, prepare=at_once, host="127.0.0.1", port=0,
+                           threads=threads)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:

@@ -11,6 +11,9 @@ a matching `If-None-Match`) in a few dozen microseconds; anything else goes to F
 that Flask's document route produced is captured on its way out (the route marks it with `MARK`). Clients
 that the rate limiter counts never take the fast path: they go through Flask and its limiter as before.
 
+The server's event loop asks first (`at_once`, before any thread takes the request): a document found kept
+then is answered by the loop itself (`web.server`), from what it found (`PREPARED`).
+
 Behind the memory LRU sits the build's kept file (`web.kept`): a document rendered by any server process
 (or by the warm-up, `web.warmup`), before a restart too, is read from there (tens of microseconds) and not
 rendered again for that build.
@@ -40,6 +43,7 @@ DOCUMENT = "document"  # kind of the documents in the build's kept file
 Key = tuple[str, str, str, int]  # build id, path without extension, format name, page
 MARK = "hrgraph.document_key"  # environ slot where the document route leaves the key of a cacheable 200
 MISSED = "hrgraph.document_missed"  # environ slot where the fast path leaves a key it found nowhere kept
+PREPARED = "hrgraph.document_prepared"  # environ slot where `at_once` leaves the kept document it found
 PAGE_QUERY = re.compile(r"(?:page=([1-9][0-9]{0,8}))?")
 ENTRY_OVERHEAD = 512  # bytes per entry beyond the body (key, headers, bookkeeping), for the byte bound
 NOT_IN_304 = {"content-length", "content-type", "link"}  # what the document route's 304 does not carry
@@ -163,24 +167,46 @@ class FastDocuments:
         return s.rate_limit_per_s <= 0 or (not s.rate_limit_loopback and is_loopback(environ.get("REMOTE_ADDR")))
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if (hit := environ.pop(PREPARED, None)) is not None:
+            return self.serve(hit, environ, start_response)
         key = self.key(environ) if self.cache.max_bytes else None
         if key is None:
             return self.app(environ, start_response)
-        if self.exempt(environ):
+        if self.exempt(environ) and environ.get(MISSED) != key:
             if (hit := self.lookup(key)) is not None:
                 return self.serve(hit, environ, start_response)
             environ[MISSED] = key  # the route need not read the kept file again
         return self.capture(key, environ, start_response)
 
-    def lookup(self, key: Key) -> Cached | None:
-        """From memory, else from the build's file (then kept in memory too)."""
+    def prepare(self, environ: dict[str, Any], max_bytes: int) -> bool:
+        """In the server's event loop, before a thread takes the request: True when it is answered by a kept
+        document of at most `max_bytes` (then left in `environ[PREPARED]`). Kept memory or kept file only,
+        never a render, and never a wait for the file's lock. Behind a trusted proxy the client is known only
+        once the app reads the proxy's headers, so only while nobody is rate-limited."""
+        s = self.settings
+        key = self.key(environ) if self.cache.max_bytes else None
+        counted = s.rate_limit_per_s > 0 and bool(s.trusted_proxy)
+        if key is None or counted or not self.exempt(environ):
+            return False
+        hit = self.lookup(key, wait=False)
+        if hit is None:
+            environ[MISSED] = key  # the thread that renders it need not read the kept file again
+            return False
+        if len(hit.body) > max_bytes:
+            return False
+        environ[PREPARED] = hit
+        return True
+
+    def lookup(self, key: Key, wait: bool = True) -> Cached | None:
+        """From memory, else from the build's file (then kept in memory too); `wait=False`: None rather than
+        wait for the file's lock."""
         if (hit := self.cache.get(key)) is not None:
             return hit
         store = self.stores.checkout()
         try:
             if store.build_id != key[0]:
                 return None
-            raw = self.disk.get(key[0], store.cache_dir, DOCUMENT, _disk_key(key))
+            raw = self.disk.get(key[0], store.cache_dir, DOCUMENT, _disk_key(key), wait)
         finally:
             self.stores.checkin(store)
         if raw is None:
@@ -236,6 +262,12 @@ def install(app: Flask, settings: Settings, key_of: Callable[[str, int], tuple[s
     fast = app.extensions[FAST] = FastDocuments(app.wsgi_app, cache, settings, key_of, app.extensions[STORES],
                                                 kept.of(app))
     app.wsgi_app = fast  # type: ignore[method-assign]
+
+
+def at_once(app: Flask, max_bytes: int) -> Callable[[dict[str, Any]], bool]:
+    """What the server's event loop asks of each request (`FastDocuments.prepare`)."""
+    fast: FastDocuments = app.extensions[FAST]
+    return lambda environ: fast.prepare(environ, max_bytes)
 
 
 def of(app: Flask) -> DocumentCache:

@@ -35,6 +35,7 @@ _SCHEMA = "CREATE TABLE IF NOT EXISTS kept (kind TEXT, key TEXT, value BLOB, PRI
 _MEMORY_BUILDS = 2  # builds kept in memory by a back-end without a folder (the current and the one before)
 MAX_QUEUED_BYTES = 64 << 20  # values waiting for the writer; beyond it a value is not kept
 WRITER_IDLE_S = 2.0  # a writer thread with nothing to write for this long ends
+BUSY_TIMEOUT_S = 0.5  # how long a connection waits for another's lock on the file
 
 
 class Kept:
@@ -62,14 +63,16 @@ class Kept:
         self._batch: dict[tuple[Path, str, str], bytes] = {}  # taken from the queue, being written
         self._writer: threading.Thread | None = None
 
-    def get(self, build: str, folder: Path | None, kind: str, key: str) -> bytes | None:
+    def get(self, build: str, folder: Path | None, kind: str, key: str, wait: bool = True) -> bytes | None:
+        """The value kept, or None; `wait=False` (the server's event loop): None too when the file is locked
+        (after a crash, SQLite's recovery), rather than wait up to the busy timeout."""
         if folder is None:
             return self._memory.get(build, {}).get((kind, key))
         item = (folder, kind, key)
         # Without the lock: a dict lookup is atomic, and the writer swaps the queue for a new dict, whole.
         if (queued := self._queued.get(item) or self._batch.get(item)) is not None:
             return queued
-        db = self._connection(folder)
+        db = self._connection(folder, wait)
         if db is None:
             return None
         try:
@@ -148,24 +151,25 @@ class Kept:
                 items[(kind, key)] = value
                 self._memory_bytes[build] += len(value) - before
 
-    def _connection(self, folder: Path) -> sqlite3.Connection | None:
-        """This thread's connection to the folder's file (opened, and the table made, on first use)."""
-        conns: dict[Path, sqlite3.Connection] = self._local.__dict__.setdefault("conns", {})
-        db = conns.get(folder)
+    def _connection(self, folder: Path, wait: bool = True) -> sqlite3.Connection | None:
+        """This thread's connection to the folder's file (opened, and the table made, on first use); one that
+        waits for a lock up to `BUSY_TIMEOUT_S`, or one that does not wait."""
+        conns: dict[tuple[Path, bool], sqlite3.Connection] = self._local.__dict__.setdefault("conns", {})
+        db = conns.get((folder, wait))
         if db is not None:
             return db
         try:
             folder.mkdir(exist_ok=True)
-            db = sqlite3.connect(folder / FILE, timeout=0.5, check_same_thread=False)
+            db = sqlite3.connect(folder / FILE, timeout=BUSY_TIMEOUT_S if wait else 0, check_same_thread=False)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=OFF")  # a lost write after a crash is only computed again
             db.execute(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             self._warn(folder, exc)
             return None
-        for old in [f for f in conns if not f.exists()]:  # deleted builds: let their files' space go
+        for old in [c for c in conns if not c[0].exists()]:  # deleted builds: let their files' space go
             conns.pop(old).close()
-        conns[folder] = db
+        conns[(folder, wait)] = db
         return db
 
     def _warn(self, folder: Path, exc: Exception) -> None:
