@@ -37,11 +37,11 @@ MIN_SLICE = 4000  # documents one run of one second may ask for: more than serve
 def cold_row(url: str, paths: list[str], ext: str, args: argparse.Namespace, what: str,
              root: Path | None = None) -> list[str]:
     """Documents nobody asked for before (`paths`: IRI paths without extension), at c=8: each run takes its
-    own slice, so no request is answered from a document another request of the bench made; a slice served
-    to its end before the run's time is up would start over, and the row then says so (runs of one second:
-    documents rendered ahead come at thousands a second: fewer runs when `paths` cannot give each run
-    `MIN_SLICE`). With `root`, the row says how many of the documents
-    the warm-up had rendered ahead when the row began."""
+    own slice, so no request is answered from a document another request of the bench made. Runs of one
+    second (documents rendered ahead come at thousands a second; fewer runs when `paths` cannot give each run
+    `MIN_SLICE`); a slice answered whole before its second is up is not asked again (wrk stops), and the row
+    then says its rate is a floor: wrk divides by the whole second. With `root`, the row says how many of
+    the documents the warm-up had rendered ahead when the row began."""
     accept = HTML if ext == "html" else TTL
     if root is not None:
         name = "html" if ext == "html" else "turtle"  # the format's name in the kept keys (formats.media)
@@ -52,11 +52,11 @@ def cold_row(url: str, paths: list[str], ext: str, args: argparse.Namespace, wha
     size = len(paths) // count
     for r in range(count):
         chunk = paths[r * size:(r + 1) * size]
-        load = wrk(url, [f"{p}.{ext}" for p in chunk], accept, 8, 1)
-        exhausted |= load.rps * 1 > len(chunk)
+        load = wrk(url, [f"{p}.{ext}" for p in chunk], accept, 8, 1, once=True)
+        exhausted |= load.requests >= len(chunk) - 8  # up to one in flight per connection when wrk stopped
         runs.append(load)
     cold = median_load(runs)
-    note = " (slice exhausted: partly repeated)" if exhausted else ""
+    note = f" (≥: each slice of {size} answered whole within its run's second)" if exhausted else ""
     return [f"dereference {ext.upper()} first request, {what} (c=8)", load_text(cold) + note, "—", deref_verdict(cold)]
 
 

@@ -26,6 +26,7 @@ WRK_TIMEOUT = "30s"  # wrk's default 2 s counts slow answers as socket timeouts
 LUA = """
 paths = {%s}
 nthreads = %d
+once = %s
 local threads = {}
 setup = function(thread)
   thread:set("id", #threads)
@@ -36,6 +37,9 @@ init = function(args)
 end
 request = function()
   n = n + nthreads
+  if once and n >= #paths then
+    wrk.thread:stop()
+  end
   return wrk.format(%s, paths[(n %% #paths) + 1], {["Accept"] = "%s"}%s)
 end
 """
@@ -48,6 +52,7 @@ class Load:
     p99_ms: float
     errors: int
     ok_rps: float = 0.0  # successful responses a second (errors are not throughput)
+    requests: int = 0  # responses counted in the run
 
 
 def free_port() -> int:
@@ -62,14 +67,17 @@ def _ms(text: str) -> float:
     return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
 
 
-def wrk(url: str, paths: list[str], accept: str, connections: int, seconds: float, body: str | None = None) -> Load:
-    """One wrk run: `connections` connections (2 threads, or 1 for one connection), paths in turn."""
+def wrk(url: str, paths: list[str], accept: str, connections: int, seconds: float, body: str | None = None,
+        once: bool = False) -> Load:
+    """One wrk run: `connections` connections (2 threads, or 1 for one connection), paths in turn; `once`: each
+    path asked at most once, a thread stopping when its share is asked (wrk still divides by the whole run's
+    time: the rate is then at least the one given)."""
     quoted = ",".join('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in paths)
     method = '"POST"' if body is not None else '"GET"'
     extra = ', "' + body.replace('"', '\\"') + '"' if body is not None else ""
     threads = min(2, connections)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
-        fh.write(LUA % (quoted, threads, method, accept, extra))
+        fh.write(LUA % (quoted, threads, "true" if once else "false", method, accept, extra))
     try:
         duration = f"-d{max(1, round(seconds))}s"
         cmd = ["wrk", f"-t{threads}", f"-c{connections}", duration, "--latency", "--timeout", WRK_TIMEOUT]
@@ -86,13 +94,13 @@ def wrk(url: str, paths: list[str], accept: str, connections: int, seconds: floa
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     errors = (int(errs.group(1)) if errs else 0) + (sum(int(x) for x in sock.groups()) if sock else 0)
     total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
-    return Load(rps, p50, p99, errors, rps * (total - errors) / total if total else 0.0)
+    return Load(rps, p50, p99, errors, rps * (total - errors) / total if total else 0.0, total)
 
 
 def median_load(runs: list[Load]) -> Load:
     return Load(statistics.median(r.rps for r in runs), statistics.median(r.p50_ms for r in runs),
                 statistics.median(r.p99_ms for r in runs), sum(r.errors for r in runs),
-                statistics.median(r.ok_rps for r in runs))
+                statistics.median(r.ok_rps for r in runs), sum(r.requests for r in runs))
 
 
 def wait_http(url: str, proc: subprocess.Popen, timeout_s: float = 600.0) -> None:

@@ -18,7 +18,7 @@ from werkzeug.test import EnvironBuilder
 
 from hrgraph.config import Settings
 from hrgraph.web import create_app, kept
-from hrgraph.web.doccache import FAST, MISSED, PREPARED, WsgiApp
+from hrgraph.web.doccache import CACHE, FAST, MISSED, PREPARED, WsgiApp
 
 
 def holding(gate: threading.Event, entered: threading.Event) -> Callable[[WsgiApp], WsgiApp]:
@@ -116,6 +116,9 @@ def test_the_loop_answers_only_what_the_fast_path_would_and_never_renders(tmp_pa
         assert not answered and PREPARED not in env and env[MISSED][1:] == ("id/person/cache-test", "turtle", 1)
         rendered = app.test_client().get(PERSON + ".ttl")
         assert rendered.status_code == 200
+        hits = app.extensions[CACHE].hits  # the first request, queued meanwhile, finds it rendered: not again
+        assert b"".join(app.wsgi_app(env, lambda *_: None)) == rendered.data
+        assert app.extensions[CACHE].hits == hits + 1
         answered, env = asked(PERSON + ".ttl")
         assert answered and env[PREPARED].body == rendered.data
         assert not asked(PERSON + ".ttl", max_bytes=10)[0]  # too big to be written from the loop

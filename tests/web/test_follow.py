@@ -25,6 +25,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from hrgraph.store.follow import Following
+
 from conftest import Backend, LiveServer, children, copy_project, embedded_only, remote_only, serving
 
 PERSON = "id/person/andrei-aliaksandrau"
@@ -275,3 +277,32 @@ def test_a_failing_remote_store_is_a_5xx_in_the_asked_format(built_root: Path, b
             assert health.status_code == 503 and "unreachable" in health.json()["error"]
     finally:
         relay.close()
+
+
+def test_the_last_request_holding_a_build_let_go_does_not_wait_for_it_to_close() -> None:
+    """Closing a build stops its query workers (up to seconds): the request, or the server's event loop, that
+    checks the build in last goes on at once, and the build is closed beside it."""
+    closed: list[int] = []
+    done = threading.Event()
+
+    class Build:
+        def __init__(self, name: str) -> None:
+            self.build_id = name
+
+        def close(self) -> None:
+            time.sleep(0.5)
+            closed.append(threading.get_ident())
+            done.set()
+
+    serving = ["one"]
+    stores = Following(lambda: serving[0], Build, interval_s=0)
+    try:
+        held = stores.checkout()
+        serving[0] = "two"
+        assert stores.refresh()  # "one" is left, still held
+        started = time.monotonic()
+        stores.checkin(held)
+        assert time.monotonic() - started < 0.25
+        assert done.wait(10) and closed != [threading.get_ident()]
+    finally:
+        stores.close()

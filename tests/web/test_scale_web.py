@@ -27,7 +27,7 @@ from hrgraph.store.embedded_publish import publish
 from hrgraph.store.follow import Following
 from hrgraph.web import create_app, doccache
 from hrgraph.web.doccache import CACHE, Cached, DocumentCache, WsgiApp
-from hrgraph.web.server import AT_ONCE_MAX_BYTES, GuardedServer
+from hrgraph.web.server import GuardedServer
 
 from conftest import Backend, LiveServer, serving
 
@@ -56,9 +56,8 @@ def app_server(settings: Settings, stores: Following, threads: int = 4,
     """The app under `hrgraph serve`'s own server (kept documents answered by its loop) in a thread, on a free
     port; `around` wraps the app (a test's own route in front of it)."""
     app = create_app(settings, stores)
-    at_once = doccache.at_once(app, AT_ONCE_MAX_BYTES)
-    server = GuardedServer(around(app) if around else app, 30, 0, True, prepare=at_once, host="127.0.0.1", port=0,
-                           threads=threads)
+    server = GuardedServer(around(app) if around else app, 30, 0, True, prepare=doccache.at_once(app),
+                           host="127.0.0.1", port=0, threads=threads)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:

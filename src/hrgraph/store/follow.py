@@ -85,8 +85,9 @@ class Following:
             done = held.left and held.users <= 0
             if done:
                 del self._held[id(store)]
-        if done:
-            _let_go(held.store)
+        if done:  # closing stops the build's query workers (up to seconds): not in the request, or the server's
+            #       event loop, that happened to hold the build last
+            threading.Thread(target=_let_go, args=(held.store,), name="hrgraph-let-go", daemon=True).start()
 
     @property
     def build_id(self) -> str:

@@ -172,8 +172,11 @@ class FastDocuments:
         key = self.key(environ) if self.cache.max_bytes else None
         if key is None:
             return self.app(environ, start_response)
-        if self.exempt(environ) and environ.get(MISSED) != key:
-            if (hit := self.lookup(key)) is not None:
+        if self.exempt(environ):
+            # Not in the kept file when the loop looked (`prepare`): memory only, where a thread of this process
+            # that rendered it meanwhile has put it.
+            hit = self.cache.get(key) if environ.get(MISSED) == key else self.lookup(key)
+            if hit is not None:
                 return self.serve(hit, environ, start_response)
             environ[MISSED] = key  # the route need not read the kept file again
         return self.capture(key, environ, start_response)
@@ -185,8 +188,8 @@ class FastDocuments:
         once the app reads the proxy's headers, so only while nobody is rate-limited."""
         s = self.settings
         key = self.key(environ) if self.cache.max_bytes else None
-        counted = s.rate_limit_per_s > 0 and bool(s.trusted_proxy)
-        if key is None or counted or not self.exempt(environ):
+        client_unknown = s.rate_limit_per_s > 0 and bool(s.trusted_proxy)
+        if key is None or client_unknown or not self.exempt(environ):
             return False
         hit = self.lookup(key, wait=False)
         if hit is None:
@@ -264,10 +267,9 @@ def install(app: Flask, settings: Settings, key_of: Callable[[str, int], tuple[s
     app.wsgi_app = fast  # type: ignore[method-assign]
 
 
-def at_once(app: Flask, max_bytes: int) -> Callable[[dict[str, Any]], bool]:
+def at_once(app: Flask) -> Callable[[dict[str, Any], int], bool]:
     """What the server's event loop asks of each request (`FastDocuments.prepare`)."""
-    fast: FastDocuments = app.extensions[FAST]
-    return lambda environ: fast.prepare(environ, max_bytes)
+    return app.extensions[FAST].prepare  # type: ignore[no-any-return]
 
 
 def of(app: Flask) -> DocumentCache:
@@ -276,7 +278,7 @@ def of(app: Flask) -> DocumentCache:
 
 def lookup(app: Flask, key: Key, environ: dict[str, Any]) -> Cached | None:
     """A kept 200 of `key` (memory, else the build's kept file), unless the fast path in front of this request
-    just found none."""
+    just found none (in memory an instant ago, in the kept file when the request arrived)."""
     if environ.get(MISSED) == key:
         return None
     return app.extensions[FAST].lookup(key)  # type: ignore[no-any-return]

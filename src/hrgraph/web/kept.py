@@ -165,7 +165,10 @@ class Kept:
             db.execute("PRAGMA synchronous=OFF")  # a lost write after a crash is only computed again
             db.execute(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
-            self._warn(folder, exc)
+            if db is not None:
+                db.close()
+            if wait:  # one that does not wait may just have met a lock: tried again next time, nothing to say
+                self._warn(folder, exc)
             return None
         for old in [c for c in conns if not c[0].exists()]:  # deleted builds: let their files' space go
             conns.pop(old).close()

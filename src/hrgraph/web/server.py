@@ -55,10 +55,11 @@ log = logging.getLogger(__name__)
 IDLE_TIMEOUT_S = 60  # between two requests of a kept-alive connection
 CHECK_EVERY_S = 1  # how often connections are checked against the timeouts
 THREADS = 8
-AT_ONCE_MAX_BYTES = 1 << 20  # a response written from the loop: far below waitress's high watermark, where a
-#                              write waits for the loop to send (here: forever)
+AT_ONCE_MAX_BYTES = 1 << 20  # a response written from the loop; never above half waitress's high watermark,
+#                              where a write waits for the loop to send (from the loop: forever)
 
-Prepare = Callable[[dict[str, Any]], bool]  # a request's WSGI environ -> answered at once (it may add to environ)
+Prepare = Callable[[dict[str, Any], int], bool]  # (a request's WSGI environ, the most bytes its body may have) ->
+#                                                  answered at once (it may add to the environ)
 
 
 class PreparedTask(WSGITask):
@@ -142,12 +143,13 @@ class GuardedServer(TcpWSGIServer):
         if self.prepare is None or threading.get_ident() != self.loop_thread:
             return False
         request = channel.requests[0]
-        if request.error or channel.total_outbufs_len or not channel.connected:
+        if (request.error or channel.total_outbufs_len or not channel.connected or channel.will_close
+                or channel.close_when_flushed):
             return False
-        environ = channel.task_class(channel, request).get_environment()
-        request.prepared_environ = environ  # made once, for the task that serves the request, here or not
         try:
-            return self.prepare(environ)
+            environ = channel.task_class(channel, request).get_environment()
+            request.prepared_environ = environ  # made once, for the task that serves the request, here or not
+            return self.prepare(environ, min(AT_ONCE_MAX_BYTES, self.adj.outbuf_high_watermark // 2))
         except Exception:  # noqa: BLE001 - not the connection's fault: a task thread serves it, errors and all
             log.exception("a request could not be looked at in the event loop: left to a task thread")
             return False
@@ -234,7 +236,7 @@ def run_server(settings: Settings, sock: socket.socket | None = None,
         pagecache.keep_resident(stores)  # the build's kept file and store files stay in RAM
         if settings.warmup:
             warmup.start(app)  # the saved queries and documents of each build answered before anyone asks
-        server = make_server(app, settings, sock, balance, doccache.at_once(app, AT_ONCE_MAX_BYTES))
+        server = make_server(app, settings, sock, balance, doccache.at_once(app))
         logging.basicConfig()  # waitress's own warnings (a growing task queue) reach the log
         if sock is None:
             print(f"hrgraph: serving build {stores.build_id} on http://{settings.host}:{server.effective_port}/",
