@@ -161,6 +161,29 @@ def test_kept_values_are_written_by_a_writer_thread_and_read_back_meanwhile(tmp_
     assert kept.flush() and other.get("b1", folder, "document", "late") == b"x"
 
 
+def test_a_write_waits_out_another_writer_holding_the_file_and_reads_go_on(tmp_path: Path) -> None:
+    """Another process's writer may hold the write lock for seconds (a warmer at idle priority, starved while
+    it holds it): at a 0.5 s timeout the batch was dropped, "database is locked", and its documents were never
+    rendered ahead. Reads meanwhile are answered at once (WAL), the event loop's too."""
+    folder = tmp_path / "build" / "kept"
+    folder.parent.mkdir()
+    kept = Kept(max_bytes=64 << 20)
+    kept.put("b1", folder, "document", "first", b"1")
+    assert kept.flush()
+    holder = sqlite3.connect(folder / FILE, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # the write lock
+    try:
+        kept.put("b1", folder, "document", "second", b"2")
+        time.sleep(1.5)
+        assert Kept(64 << 20).get("b1", folder, "document", "first", wait=False) == b"1"
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+    assert kept.flush()
+    other = Kept(64 << 20)  # another process, or a restart
+    assert other.get("b1", folder, "document", "second") == b"2"
+
+
 @embedded_only("the port is taken before any store is asked")
 @pytest.mark.parametrize("processes", ["1", "2"])
 def test_a_port_in_use_is_said_not_a_traceback(built_root: Path, processes: str) -> None:

@@ -35,7 +35,10 @@ _SCHEMA = "CREATE TABLE IF NOT EXISTS kept (kind TEXT, key TEXT, value BLOB, PRI
 _MEMORY_BUILDS = 2  # builds kept in memory by a back-end without a folder (the current and the one before)
 MAX_QUEUED_BYTES = 64 << 20  # values waiting for the writer; beyond it a value is not kept
 WRITER_IDLE_S = 2.0  # a writer thread with nothing to write for this long ends
-BUSY_TIMEOUT_S = 0.5  # how long a connection waits for another's lock on the file
+READ_TIMEOUT_S = 0.5  # how long a request's read waits for another's lock on the file (in WAL mode: rarely)
+WRITE_TIMEOUT_S = 30.0  # how long the writer thread waits for the write lock: the lock's holder may be a warmer
+#                         at idle priority, starved for seconds while it holds it (at 0.5 s, batches of the
+#                         warm-up's documents were lost that way, "database is locked", and never rendered ahead)
 
 
 class Kept:
@@ -72,7 +75,7 @@ class Kept:
         # Without the lock: a dict lookup is atomic, and the writer swaps the queue for a new dict, whole.
         if (queued := self._queued.get(item) or self._batch.get(item)) is not None:
             return queued
-        db = self._connection(folder, wait)
+        db = self._connection(folder, READ_TIMEOUT_S if wait else 0.0)
         if db is None:
             return None
         try:
@@ -123,7 +126,7 @@ class Kept:
                 self._changed.notify_all()
 
     def _write(self, folder: Path, rows: list[tuple[str, str, bytes]]) -> None:
-        db = self._connection(folder)
+        db = self._connection(folder, WRITE_TIMEOUT_S)
         if db is None or folder in self._full:
             return
         try:
@@ -151,28 +154,28 @@ class Kept:
                 items[(kind, key)] = value
                 self._memory_bytes[build] += len(value) - before
 
-    def _connection(self, folder: Path, wait: bool = True) -> sqlite3.Connection | None:
-        """This thread's connection to the folder's file (opened, and the table made, on first use); one that
-        waits for a lock up to `BUSY_TIMEOUT_S`, or one that does not wait."""
-        conns: dict[tuple[Path, bool], sqlite3.Connection] = self._local.__dict__.setdefault("conns", {})
-        db = conns.get((folder, wait))
+    def _connection(self, folder: Path, timeout_s: float) -> sqlite3.Connection | None:
+        """This thread's connection to the folder's file that waits up to `timeout_s` for another's lock
+        (opened, and the table made, on first use)."""
+        conns: dict[tuple[Path, float], sqlite3.Connection] = self._local.__dict__.setdefault("conns", {})
+        db = conns.get((folder, timeout_s))
         if db is not None:
             return db
         try:
             folder.mkdir(exist_ok=True)
-            db = sqlite3.connect(folder / FILE, timeout=BUSY_TIMEOUT_S if wait else 0, check_same_thread=False)
+            db = sqlite3.connect(folder / FILE, timeout=timeout_s, check_same_thread=False)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=OFF")  # a lost write after a crash is only computed again
             db.execute(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             if db is not None:
                 db.close()
-            if wait:  # one that does not wait may just have met a lock: tried again next time, nothing to say
+            if timeout_s:  # one that does not wait may just have met a lock: tried again next time
                 self._warn(folder, exc)
             return None
         for old in [c for c in conns if not c[0].exists()]:  # deleted builds: let their files' space go
             conns.pop(old).close()
-        conns[(folder, wait)] = db
+        conns[(folder, timeout_s)] = db
         return db
 
     def _warn(self, folder: Path, exc: Exception) -> None:
