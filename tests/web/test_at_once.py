@@ -46,14 +46,17 @@ def test_a_kept_document_is_answered_while_every_thread_is_busy_and_one_not_kept
     with app_server(settings, following({"s": site}, ["s"]), threads=1, around=holding(gate, entered)) as (url, app):
         fresh = requests.get(url + PERSON + ".ttl", timeout=10)  # rendered by the one task thread, and kept
         assert fresh.status_code == 200 and "Loop Name" in fresh.text
+        assert requests.get(url + PERSON + ".jsonld", timeout=10).status_code == 200
         assert kept.of(app).flush()  # in the build's kept file too, for the server below
-    # A new server over the same build: nothing in its memory, the document in the kept file.
+    # A new server over the same build: nothing in its memory, both documents in the kept file.
     with app_server(settings, following({"s": site}, ["s"]), threads=1, around=holding(gate, entered)) as (url, app), \
-            ThreadPoolExecutor(2) as pool:
+            ThreadPoolExecutor(3) as pool:
+        first = requests.get(url + PERSON + ".ttl", timeout=5)  # the loop reads it from the file (no thread busy)
+        assert first.content == fresh.content and without_date(first) == without_date(fresh)
         held = pool.submit(requests.get, url + "/hold", timeout=30)
         assert entered.wait(10)  # the only task thread is taken
         try:
-            again = requests.get(url + PERSON + ".ttl", timeout=5)
+            again = requests.get(url + PERSON + ".ttl", timeout=5)  # from memory, by the loop
             assert again.status_code == 200 and again.content == fresh.content
             assert without_date(again) == without_date(fresh)
             head = requests.head(url + PERSON + ".ttl", timeout=5)
@@ -61,12 +64,15 @@ def test_a_kept_document_is_answered_while_every_thread_is_busy_and_one_not_kept
             assert head.headers["Content-Length"] == str(len(fresh.content))
             same = requests.get(url + PERSON + ".ttl", headers={"If-None-Match": fresh.headers["ETag"]}, timeout=5)
             assert same.status_code == 304 and same.content == b""
+            # Kept in the file only: while a thread runs, the loop does not give up the GIL to read it.
+            in_file = pool.submit(requests.get, url + PERSON + ".jsonld", timeout=30)
             waiting = pool.submit(requests.get, url + PERSON + ".html", timeout=30)  # not kept: needs a thread
             time.sleep(0.5)
-            assert not waiting.done()
+            assert not in_file.done() and not waiting.done()
         finally:
             gate.set()
         assert held.result().text == "released"
+        assert in_file.result().status_code == 200
         page = waiting.result()
         assert page.status_code == 200 and "Loop Name" in page.text
 
@@ -122,6 +128,11 @@ def test_the_loop_answers_only_what_the_fast_path_would_and_never_renders(tmp_pa
         answered, env = asked(PERSON + ".ttl")
         assert answered and env[PREPARED].body == rendered.data
         assert not asked(PERSON + ".ttl", max_bytes=10)[0]  # too big to be written from the loop
+        assert kept.of(app).flush()
+        fresh_app = create_app(Settings(root=tmp_path), stores)  # another process: the document in the file only
+        env = EnvironBuilder(path=PERSON + ".ttl", environ_base={"REMOTE_ADDR": "127.0.0.1"}).get_environ()
+        assert not fresh_app.extensions[FAST].prepare(env, 1 << 20, False) and MISSED not in env  # a thread runs
+        assert fresh_app.extensions[FAST].prepare(env, 1 << 20, True)  # none does: read from the file
         answered, env = asked("/sparql")
         assert not answered and MISSED not in env  # not a document
         assert not asked(PERSON + ".ttl", REMOTE_ADDR="192.0.2.7")[0]  # a client the rate limit counts

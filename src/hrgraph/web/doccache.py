@@ -181,19 +181,20 @@ class FastDocuments:
             environ[MISSED] = key  # the route need not read the kept file again
         return self.capture(key, environ, start_response)
 
-    def prepare(self, environ: dict[str, Any], max_bytes: int) -> bool:
+    def prepare(self, environ: dict[str, Any], max_bytes: int, read_file: bool = True) -> bool:
         """In the server's event loop, before a thread takes the request: True when it is answered by a kept
-        document of at most `max_bytes` (then left in `environ[PREPARED]`). Kept memory or kept file only,
-        never a render, and never a wait for the file's lock. Behind a trusted proxy the client is known only
-        once the app reads the proxy's headers, so only while nobody is rate-limited."""
+        document of at most `max_bytes` (then left in `environ[PREPARED]`). Kept memory, or the kept file if
+        `read_file`: never a render, and never a wait for the file's lock. Behind a trusted proxy the client
+        is known only once the app reads the proxy's headers, so only while nobody is rate-limited."""
         s = self.settings
         key = self.key(environ) if self.cache.max_bytes else None
         client_unknown = s.rate_limit_per_s > 0 and bool(s.trusted_proxy)
         if key is None or client_unknown or not self.exempt(environ):
             return False
-        hit = self.lookup(key, wait=False)
+        hit = self.lookup(key, wait=False) if read_file else self.cache.get(key)
         if hit is None:
-            environ[MISSED] = key  # the thread that renders it need not read the kept file again
+            if read_file:
+                environ[MISSED] = key  # the thread that renders it need not read the kept file again
             return False
         if len(hit.body) > max_bytes:
             return False
@@ -267,7 +268,7 @@ def install(app: Flask, settings: Settings, key_of: Callable[[str, int], tuple[s
     app.wsgi_app = fast  # type: ignore[method-assign]
 
 
-def at_once(app: Flask) -> Callable[[dict[str, Any], int], bool]:
+def at_once(app: Flask) -> Callable[[dict[str, Any], int, bool], bool]:
     """What the server's event loop asks of each request (`FastDocuments.prepare`)."""
     return app.extensions[FAST].prepare  # type: ignore[no-any-return]
 
