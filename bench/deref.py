@@ -31,6 +31,7 @@ def prerender(url: str, paths: list[str], folder: Path) -> None:
         list(pool.map(fetch, paths))
 
 
+CONNECTIONS = 8  # c=8, as in every dereference row
 MIN_SLICE = 4000  # documents one run of one second may ask for: more than served in a second, rendered ahead
 
 
@@ -52,8 +53,8 @@ def cold_row(url: str, paths: list[str], ext: str, args: argparse.Namespace, wha
     size = len(paths) // count
     for r in range(count):
         chunk = paths[r * size:(r + 1) * size]
-        load = wrk(url, [f"{p}.{ext}" for p in chunk], accept, 8, 1, once=True)
-        exhausted |= load.requests >= len(chunk) - 8  # up to one in flight per connection when wrk stopped
+        load = wrk(url, [f"{p}.{ext}" for p in chunk], accept, CONNECTIONS, 1, once=True)
+        exhausted |= load.requests >= len(chunk) - CONNECTIONS  # one may be in flight per connection as wrk stops
         runs.append(load)
     cold = median_load(runs)
     note = f" (≥: each slice of {size} answered whole within its run's second)" if exhausted else ""
@@ -148,10 +149,10 @@ def deref_rows(url: str, root: Path, work: Path, persons: int, args: argparse.Na
         rows.append(cold_row(url, claim_pools[ext], ext, args, "distinct claims", root))
         paths = [f"{i}.{ext}" for i in warm_ids]
         prerender(url, paths, static)  # the static server's files
-        warm = bench_load(url, paths, accept, 8, args)
+        warm = bench_load(url, paths, accept, CONNECTIONS, args)
         proc, surl = harness.static_server(static)
         try:
-            ceiling = bench_load(surl, paths, accept, 8, args)
+            ceiling = bench_load(surl, paths, accept, CONNECTIONS, args)
         finally:
             harness.stop(proc)
         rows.append([f"dereference {ext.upper()} warm, {len(paths)} persons (c=8)", load_text(warm),

@@ -50,6 +50,9 @@ NOT_IN_304 = {"content-length", "content-type", "link"}  # what the document rou
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+# What the server's event loop asks (`FastDocuments.prepare`): (a request's WSGI environ, the most bytes its body
+# may have, whether a read may give up the GIL) -> answered at once (what answers it left in the environ).
+Prepare = Callable[[dict[str, Any], int, bool], bool]
 
 
 @dataclass(frozen=True)
@@ -268,7 +271,7 @@ def install(app: Flask, settings: Settings, key_of: Callable[[str, int], tuple[s
     app.wsgi_app = fast  # type: ignore[method-assign]
 
 
-def at_once(app: Flask) -> Callable[[dict[str, Any], int, bool], bool]:
+def at_once(app: Flask) -> Prepare:
     """What the server's event loop asks of each request (`FastDocuments.prepare`)."""
     return app.extensions[FAST].prepare  # type: ignore[no-any-return]
 

@@ -49,6 +49,7 @@ from waitress.task import WSGITask
 
 from hrgraph.config import Settings, freeze_long_lived, limit_malloc_arenas, return_large_blocks
 from hrgraph.web.balance import AcceptBalance
+from hrgraph.web.doccache import Prepare
 from hrgraph.web.limits import is_loopback
 
 log = logging.getLogger(__name__)
@@ -57,10 +58,6 @@ CHECK_EVERY_S = 1  # how often connections are checked against the timeouts
 THREADS = 8
 AT_ONCE_MAX_BYTES = 1 << 20  # a response written from the loop; never above half waitress's high watermark,
 #                              where a write waits for the loop to send (from the loop: forever)
-
-# (a request's WSGI environ, the most bytes its body may have, whether a read may give up the GIL) -> answered at
-# once (it may add to the environ)
-Prepare = Callable[[dict[str, Any], int, bool], bool]
 
 
 class PreparedTask(WSGITask):
